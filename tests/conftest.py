@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests import media
+from vtm import runtime
+from vtm.config import Settings
+from vtm.runtime import Runtime
+
+
+@pytest.fixture(autouse=True)
+def no_error_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """A test that logs an ERROR fails, even if its asserts pass."""
+    yield
+    errors = [r for r in caplog.get_records("call") if r.levelno >= logging.ERROR]
+    assert not errors, f"ERROR logged: {[r.getMessage() for r in errors]}"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", workers=2, isolation="thread")
+
+
+@pytest.fixture
+def rt(settings: Settings) -> Iterator[Runtime]:
+    """A runtime on a temporary data folder in burst mode: jobs run on `drain()`."""
+    runtime.stop()
+    started = runtime.start(settings, start_workers=False)
+    yield started
+    runtime.stop()
+
+
+@pytest.fixture(scope="session")
+def videos(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A small corpus made once per session."""
+    folder = tmp_path_factory.mktemp("videos")
+    landscape = media.clip(folder / "landscape.mp4", width=320, height=240, seconds=2.0)
+    return {
+        "landscape": landscape,
+        "wide": media.clip(folder / "wide.mkv", width=640, height=360, seconds=1.0),
+        "portrait": media.portrait(folder / "portrait.mp4"),
+        "fade": media.fade_in(folder / "fade.mp4"),
+        "black_intro": media.with_black_intro(folder / "black_intro.mp4"),
+        "corrupt": media.corrupt(folder / "corrupt.mp4", landscape),
+    }

@@ -1,0 +1,68 @@
+"""Errors a user can cause. Each carries a code, an HTTP status and a message that says
+what happened and what to do next.
+
+    VtmError
+    ├── BadRequest      400  the request is malformed (no file, empty name)
+    ├── Unauthorized    401  a token is needed
+    ├── NotFound        404  no such video / job / output
+    ├── Conflict        409  a name exists, an output is not ready, the data folder is taken
+    │   └── StoreLocked      another process holds the data folder
+    ├── TooLarge        413  over an upload or size limit
+    ├── Unsupported     415  not a video we can decode
+    └── InvalidInput    422  a value out of range or an unknown option
+"""
+
+from __future__ import annotations
+
+
+class VtmError(Exception):
+    status = 400
+    code = "error"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+
+    def to_dict(self) -> dict[str, dict[str, str]]:
+        return {"error": {"code": self.code, "message": self.message}}
+
+
+class BadRequest(VtmError):
+    status = 400
+    code = "bad_request"
+
+
+class Unauthorized(VtmError):
+    status = 401
+    code = "unauthorized"
+
+
+class NotFound(VtmError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(VtmError):
+    status = 409
+    code = "conflict"
+
+
+class StoreLocked(Conflict):
+    code = "store_locked"
+
+
+class TooLarge(VtmError):
+    status = 413
+    code = "too_large"
+
+
+class Unsupported(VtmError):
+    status = 415
+    code = "unsupported_media"
+
+
+class InvalidInput(VtmError):
+    status = 422
+    code = "invalid_input"

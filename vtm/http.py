@@ -1,0 +1,99 @@
+"""HTTP plumbing for the API: typed errors to JSON responses (the one place that maps
+them), the token check, and strict query parsing (unknown options are refused)."""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from vtm import runtime
+from vtm.errors import InvalidInput, Unauthorized, VtmError
+
+log = logging.getLogger(__name__)
+Endpoint = Callable[[Request], Awaitable[Response]]
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def error_response(exc: VtmError) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+    return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
+
+
+def internal_error() -> JSONResponse:
+    return JSONResponse(
+        {"error": {"code": "internal", "message": "Something went wrong on the server; the log has the details."}},
+        status_code=500,
+    )
+
+
+def endpoint(*, query: Iterable[str] = ()) -> Callable[[Endpoint], Endpoint]:
+    """Wrap a route: check the token, refuse unknown query options, and turn
+    `vtm.errors` into JSON errors (anything else into a logged 500)."""
+    allowed = set(query)
+
+    def wrap(handler: Endpoint) -> Endpoint:
+        @functools.wraps(handler)
+        async def run(request: Request) -> Response:
+            try:
+                check_token(request)
+                unknown = sorted(set(request.query_params) - allowed)
+                if unknown:
+                    known = ", ".join(sorted(allowed)) or "none"
+                    raise InvalidInput(f"Unknown query option(s): {', '.join(unknown)}. Known: {known}.", code="unknown_option")
+                return await handler(request)
+            except VtmError as exc:
+                return error_response(exc)
+            except Exception:
+                log.exception("%s %s failed", request.method, request.url.path)
+                return internal_error()
+
+        return run
+
+    return wrap
+
+
+def check_token(request: Request) -> None:
+    settings = runtime.current().settings
+    token = settings.api_token
+    if not token:
+        return
+    if request.method not in WRITE_METHODS and not settings.api_token_reads:
+        return
+    given = request.headers.get("authorization", "")
+    scheme, _, value = given.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), token.encode()):
+        raise Unauthorized("This needs `Authorization: Bearer <token>` (the server's VTM_API_TOKEN).")
+
+
+def int_param(request: Request, name: str, default: int | None = None, *, low: int = 0, high: int | None = None) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InvalidInput(f"{name}={raw!r} is not a whole number.") from None
+    if value < low or (high is not None and value > high):
+        raise InvalidInput(f"{name}={value} must be between {low} and {high}.")
+    return value
+
+
+def path_int(request: Request, name: str) -> int:
+    raw = request.path_params[name]
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"{name}={raw!r} is not a whole number.") from None
+    if not 0 <= value <= 2**62:
+        raise InvalidInput(f"{name}={value} is out of range.")
+    return value
+
+
+def options(request: Request, names: Iterable[str]) -> dict[str, Any]:
+    return {name: request.query_params[name] for name in names if name in request.query_params}

@@ -1,0 +1,68 @@
+"""Image work: fit a picture into a box, and encode it. OpenCV + NumPy only."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+FITS = ("cover", "contain", "stretch")
+FORMATS = {"jpg": ".jpg", "png": ".png", "webp": ".webp"}
+MIME = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "gif": "image/gif"}
+
+
+def box_size(src_w: int, src_h: int, width: int, height: int) -> tuple[int, int]:
+    """The output size: a 0 side is derived from the other keeping the source aspect."""
+    if width and height:
+        return width, height
+    if width:
+        return width, max(1, round(width * src_h / src_w))
+    if height:
+        return max(1, round(height * src_w / src_h)), height
+    return src_w, src_h
+
+
+def resize(image: np.ndarray, width: int, height: int) -> np.ndarray:
+    h, w = image.shape[:2]
+    if (w, h) == (width, height):
+        return image
+    shrinking = width <= w and height <= h
+    return cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_CUBIC)
+
+
+def fit(image: np.ndarray, width: int, height: int, mode: str = "cover", pad: str = "000000") -> np.ndarray:
+    """`cover` fills the box and crops the centre; `contain` letterboxes with `pad`
+    (hex RGB); `stretch` ignores the aspect."""
+    h, w = image.shape[:2]
+    if mode == "stretch":
+        return resize(image, width, height)
+    if mode == "cover":
+        scale = max(width / w, height / h)
+        crop_w, crop_h = min(w, round(width / scale)), min(h, round(height / scale))
+        x, y = (w - crop_w) // 2, (h - crop_h) // 2
+        return resize(image[y : y + crop_h, x : x + crop_w], width, height)
+    scale = min(width / w, height / h)
+    inner_w, inner_h = max(1, round(w * scale)), max(1, round(h * scale))
+    canvas = np.empty((height, width, 3), dtype=np.uint8)
+    canvas[:] = hex_to_bgr(pad)
+    x, y = (width - inner_w) // 2, (height - inner_h) // 2
+    canvas[y : y + inner_h, x : x + inner_w] = resize(image, inner_w, inner_h)
+    return canvas
+
+
+def hex_to_bgr(value: str) -> tuple[int, int, int]:
+    value = value.lstrip("#")
+    r, g, b = (int(value[i : i + 2], 16) for i in (0, 2, 4))
+    return b, g, r
+
+
+def encode(image: np.ndarray, fmt: str = "jpg", quality: int = 85) -> bytes:
+    if fmt == "jpg":
+        params = [cv2.IMWRITE_JPEG_QUALITY, quality]
+    elif fmt == "webp":
+        params = [cv2.IMWRITE_WEBP_QUALITY, quality]
+    else:
+        params = [cv2.IMWRITE_PNG_COMPRESSION, 3]
+    ok, data = cv2.imencode(FORMATS[fmt], image, params)
+    if not ok:
+        raise ValueError(f"OpenCV could not encode a {fmt} image")
+    return data.tobytes()

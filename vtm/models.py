@@ -1,0 +1,151 @@
+"""Plain data: statuses, job kinds, videos and jobs. No I/O here."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class JobStatus(StrEnum):
+    QUEUED = "QUEUED"
+    RUNNING = "RUNNING"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+
+    @property
+    def finished(self) -> bool:
+        return self in (JobStatus.COMPLETED, JobStatus.FAILED)
+
+
+class VideoStatus(StrEnum):
+    """A video row exists only once its file is on disk and probed, so it is COMPLETED
+    from the start; the other values keep the old service's vocabulary."""
+
+    QUEUED = "QUEUED"
+    RUNNING = "RUNNING"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+
+
+class JobKind(StrEnum):
+    THUMBNAIL = "thumbnail"
+    SHEET = "sheet"
+    STORYBOARD = "storyboard"
+    PREVIEW = "preview"
+    SCENES = "scenes"
+    # Kinds that misbehave on purpose, accepted only when Settings.test_hooks is on.
+    CRASH = "crash"
+    HANG = "hang"
+    HOG = "hog"
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What probing a file tells. Unknown values are None, never negative or made up."""
+
+    width: int
+    height: int
+    rotation: int = 0
+    duration: float | None = None
+    fps: float | None = None
+    frame_count: int | None = None
+    codec: str | None = None
+    container: str | None = None
+    pixel_format: str | None = None
+
+
+@dataclass(frozen=True)
+class Video:
+    id: int
+    filename: str
+    status: VideoStatus
+    path: str
+    size: int
+    sha256: str
+    width: int
+    height: int
+    rotation: int = 0
+    duration: float | None = None
+    fps: float | None = None
+    frame_count: int | None = None
+    codec: str | None = None
+    container: str | None = None
+    imported: bool = False
+    error: str | None = None
+    created_at: datetime | None = None
+
+    @property
+    def info(self) -> VideoInfo:
+        return VideoInfo(
+            width=self.width,
+            height=self.height,
+            rotation=self.rotation,
+            duration=self.duration,
+            fps=self.fps,
+            frame_count=self.frame_count,
+            codec=self.codec,
+            container=self.container,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("path")
+        data["created_at"] = _iso(self.created_at)
+        return data
+
+
+@dataclass(frozen=True)
+class Job:
+    id: int
+    kind: JobKind
+    video_id: int
+    params: dict[str, Any]
+    status: JobStatus
+    progress: float = 0.0
+    attempts: int = 0
+    error: str | None = None
+    traceback: str | None = None
+    output_path: str | None = None
+    created_at: datetime | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    video_filename: str | None = field(default=None, compare=False)
+
+    @property
+    def width(self) -> int | None:
+        return self.params.get("width")
+
+    @property
+    def height(self) -> int | None:
+        return self.params.get("height")
+
+    @property
+    def duration_s(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": str(self.kind),
+            "video_id": self.video_id,
+            "filename": self.video_filename,
+            "width": self.width,
+            "height": self.height,
+            "params": self.params,
+            "status": str(self.status),
+            "progress": self.progress,
+            "attempts": self.attempts,
+            "error": self.error,
+            "created_at": _iso(self.created_at),
+            "started_at": _iso(self.started_at),
+            "finished_at": _iso(self.finished_at),
+            "duration_s": self.duration_s,
+        }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None

@@ -1,0 +1,230 @@
+"""VTM's use cases, shared by the dashboard, the API and the CLI. Each checks its input
+and raises a `vtm.errors` error a person can act on; none knows about HTTP or UI."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from vtm import params, tasks
+from vtm.errors import BadRequest, Conflict, InvalidInput, NotFound, TooLarge, Unsupported
+from vtm.executor import CallFailed
+from vtm.files import Received, receive_file, remove_tree, safe_filename
+from vtm.models import Job, JobKind, JobStatus, Video, VideoInfo
+from vtm.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+POSTER_NAME = "poster.jpg"
+
+
+# -- videos -------------------------------------------------------------------------
+def check_name_free(rt: Runtime, filename: str) -> str:
+    """The safe form of `filename`, or Conflict when a video already has it."""
+    name = safe_filename(filename)
+    if rt.store.find_video_by_name(name) is not None:
+        raise Conflict(
+            f"A video named {name!r} already exists; rename the file or delete the old one first.",
+            code="duplicate_name",
+        )
+    return name
+
+
+def add_video(rt: Runtime, received: Received, filename: str) -> Video:
+    """Accept an upload already streamed to data/tmp: check its name, probe it, move it
+    into place and record it. On any refusal the temporary file is removed and no row
+    is written."""
+    folder: Path | None = None
+    try:
+        name = check_name_free(rt, filename)
+        if received.size == 0:
+            raise Unsupported(f"{name}: the file is empty (0 bytes).", code="empty_file")
+        video_id = rt.store.next_video_id()
+        folder = rt.data.video_dir(video_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        info = _inspect(rt, name, received.path, folder / POSTER_NAME)
+        _check_limits(rt, name, info)
+        final = folder / name
+        os.replace(received.path, final)
+        video = rt.store.add_video(
+            id=video_id, filename=name, path=rt.data.relative(final), size=received.size,
+            sha256=received.sha256, **_info_columns(info),
+        )
+    except BaseException:
+        received.path.unlink(missing_ok=True)
+        if folder is not None:
+            remove_tree(folder)
+        raise
+    log.info("video %s: added %s (%dx%d, %s s, %s)", video.id, name, info.width, info.height, info.duration, info.codec)
+    return video
+
+
+def add_local_file(rt: Runtime, source: Path, filename: str | None = None) -> Video:
+    """Add a file from this machine (the CLI, the sample clips) by copying it in."""
+    received = receive_file(source, rt.data.tmp, rt.settings.max_upload_bytes)
+    return add_video(rt, received, filename or source.name)
+
+
+def _inspect(rt: Runtime, name: str, path: Path, poster: Path) -> VideoInfo:
+    try:
+        info: VideoInfo = rt.ingest_executor.call(tasks.inspect, str(path), str(poster), timeout=120)
+    except CallFailed as failure:
+        error = failure.user_error
+        reason = failure.message[:1].lower() + failure.message[1:]
+        if error is not None and error.message:
+            raise type(error)(f"{name} is not a video VTM can read: {reason}", code=error.code) from None
+        raise Unsupported(f"{name} is not a video VTM can read: {reason}") from None
+    return info
+
+
+def _check_limits(rt: Runtime, name: str, info: VideoInfo) -> None:
+    s = rt.settings
+    problems = []
+    if info.width > s.max_width or info.height > s.max_height:
+        problems.append(f"{info.width}x{info.height} pixels is over the limit of {s.max_width}x{s.max_height}")
+    if info.duration and info.duration > s.max_duration_s:
+        problems.append(f"{info.duration:.0f} s is longer than the limit of {s.max_duration_s:.0f} s")
+    if info.frame_count and info.frame_count > s.max_frames:
+        problems.append(f"{info.frame_count} frames is over the limit of {s.max_frames}")
+    if problems:
+        raise TooLarge(f"{name}: {'; '.join(problems)}.", code="video_too_large")
+
+
+def _info_columns(info: VideoInfo) -> dict[str, Any]:
+    return {
+        "width": info.width, "height": info.height, "rotation": info.rotation, "duration": info.duration,
+        "fps": info.fps, "frame_count": info.frame_count, "codec": info.codec, "container": info.container,
+    }
+
+
+def list_videos(rt: Runtime, search: str = "", sort: str = "newest") -> list[Video]:
+    return rt.store.list_videos(search=search, sort=sort)
+
+
+def get_video(rt: Runtime, video_id: int) -> Video:
+    return rt.store.get_video(video_id)
+
+
+def poster_path(rt: Runtime, video: Video) -> Path | None:
+    path = rt.data.video_dir(video.id) / POSTER_NAME
+    return path if path.exists() else None
+
+
+def delete_video(rt: Runtime, video_id: int) -> Video:
+    """Remove a video, its jobs and every file made from it."""
+    video, jobs = rt.store.delete_video(video_id)
+    for job in jobs:
+        if job.output_path:
+            output = rt.data.absolute(job.output_path)
+            if job.kind is JobKind.THUMBNAIL:
+                output.unlink(missing_ok=True)
+            else:
+                remove_tree(rt.data.output_dir(job.id))
+    if not video.imported:
+        remove_tree(rt.data.video_dir(video.id))
+    else:
+        (rt.data.video_dir(video.id) / POSTER_NAME).unlink(missing_ok=True)
+    log.info("video %s: deleted with %d job(s)", video.id, len(jobs))
+    return video
+
+
+# -- jobs ---------------------------------------------------------------------------
+def request_output(rt: Runtime, video_id: int, kind: JobKind | str, options: Mapping[str, Any]) -> tuple[Job, bool]:
+    """The job that makes this output: the existing one for the same request, or a new
+    QUEUED one. Returns (job, created)."""
+    kind = _kind(rt, kind)
+    video = rt.store.get_video(video_id)
+    normalised = params.normalise(kind, video, options)
+    return rt.store.enqueue_job(video.id, kind, normalised)
+
+
+def request_thumbnail(rt: Runtime, video_id: int, width: Any, height: Any, **options: Any) -> Job:
+    return request_output(rt, video_id, JobKind.THUMBNAIL, {"width": width, "height": height, **options})[0]
+
+
+def find_output(rt: Runtime, video_id: int, kind: JobKind, options: Mapping[str, Any]) -> Job:
+    """The finished job for this request, as `GET /api/t` serves it."""
+    video = rt.store.get_video(video_id)
+    normalised = params.normalise(kind, video, options)
+    job = rt.store.find_job(video.id, kind, normalised)
+    if job is None:
+        raise NotFound(f"No {kind} of video {video_id} with these options was requested; POST it first.")
+    return job
+
+
+def output_file(rt: Runtime, job: Job) -> Path:
+    """The file a COMPLETED job made; Conflict while it is still queued or running."""
+    if job.status in (JobStatus.QUEUED, JobStatus.RUNNING):
+        raise Conflict(f"Job {job.id} is still {job.status}; try again in a moment.", code="not_ready")
+    if job.status is JobStatus.FAILED:
+        raise Conflict(f"Job {job.id} FAILED: {job.error}", code="job_failed")
+    if not job.output_path:
+        raise NotFound(f"Job {job.id} has no output file.")
+    path = rt.data.absolute(job.output_path)
+    if not path.is_file():
+        raise NotFound(f"The output of job {job.id} is missing on disk; retry the job.")
+    return path
+
+
+def list_jobs(
+    rt: Runtime, *, status: str | None = None, kind: str | None = None, video_id: int | None = None,
+    limit: int | None = 100, offset: int = 0,
+) -> list[Job]:
+    return rt.store.list_jobs(
+        status=_enum(JobStatus, status, "status"), kind=_enum(JobKind, kind, "kind"),
+        video_id=video_id, limit=limit, offset=offset,
+    )
+
+
+def get_job(rt: Runtime, job_id: int) -> Job:
+    return rt.store.get_job(job_id)
+
+
+def retry_job(rt: Runtime, job_id: int) -> Job:
+    return rt.store.retry(job_id)
+
+
+def job_counts(rt: Runtime) -> dict[JobStatus, int]:
+    return rt.store.count_jobs_by_status()
+
+
+def _kind(rt: Runtime, kind: JobKind | str) -> JobKind:
+    value = _enum(JobKind, kind, "kind")
+    assert value is not None
+    if value in (JobKind.CRASH, JobKind.HANG, JobKind.HOG) and not rt.settings.test_hooks:
+        raise InvalidInput(f"kind={value} is only for tests (VTM_TEST_HOOKS=1).")
+    return value
+
+
+def _enum(enum: Any, value: Any, name: str) -> Any:
+    if value is None or value == "":
+        return None
+    try:
+        return enum(value if enum is JobKind else str(value).upper())
+    except ValueError:
+        choices = ", ".join(m.value for m in enum)
+        raise InvalidInput(f"{name}={value!r}: use one of {choices}.") from None
+
+
+def require_file_field(filename: str | None) -> str:
+    if not filename or not filename.strip():
+        raise BadRequest("The upload has no file name; send the file in the `video` field with its name.", code="empty_filename")
+    return filename
+
+
+def add_sample_videos(rt: Runtime) -> list[Video]:
+    """Generate the demo clips and add those not in the library yet."""
+    from vtm.media.samples import SAMPLES, make_samples
+
+    folder = rt.data.tmp / "samples"
+    added = []
+    try:
+        for path in make_samples(folder):
+            if path.name in SAMPLES and rt.store.find_video_by_name(path.name) is None:
+                added.append(add_local_file(rt, path))
+    finally:
+        remove_tree(folder)
+    return added

@@ -1,0 +1,39 @@
+"""Turning VTM errors into messages on the page: the one place that maps them for the UI."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+import streamlit as st
+
+from vtm.errors import Conflict, NotFound, VtmError
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def show_error(exc: VtmError) -> None:
+    if isinstance(exc, (Conflict, NotFound)):
+        st.warning(exc.message, icon=":material/warning:")
+    else:
+        st.error(exc.message, icon=":material/error:")
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Show a VTM error as a message instead of a traceback."""
+    try:
+        yield
+    except VtmError as exc:
+        show_error(exc)
+
+
+def attempt(action: Callable[[], T]) -> T | None:
+    try:
+        return action()
+    except VtmError as exc:
+        show_error(exc)
+        return None

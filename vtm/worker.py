@@ -1,0 +1,126 @@
+"""Workers: claim the oldest QUEUED job, run it through the executor, record the result.
+
+Threads sleep on an Event until a job arrives (no polling loop). `run_once()` and
+`drain()` run jobs synchronously in the caller (tests, CLI, benchmarks). On start,
+jobs a dead process left RUNNING are requeued, up to `max_attempts` starts each.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+
+from vtm import tasks
+from vtm.config import Settings
+from vtm.executor import CallFailed, InlineExecutor, ProcessExecutor
+from vtm.files import DataDir
+from vtm.models import Job, JobKind, JobStatus
+from vtm.params import THUMBNAIL_DEFAULTS
+from vtm.store import Store
+
+log = logging.getLogger(__name__)
+Executor = InlineExecutor | ProcessExecutor
+PROGRESS_EVERY_S = 0.25
+
+
+class WorkerPool:
+    def __init__(self, store: Store, data: DataDir, settings: Settings, executor: Executor) -> None:
+        self.store, self.data, self.settings, self.executor = store, data, settings, executor
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    # -- lifecycle ----------------------------------------------------------------
+    def recover(self) -> tuple[list[int], list[int]]:
+        requeued, failed = self.store.recover_running(self.settings.max_attempts)
+        if requeued or failed:
+            log.warning("recovered after a crash: %d job(s) requeued, %d failed", len(requeued), len(failed))
+        return requeued, failed
+
+    def start(self, count: int) -> None:
+        self._stopping.clear()
+        for i in range(count):
+            thread = threading.Thread(target=self._loop, name=f"vtm-worker-{i + 1}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        log.info("started %d worker(s)", count)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stopping.set()
+        self._wake.set()
+        for thread in self._threads:
+            thread.join(timeout)
+        self._threads.clear()
+
+    def notify(self) -> None:
+        self._wake.set()
+
+    # -- running jobs ---------------------------------------------------------------
+    def run_once(self) -> Job | None:
+        """Claim and run one job in this thread; returns it finished, or None if none waits."""
+        job = self.store.claim_next()
+        if job is None:
+            return None
+        return self._run(job)
+
+    def drain(self) -> list[Job]:
+        done = []
+        while (job := self.run_once()) is not None:
+            done.append(job)
+        return done
+
+    def _loop(self) -> None:
+        while not self._stopping.is_set():
+            self._wake.clear()
+            try:
+                job = self.run_once()
+            except Exception:
+                log.exception("worker loop error; continuing")
+                time.sleep(1)
+                continue
+            if job is None:
+                self._wake.wait(timeout=60)
+
+    def _run(self, job: Job) -> Job:
+        started = time.monotonic()
+        try:
+            video = self.store.get_video(job.video_id)
+        except Exception:
+            return self.store.mark_failed(job.id, f"Video {job.video_id} no longer exists.")
+        dest = self.output_path(job)
+        task = tasks.Task(job.id, job.kind, job.params, str(self.data.absolute(video.path)), video.duration, str(dest))
+        try:
+            output = self.executor.call(tasks.run, task, timeout=self.timeout_for(video.duration), progress=self._progress(job.id))
+        except CallFailed as failure:
+            log.warning("job %s (%s, video %s) failed: %s", job.id, job.kind, job.video_id, failure.message)
+            return self.store.mark_failed(job.id, failure.message, failure.traceback)
+        finished = self.store.mark_completed(job.id, self.data.relative(Path(output)))
+        log.info("job %s: %s of video %s in %.0f ms", job.id, job.kind, job.video_id, (time.monotonic() - started) * 1000)
+        return finished
+
+    def _progress(self, job_id: int) -> tasks.Progress:
+        last = [0.0]
+
+        def report(value: float) -> None:
+            now = time.monotonic()
+            if value < 1.0 and now - last[0] >= PROGRESS_EVERY_S:
+                last[0] = now
+                self.store.set_progress(job_id, value)
+
+        return report
+
+    def output_path(self, job: Job) -> Path:
+        if job.kind is JobKind.THUMBNAIL:
+            return self.data.thumbnail_path(job.video_id, job.params, THUMBNAIL_DEFAULTS)
+        return self.data.output_dir(job.id)
+
+    def timeout_for(self, duration: float | None) -> float:
+        if self.settings.job_timeout_s > 0:
+            return self.settings.job_timeout_s
+        return max(120.0, 60.0 + 0.5 * (duration or 0.0))
+
+
+def is_finished(job: Job) -> bool:
+    return job.status in (JobStatus.COMPLETED, JobStatus.FAILED)
