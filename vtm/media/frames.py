@@ -99,7 +99,10 @@ class _Reader:
         if self.pending is not None:
             frame, self.pending = self.pending, None
             yield frame
-        yield from self.frames
+        # Not `yield from`: breaking out of this generator would close self.frames too,
+        # and the next target within FORWARD_WINDOW_S would find no more frames.
+        for frame in self.frames:  # noqa: UP028
+            yield frame
 
     def _last_frame(self) -> Any:
         """The seek went past the data that decodes: read from the start, keep the last."""
