@@ -42,9 +42,10 @@ def pattern(i: int, width: int, height: int, total: int) -> np.ndarray:
 
 
 def write_clip(path: Path, painter: Painter, *, width: int, height: int, seconds: float, fps: int = 25,
-               rotation: int = 0, codec: str = "libx264") -> Path:
+               rotation: int = 0, codec: str = "libx264", preset: str = "veryfast") -> Path:
     """Encode frames from `painter` to `path`. `rotation` is stored as display metadata
-    (the frames stay as painted, as phones do)."""
+    (the frames stay as painted, as phones do). Encoding is the cost, so `preset` is
+    the knob: "ultrafast" makes the demo clips in well under a second each."""
     path.parent.mkdir(parents=True, exist_ok=True)
     total = max(1, int(seconds * fps))
     with av.open(str(path), "w") as container:
@@ -53,7 +54,7 @@ def write_clip(path: Path, painter: Painter, *, width: int, height: int, seconds
         stream.pix_fmt = "yuv420p"
         stream.time_base = Fraction(1, fps)
         if codec == "libx264":
-            stream.options = {"preset": "veryfast"}
+            stream.options = {"preset": preset}
         if rotation:
             stream.set_display_rotation(rotation)
         for i in range(total):
@@ -81,10 +82,15 @@ def portrait_scene(i: int, width: int, height: int, total: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(upright, k=1))
 
 
+# Small and 15 fps: "Add sample videos" in the dashboard must take a few seconds at most
+# on two cores, encoding and probing included.
+_FAST: dict[str, object] = {"fps": 15, "preset": "ultrafast"}
 SAMPLES: dict[str, dict[str, object]] = {
-    "sample-test-pattern.mp4": {"painter": pattern, "width": 960, "height": 540, "seconds": 8},
-    "sample-portrait-phone.mp4": {"painter": portrait_scene, "width": 960, "height": 540, "seconds": 6, "rotation": -90},
-    "sample-black-intro.mp4": {"painter": black_intro, "width": 640, "height": 360, "seconds": 8},
+    "sample-test-pattern.mp4": {"painter": pattern, "width": 640, "height": 360, "seconds": 8, **_FAST},
+    "sample-portrait-phone.mp4": {"painter": portrait_scene, "width": 640, "height": 360, "seconds": 6, "rotation": -90, **_FAST},
+    "sample-black-intro.mp4": {
+        "painter": functools.partial(black_intro, black_frames=45), "width": 640, "height": 360, "seconds": 8, **_FAST,
+    },
 }
 
 
