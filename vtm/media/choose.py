@@ -1,7 +1,8 @@
 """Choosing a good frame automatically (`at=auto`).
 
-Candidates are spread over the video (5%..95%) and read as keyframes (fast). Each is
-scored on a small grey copy:
+Candidates are spread over the video (5%..95%) and read as keyframes (fast; candidates
+that land on the same keyframe are read exactly instead). Each is scored on a small
+copy:
 - rejected when too dark or too bright (mean luma < 24 or > 232), near-uniform (more
   than 70% of pixels within ±12 of the median: fades, title cards, blank screens) or
   with almost no detail;
@@ -15,9 +16,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import cv2
 import numpy as np
+
+from vtm.media.frames import Grab
 
 CANDIDATES = 12
 
@@ -75,6 +79,14 @@ def best_index(scores: list[Score]) -> int:
         return s.value
 
     return max(range(len(scores)), key=lambda i: final(scores[i]))
+
+
+def pick(path: Path, duration: float | None, count: int = CANDIDATES) -> Grab:
+    """The best-looking frame of the video (full size, upright)."""
+    from vtm.media.tiles import grab_tiles
+
+    candidates = grab_tiles(path, candidate_times(duration, count), size=None, fast=True)
+    return candidates[best_index([score(c.image) for c in candidates])]
 
 
 def _small(image: np.ndarray, width: int = 160) -> np.ndarray:

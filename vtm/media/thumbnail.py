@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from vtm.media import choose, render
-from vtm.media.frames import Grab, grab, grab_many
+from vtm.media.frames import Grab, grab
 
 
 def resolve_time(at: str, duration: float | None) -> float | None:
@@ -27,9 +27,7 @@ def pick_frame(path: Path, at: str, duration: float | None, *, exact: bool = Tru
     seconds = resolve_time(at, duration)
     if seconds is not None:
         return grab(path, seconds, exact=exact)
-    candidates = list(grab_many(path, choose.candidate_times(duration), exact=False))
-    scores = [choose.score(c.image) for c in candidates]
-    return candidates[choose.best_index(scores)]
+    return choose.pick(path, duration)
 
 
 def make_thumbnail(path: Path, params: dict[str, Any], duration: float | None) -> bytes:
