@@ -79,7 +79,90 @@ def thumbnail(video: Video, options: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-NORMALISERS = {JobKind.THUMBNAIL: thumbnail}
+SHEET_DEFAULTS: dict[str, Any] = {"columns": 4, "rows": 4, "width": 320, "fast": True, "format": "jpg", "quality": 85}
+STORYBOARD_DEFAULTS: dict[str, Any] = {"every": 10.0, "count": 0, "width": 160, "columns": 10, "rows": 10, "fast": True, "quality": 75}
+PREVIEW_DEFAULTS: dict[str, Any] = {"width": 320, "moments": 4, "seconds": 1.2, "fps": 8, "quality": 70}
+SCENES_DEFAULTS: dict[str, Any] = {"threshold": 3.0, "min_scene": 0.5, "width": 320}
+MAX_PREVIEW_FRAMES = 300
+
+
+def parse_grid(value: Any) -> tuple[int, int]:
+    """`4x4` (columns x rows) as two numbers."""
+    match = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", str(value))
+    if not match:
+        raise InvalidInput(f"grid={value!r}: use COLUMNSxROWS, for example 4x4.")
+    return int(match.group(1)), int(match.group(2))
+
+
+def sheet(video: Video, options: Mapping[str, Any]) -> dict[str, Any]:
+    """A contact sheet: `columns` x `rows` tiles (or `grid`="4x4"), each `width` px wide."""
+    _reject_unknown(options, {"grid", *SHEET_DEFAULTS})
+    opts = {**SHEET_DEFAULTS, **{k: v for k, v in options.items() if v is not None}}
+    if "grid" in options and options["grid"] is not None:
+        opts["columns"], opts["rows"] = parse_grid(options["grid"])
+    fmt = str(opts["format"]).lower().replace("jpeg", "jpg")
+    if fmt not in FORMATS:
+        raise InvalidInput(f"format={fmt!r}: use one of {', '.join(FORMATS)}.")
+    return {
+        "columns": _int_in("columns", opts["columns"], 1, 12),
+        "rows": _int_in("rows", opts["rows"], 1, 20),
+        "width": _int_in("width", opts["width"], 32, 1280),
+        "fast": _bool("fast", opts["fast"]),
+        "format": fmt,
+        "quality": _int_in("quality", opts["quality"], 1, 100),
+    }
+
+
+def storyboard(video: Video, options: Mapping[str, Any]) -> dict[str, Any]:
+    """Tiles every `every` seconds, or `count` tiles in all (count wins when given)."""
+    _reject_unknown(options, set(STORYBOARD_DEFAULTS))
+    opts = {**STORYBOARD_DEFAULTS, **{k: v for k, v in options.items() if v is not None}}
+    count = _int_in("count", opts["count"], 0, 1000)
+    every = 0.0 if count else _float_in("every", opts["every"], 0.1, 3600)
+    return {
+        "every": every,
+        "count": count,
+        "width": _int_in("width", opts["width"], 32, 640),
+        "columns": _int_in("columns", opts["columns"], 1, 30),
+        "rows": _int_in("rows", opts["rows"], 1, 30),
+        "fast": _bool("fast", opts["fast"]),
+        "quality": _int_in("quality", opts["quality"], 1, 100),
+    }
+
+
+def preview(video: Video, options: Mapping[str, Any]) -> dict[str, Any]:
+    """`moments` clips of `seconds` each at `fps`, `width` px wide, as WebP and GIF."""
+    _reject_unknown(options, set(PREVIEW_DEFAULTS))
+    opts = {**PREVIEW_DEFAULTS, **{k: v for k, v in options.items() if v is not None}}
+    out = {
+        "width": _int_in("width", opts["width"], 32, 960),
+        "moments": _int_in("moments", opts["moments"], 1, 12),
+        "seconds": _float_in("seconds", opts["seconds"], 0.2, 10),
+        "fps": _int_in("fps", opts["fps"], 1, 30),
+        "quality": _int_in("quality", opts["quality"], 1, 100),
+    }
+    frames = out["moments"] * round(out["seconds"] * out["fps"])
+    if frames > MAX_PREVIEW_FRAMES:
+        raise InvalidInput(f"That preview would have {frames} frames; keep moments x seconds x fps under {MAX_PREVIEW_FRAMES}.")
+    return out
+
+
+def scenes(video: Video, options: Mapping[str, Any]) -> dict[str, Any]:
+    """Cut detection: a frame `threshold` times more different than its neighbours starts
+    a scene at least `min_scene` seconds after the last; keyframes `width` px wide."""
+    _reject_unknown(options, set(SCENES_DEFAULTS))
+    opts = {**SCENES_DEFAULTS, **{k: v for k, v in options.items() if v is not None}}
+    return {
+        "threshold": _float_in("threshold", opts["threshold"], 1.1, 50),
+        "min_scene": _float_in("min_scene", opts["min_scene"], 0, 600),
+        "width": _int_in("width", opts["width"], 32, 1280),
+    }
+
+
+NORMALISERS = {JobKind.THUMBNAIL: thumbnail, JobKind.SHEET: sheet, JobKind.STORYBOARD: storyboard,
+               JobKind.PREVIEW: preview, JobKind.SCENES: scenes}
+DEFAULTS = {JobKind.THUMBNAIL: THUMBNAIL_DEFAULTS, JobKind.SHEET: SHEET_DEFAULTS, JobKind.STORYBOARD: STORYBOARD_DEFAULTS,
+            JobKind.PREVIEW: PREVIEW_DEFAULTS, JobKind.SCENES: SCENES_DEFAULTS}
 
 
 def normalise(kind: JobKind, video: Video, options: Mapping[str, Any]) -> dict[str, Any]:
@@ -104,6 +187,16 @@ def _int_in(name: str, value: Any, low: int, high: int) -> int:
     if not low <= number <= high:
         raise InvalidInput(f"{name}={number}: it must be between {low} and {high}.")
     return number
+
+
+def _float_in(name: str, value: Any, low: float, high: float) -> float:
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        raise InvalidInput(f"{name}={value!r} is not a number.") from None
+    if not low <= number <= high:
+        raise InvalidInput(f"{name}={_num(number)}: it must be between {_num(low)} and {_num(high)}.")
+    return round(number, 3)
 
 
 def _bool(name: str, value: Any) -> bool:

@@ -1,10 +1,15 @@
 """What a job does, as a plain picklable task run by an executor (in a thread or in a
 child process). Maps each job kind to its media function and writes the result
-atomically to the path the worker chose."""
+atomically to the path the worker chose: a thumbnail is one file renamed into place;
+the other kinds write all their files into a staging folder under data/tmp that is
+renamed onto data/outputs/<job_id>/ only when complete, so a failed or killed job
+leaves no partial output (data/tmp is emptied on start)."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,7 +18,7 @@ from typing import Any
 
 from vtm.files import write_atomic
 from vtm.media.thumbnail import make_thumbnail
-from vtm.models import JobKind
+from vtm.models import JobKind, VideoInfo
 
 Progress = Callable[[float], None]
 
@@ -43,6 +48,69 @@ def _thumbnail(task: Task, progress: Progress) -> str:
     return task.dest
 
 
+MAIN_FILE = {JobKind.SHEET: "sheet.{format}", JobKind.STORYBOARD: "storyboard.vtt",
+             JobKind.PREVIEW: "preview.webp", JobKind.SCENES: "scenes.json"}
+
+
+def main_file(kind: JobKind, params: dict[str, Any]) -> str:
+    return MAIN_FILE[kind].format(**params)
+
+
+def render_files(kind: JobKind, source: Path, info: VideoInfo, params: dict[str, Any], *, url_prefix: str = "",
+                 progress: Progress | None = None) -> dict[str, bytes]:
+    """The files of one output (sheet, storyboard, preview, scenes) by name, in memory.
+    Shared by the job runners and the CLI."""
+    if kind is JobKind.SHEET:
+        from vtm.media.sheet import make_sheet
+
+        data = make_sheet(source, info, params, name=source.name, size_bytes=source.stat().st_size, progress=progress)
+        return {main_file(kind, params): data}
+    if kind is JobKind.STORYBOARD:
+        from vtm.media.storyboard import make_storyboard
+
+        return make_storyboard(source, info, params, url_prefix=url_prefix, progress=progress)
+    if kind is JobKind.PREVIEW:
+        from vtm.media.preview import make_preview
+
+        return make_preview(source, info, params, progress=progress)
+    if kind is JobKind.SCENES:
+        from vtm.media.scenes import make_scenes
+
+        return make_scenes(source, info, params, progress=progress)
+    raise ValueError(f"no files for job kind {kind}")
+
+
+def write_folder(dest: Path, files: dict[str, bytes]) -> None:
+    """Write `files` into a staging folder and rename it onto `dest` (replacing an older
+    output of the same job)."""
+    staging_root = dest.parent.parent / "tmp"
+    if not staging_root.is_dir():
+        staging_root = dest.parent
+    staging_root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"job-{dest.name}-", dir=staging_root))
+    try:
+        for name, data in files.items():
+            (staging / name).write_bytes(data)
+        if dest.exists():
+            shutil.rmtree(dest)
+        os.replace(staging, dest)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _output(task: Task, progress: Progress) -> str:
+    from vtm.media.probe import probe
+
+    source = Path(task.source)
+    info = probe(source)
+    files = render_files(task.kind, source, info, task.params, url_prefix=f"/api/jobs/{task.job_id}/files/",
+                         progress=progress)
+    dest = Path(task.dest)
+    write_folder(dest, files)
+    progress(1.0)
+    return str(dest / main_file(task.kind, task.params))
+
+
 def _crash(task: Task, progress: Progress) -> str:
     os.abort()
 
@@ -61,6 +129,10 @@ def _hog(task: Task, progress: Progress) -> str:
 
 RUNNERS: dict[JobKind, Callable[[Task, Progress], str]] = {
     JobKind.THUMBNAIL: _thumbnail,
+    JobKind.SHEET: _output,
+    JobKind.STORYBOARD: _output,
+    JobKind.PREVIEW: _output,
+    JobKind.SCENES: _output,
     JobKind.CRASH: _crash,
     JobKind.HANG: _hang,
     JobKind.HOG: _hog,

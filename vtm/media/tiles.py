@@ -77,17 +77,23 @@ def grab_tiles(path: Path, times: list[float], *, size: tuple[int, int] | None, 
 
 
 def _unduplicate(path: Path, times: list[float], got: dict[int, Grab], scale: Callable[[Any], Any] | None) -> None:
+    """Read exactly the times whose keyframe was already used by an earlier time, or lies
+    further from the time than half the spacing of the times (long GOPs)."""
+    ordered = sorted(set(times))
+    gaps = [b - a for a, b in zip(ordered, ordered[1:], strict=False)]
+    tolerance = min(gaps) / 2 if gaps else float("inf")
     seen: set[float] = set()
     again = []
     for i in sorted(got, key=lambda i: times[i]):
         key = round(got[i].time, 4)
-        if key in seen and abs(times[i] - got[i].time) > 1e-3:
+        off = abs(times[i] - got[i].time)
+        if off > 1e-3 and (key in seen or off > tolerance):
             again.append(i)
         seen.add(key)
     if not again:
         return
-    for i, grabbed in zip(sorted(again, key=lambda i: times[i]),
-                          grab_many(path, sorted(times[i] for i in again), exact=True, scale=scale), strict=True):
+    again.sort(key=lambda i: times[i])
+    for i, grabbed in zip(again, grab_many(path, [times[i] for i in again], exact=True, scale=scale), strict=True):
         got[i] = grabbed
 
 
@@ -104,14 +110,17 @@ def grid(images: list[np.ndarray], columns: int, gap: int = 0, background: tuple
     return canvas
 
 
-def timestamp(seconds: float, *, millis: bool = False) -> str:
-    """`1:02:03`, `2:03` (always minutes:seconds), with `.456` when `millis`."""
+def timestamp(seconds: float, *, millis: bool = False, tenths: bool = False) -> str:
+    """`1:02:03`, `2:03` (always minutes:seconds), with `.456` when `millis` (`.4` when
+    `tenths`)."""
     whole = int(seconds)
     h, rest = divmod(whole, 3600)
     m, s = divmod(rest, 60)
     text = f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
     if millis:
         text += f".{int(round((seconds - whole) * 1000)) % 1000:03d}"
+    elif tenths:
+        text += f".{int((seconds - whole) * 10) % 10}"
     return text
 
 

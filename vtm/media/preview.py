@@ -1,0 +1,68 @@
+"""Animated previews: a few short moments of the video, spread through it, played in a
+loop as an animated WebP (main output) and a GIF (for places WebP does not reach).
+Moments whose frames are black or near-uniform (intros, fades, title cards) are left
+out when others remain."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from vtm.media import choose, tiles
+from vtm.models import VideoInfo
+
+WEBP_NAME, GIF_NAME = "preview.webp", "preview.gif"
+
+
+def moment_times(duration: float | None, moments: int, seconds: float, fps: int) -> list[list[float]]:
+    """For each moment, the times of its frames."""
+    per = max(1, round(seconds * fps))
+    if not duration or duration <= 0:
+        return [[i / fps for i in range(per)]]
+    span = min(seconds, duration / max(1, moments))
+    starts = tiles.spread(duration, moments, skip=0.08) if moments > 1 else [duration * 0.3]
+    return [[min(duration - 1e-3, max(0.0, s - span / 2) + span * i / per) for i in range(per)] for s in starts]
+
+
+def make_preview(path: Path, info: VideoInfo, params: dict[str, Any], *,
+                 progress: Callable[[float], None] | None = None) -> dict[str, bytes]:
+    """{"preview.webp": ..., "preview.gif": ...} for normalised params
+    (width, moments, seconds, fps, quality)."""
+    fps = int(params["fps"])
+    groups = moment_times(info.duration, int(params["moments"]), float(params["seconds"]), fps)
+    flat = [t for group in groups for t in group]
+    size = tiles.tile_size(info.width, info.height, int(params["width"]))
+    grabs = tiles.grab_tiles(path, flat, size=size, rotation=info.rotation, fast=False, progress=progress)
+    images = [g.image for g in grabs]
+    frames: list[np.ndarray] = []
+    kept = 0
+    for n, group in enumerate(groups):
+        chunk = images[n * len(group) : (n + 1) * len(group)]
+        if any(choose.score(image).rejected is None for image in chunk[:: max(1, len(chunk) // 3)]):
+            frames += chunk
+            kept += 1
+    if not frames:
+        frames = images
+    rgb = [Image.fromarray(np.ascontiguousarray(f[..., ::-1])) for f in frames]
+    delay = round(1000 / fps)
+    return {WEBP_NAME: _webp(rgb, delay, int(params.get("quality", 70))), GIF_NAME: _gif(rgb, delay)}
+
+
+def _webp(frames: list[Image.Image], delay: int, quality: int) -> bytes:
+    out = io.BytesIO()
+    frames[0].save(out, "WEBP", save_all=True, append_images=frames[1:], duration=delay, loop=0,
+                   quality=quality, method=4)
+    return out.getvalue()
+
+
+def _gif(frames: list[Image.Image], delay: int) -> bytes:
+    palette = [f.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE) for f in frames]
+    out = io.BytesIO()
+    palette[0].save(out, "GIF", save_all=True, append_images=palette[1:], duration=delay, loop=0,
+                    optimize=True, disposal=1)
+    return out.getvalue()
