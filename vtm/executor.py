@@ -1,10 +1,13 @@
 """Where decoding runs: the seam between the worker and the media code.
 
-`ProcessExecutor` keeps a pool of child processes, reused across jobs, one checked out
-per call. Each call has a time limit, and each child a memory cap (RLIMIT_AS). A child
-that crashes, hangs past its limit or runs out of memory fails that call with a clear
-reason and is replaced; the server and other calls go on. `InlineExecutor` runs calls
-in the calling thread (tests, benchmarks, `VTM_ISOLATION=thread`).
+`ProcessExecutor` keeps a pool of child processes (`python -m vtm.executor`), reused
+across calls, one checked out per call. Each call has a time limit and each child a
+memory cap (RLIMIT_DATA: the memory it can write to, not the address space it reserves;
+threaded decoders reserve far more than they use). A child that crashes, hangs past its
+limit or runs out of memory fails that call with a clear reason and is replaced; the
+server and other calls go on. Children die with the server, even `kill -9`ed: each
+sets PR_SET_PDEATHSIG (Linux) and watches its parent's PID. `InlineExecutor` runs
+calls in the calling thread (tests, benchmarks, `VTM_ISOLATION=thread`).
 """
 
 from __future__ import annotations
@@ -13,13 +16,14 @@ import logging
 import multiprocessing as mp
 import os
 import queue
-import resource
 import signal
 import subprocess
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable
+from concurrent.futures import Future
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -29,6 +33,10 @@ from vtm import errors
 log = logging.getLogger(__name__)
 Progress = Callable[[float], None]
 PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
+MEMORY_MESSAGE = "Ran out of memory while decoding (over VTM_JOB_MEMORY_MB); the decoder was restarted."
+# Keep a child lean: one malloc arena per core and OpenBLAS buffers per core would
+# reserve memory that decoding never uses.
+CHILD_ENV = {"MALLOC_ARENA_MAX": "2", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
 
 
 class CallFailed(Exception):
@@ -41,11 +49,15 @@ class CallFailed(Exception):
         self.user_error = user_error
 
 
+class Interrupted(Exception):
+    """The executor was closed (server shutting down) while a call ran: not the job's fault."""
+
+
 def _failure(exc: BaseException) -> CallFailed:
     if isinstance(exc, errors.VtmError):
         return CallFailed(exc.message, None, user_error=exc)
     if isinstance(exc, MemoryError):
-        return CallFailed("Ran out of memory while decoding (VTM_JOB_MEMORY_MB).", traceback.format_exc())
+        return CallFailed(MEMORY_MESSAGE, traceback.format_exc())
     return CallFailed(f"Could not process the video: {exc or type(exc).__name__}", traceback.format_exc())
 
 
@@ -64,47 +76,92 @@ class InlineExecutor:
 
 class ProcessExecutor:
     def __init__(self, size: int, memory_mb: int = 0) -> None:
+        self._spawner = _Spawner()
         self._idle: queue.Queue[_Child] = queue.Queue()
-        self._all = [_Child(memory_mb) for _ in range(max(1, size))]
-        self._closed = False
+        self._all = [_Child(memory_mb, self._spawner) for _ in range(max(1, size))]
+        self._closed = threading.Event()
         for child in self._all:
             self._idle.put(child)
 
     def call(self, fn: Callable[..., Any], *args: Any, timeout: float | None = None, progress: Progress | None = None) -> Any:
-        child = self._idle.get()
+        child = self._checkout()
         try:
             return child.call(fn, args, timeout, progress)
+        except CallFailed:
+            if self._closed.is_set():
+                raise Interrupted("VTM is shutting down; the call was stopped.") from None
+            raise
         finally:
-            if not self._closed:
-                self._idle.put(child)
+            self._idle.put(child)
+
+    def _checkout(self) -> _Child:
+        while True:
+            if self._closed.is_set():
+                raise Interrupted("VTM is shutting down.")
+            try:
+                return self._idle.get(timeout=0.5)
+            except queue.Empty:
+                continue
 
     @property
     def pids(self) -> list[int]:
         return [c.pid for c in self._all]
 
     def close(self) -> None:
-        self._closed = True
+        self._closed.set()
         for child in self._all:
-            child.stop()
+            child.close()
+        self._spawner.close()
+
+
+class _Spawner:
+    """Starts every child from one long-lived thread. The kernel sends the parent-death
+    signal when the *thread* that started a child ends, so a child started from a
+    short-lived request thread would be killed when that thread retires."""
+
+    def __init__(self) -> None:
+        self._requests: queue.Queue[tuple[Future[subprocess.Popen[bytes]], list[str], int] | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._loop, name="vtm-spawner", daemon=True)
+        self._thread.start()
+
+    def spawn(self, argv: list[str], fd: int) -> subprocess.Popen[bytes]:
+        future: Future[subprocess.Popen[bytes]] = Future()
+        self._requests.put((future, argv, fd))
+        return future.result()
+
+    def _loop(self) -> None:
+        env = dict(os.environ, **CHILD_ENV)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [PROJECT_ROOT, os.environ.get("PYTHONPATH")]))
+        while (request := self._requests.get()) is not None:
+            future, argv, fd = request
+            try:
+                future.set_result(subprocess.Popen(argv, pass_fds=[fd], env=env, stdin=subprocess.DEVNULL))
+            except BaseException as exc:  # handed to the caller, who raises it
+                future.set_exception(exc)
+
+    def close(self) -> None:
+        self._requests.put(None)
 
 
 class _Child:
-    """One decoding process, reused call after call, replaced when it dies or hangs."""
+    """One decoding process, reused call after call, replaced when it dies, hangs or
+    runs out of memory."""
 
-    def __init__(self, memory_mb: int) -> None:
+    def __init__(self, memory_mb: int, spawner: _Spawner) -> None:
         self._memory_mb = memory_mb
+        self._spawner = spawner
+        self._closed = False
         self._start()
 
     def _start(self) -> None:
         # A fresh interpreter running `python -m vtm.executor`: it does not re-run the
         # parent's __main__ (streamlit, pytest), and a crash in it is only its own.
         self._conn, child_conn = mp.Pipe()
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [PROJECT_ROOT, os.environ.get("PYTHONPATH")])))
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "vtm.executor", str(child_conn.fileno()), str(self._memory_mb)],
-            pass_fds=[child_conn.fileno()], env=env, stdin=subprocess.DEVNULL,
-        )
-        child_conn.close()
+        argv = [sys.executable, "-m", "vtm.executor", str(child_conn.fileno()), str(self._memory_mb), str(os.getpid())]
+        try:
+            self._process = self._spawner.spawn(argv, child_conn.fileno())
+        finally:
+            child_conn.close()
 
     @property
     def pid(self) -> int:
@@ -127,7 +184,7 @@ class _Child:
                 ready = True
             if not ready:
                 self._restart()
-                raise CallFailed(f"Timed out after {timeout:.0f} s (VTM_JOB_TIMEOUT_S); the decoder was stopped.")
+                raise CallFailed(f"Timed out after {timeout:.0f} s (VTM_JOB_TIMEOUT_S); the decoder was stopped and replaced.")
             try:
                 message = self._conn.recv()
             except (EOFError, OSError):
@@ -140,11 +197,17 @@ class _Child:
             elif message[0] == "ok":
                 return message[1]
             else:
-                _, name, text, code, tb = message
-                cls = getattr(errors, name, None)
-                if isinstance(cls, type) and issubclass(cls, errors.VtmError):
-                    raise CallFailed(text, None, user_error=cls(text, code=code))
-                raise CallFailed(text, tb)
+                return self._raise(message)
+
+    def _raise(self, message: tuple[Any, ...]) -> Any:
+        _, name, text, code, tb = message
+        if name == "MemoryError":
+            self._restart()  # a child that hit its cap may be left fragmented or half-initialised
+            raise CallFailed(text, tb)
+        cls = getattr(errors, name, None)
+        if isinstance(cls, type) and issubclass(cls, errors.VtmError):
+            raise CallFailed(text, None, user_error=cls(text, code=code))
+        raise CallFailed(text, tb)
 
     def _wait_exit(self) -> int | None:
         try:
@@ -153,8 +216,16 @@ class _Child:
             return None
 
     def _restart(self) -> None:
+        old = self._process.pid
         self.stop()
+        if self._closed:
+            raise CallFailed("VTM is shutting down; the decoder was stopped.")
         self._start()
+        log.info("decoder process %s replaced by %s", old, self._process.pid)
+
+    def close(self) -> None:
+        self._closed = True
+        self.stop()
 
     def stop(self) -> None:
         if self._process.poll() is None:
@@ -172,15 +243,46 @@ def _crash_reason(code: int | None) -> str:
             name = signal.Signals(-code).name
         except ValueError:
             name = f"signal {-code}"
-        return f"The decoder crashed ({name}) on this video; it was restarted."
+        hint = " (killed by the system: probably out of memory)" if -code == signal.SIGKILL else ""
+        return f"The decoder crashed ({name}{hint}) on this video; it was restarted."
     return f"The decoder exited unexpectedly (exit code {code}) on this video; it was restarted."
 
 
-def _child_main(conn: Connection, memory_mb: int) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+# -- the child side -------------------------------------------------------------------
+def _die_with_parent(parent_pid: int) -> None:
+    """Exit when the server exits, however it ends: the kernel's parent-death signal
+    where there is one, and a watcher thread that notices a new parent PID (a decode
+    holding the GIL delays the watcher, not the signal)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent_pid:  # the parent died before the signal was armed
+        os._exit(0)
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="vtm-parent-watch", daemon=True).start()
+
+
+def _limit_memory(memory_mb: int) -> None:
     if memory_mb > 0:
+        import resource
+
         limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+
+
+def _child_main(conn: Connection, memory_mb: int, parent_pid: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent(parent_pid)
+    _limit_memory(memory_mb)
+    import vtm.tasks  # noqa: F401 - warm up (PyAV, OpenCV) before the first call, not during it
+
     while True:
         try:
             fn, args, with_progress = conn.recv()
@@ -192,13 +294,13 @@ def _child_main(conn: Connection, memory_mb: int) -> None:
             else:
                 result = fn(*args)
             conn.send(("ok", result))
+        except MemoryError:  # also av.error.MemoryError (FFmpeg's ENOMEM)
+            conn.send(("error", "MemoryError", MEMORY_MESSAGE, None, traceback.format_exc()))
         except errors.VtmError as exc:
             conn.send(("error", type(exc).__name__, exc.message, exc.code, None))
-        except MemoryError:
-            conn.send(("error", "MemoryError", "Ran out of memory while decoding (VTM_JOB_MEMORY_MB).", None, traceback.format_exc()))
         except Exception as exc:  # a bug or a decoder failure: keep the traceback for us
             conn.send(("error", type(exc).__name__, f"Could not process the video: {exc or type(exc).__name__}", None, traceback.format_exc()))
 
 
 if __name__ == "__main__":
-    _child_main(Connection(int(sys.argv[1])), int(sys.argv[2]))
+    _child_main(Connection(int(sys.argv[1])), int(sys.argv[2]), int(sys.argv[3]))

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from vtm import tasks
 from vtm.config import Settings
-from vtm.executor import CallFailed, InlineExecutor, ProcessExecutor
-from vtm.files import DataDir
+from vtm.errors import NotFound
+from vtm.executor import CallFailed, InlineExecutor, Interrupted, ProcessExecutor
+from vtm.files import DataDir, remove_tree
 from vtm.models import Job, JobKind, JobStatus
 from vtm.params import THUMBNAIL_DEFAULTS
 from vtm.store import Store
@@ -47,9 +48,13 @@ class WorkerPool:
             self._threads.append(thread)
         log.info("started %d worker(s)", count)
 
-    def stop(self, timeout: float = 10.0) -> None:
+    def stop_taking(self) -> None:
+        """Workers finish (or are interrupted in) their current job and take no more."""
         self._stopping.set()
         self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self.stop_taking()
         for thread in self._threads:
             thread.join(timeout)
         self._threads.clear()
@@ -87,18 +92,33 @@ class WorkerPool:
         started = time.monotonic()
         try:
             video = self.store.get_video(job.video_id)
-        except Exception:
+        except NotFound:
             return self.store.mark_failed(job.id, f"Video {job.video_id} no longer exists.")
         dest = self.output_path(job)
         task = tasks.Task(job.id, job.kind, job.params, str(self.data.absolute(video.path)), video.duration, str(dest))
         try:
             output = self.executor.call(tasks.run, task, timeout=self.timeout_for(video.duration), progress=self._progress(job.id))
+        except Interrupted:
+            log.info("job %s: stopped by shutdown; back in the queue", job.id)
+            return self.store.release(job.id)
         except CallFailed as failure:
             log.warning("job %s (%s, video %s) failed: %s", job.id, job.kind, job.video_id, failure.message)
             return self.store.mark_failed(job.id, failure.message, failure.traceback)
-        finished = self.store.mark_completed(job.id, self.data.relative(Path(output)))
+        try:
+            finished = self.store.mark_completed(job.id, self.data.relative(Path(output)))
+        except NotFound:
+            # The video (and its jobs) were deleted while this ran: drop what it made.
+            self._discard(job, Path(output))
+            log.info("job %s: its video was deleted while it ran; output removed", job.id)
+            return job
         log.info("job %s: %s of video %s in %.0f ms", job.id, job.kind, job.video_id, (time.monotonic() - started) * 1000)
         return finished
+
+    def _discard(self, job: Job, output: Path) -> None:
+        if job.kind is JobKind.THUMBNAIL:
+            output.unlink(missing_ok=True)
+        else:
+            remove_tree(self.data.output_dir(job.id))
 
     def _progress(self, job_id: int) -> tasks.Progress:
         last = [0.0]
