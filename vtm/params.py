@@ -159,8 +159,16 @@ def scenes(video: Video, options: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def test_hook(video: Video, options: Mapping[str, Any]) -> dict[str, Any]:
+    """The kinds that crash, hang or hog on purpose (service allows them only with
+    VTM_TEST_HOOKS=1): `seconds` to hang, `mb` to hog."""
+    _reject_unknown(options, {"seconds", "mb"})
+    return {name: _float_in(name, value, 0, 100_000) for name, value in options.items()}
+
+
 NORMALISERS = {JobKind.THUMBNAIL: thumbnail, JobKind.SHEET: sheet, JobKind.STORYBOARD: storyboard,
-               JobKind.PREVIEW: preview, JobKind.SCENES: scenes}
+               JobKind.PREVIEW: preview, JobKind.SCENES: scenes,
+               JobKind.CRASH: test_hook, JobKind.HANG: test_hook, JobKind.HOG: test_hook}
 DEFAULTS = {JobKind.THUMBNAIL: THUMBNAIL_DEFAULTS, JobKind.SHEET: SHEET_DEFAULTS, JobKind.STORYBOARD: STORYBOARD_DEFAULTS,
             JobKind.PREVIEW: PREVIEW_DEFAULTS, JobKind.SCENES: SCENES_DEFAULTS}
 

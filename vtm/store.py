@@ -340,6 +340,17 @@ class Store:
         self._changed(job)
         return job
 
+    def release(self, job_id: int) -> Job:
+        """Put a RUNNING job back in the queue without counting the attempt (the server
+        stopped it on shutdown; it was not the job's fault)."""
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE jobs SET status = 'QUEUED', attempts = greatest(attempts - 1, 0), progress = 0, "
+                "started_at = NULL WHERE id = ? AND status = 'RUNNING'",
+                [job_id],
+            )
+        return self.get_job(job_id)
+
     def recover_running(self, max_attempts: int) -> tuple[list[int], list[int]]:
         """Jobs a dead process left RUNNING: requeue those with attempts left, fail the rest.
         Returns (requeued ids, failed ids)."""
