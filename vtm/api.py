@@ -3,9 +3,7 @@ Routes map requests to `vtm.service` and its errors to JSON; no rules live here.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-import json
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -13,16 +11,17 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from vtm import __version__, runtime, service
-from vtm.errors import TooLarge
+from vtm import __version__, runtime, service, sse
+from vtm.errors import InvalidInput, TooLarge
 from vtm.http import endpoint, int_param, options, path_int
 from vtm.media.render import MIME
 from vtm.models import Job, JobKind
 from vtm.openapi import document
+from vtm.store import VIDEO_SORTS  # the sort names only; the ordering itself stays in the store
 from vtm.upload import receive_multipart
 
 THUMB_OPTIONS = ("at", "fit", "format", "quality", "pad", "fast")
-SSE_HEARTBEAT_S = 15.0
+MULTIPART_SLACK = 64 * 1024  # room for the multipart framing around the file
 
 
 def _json(data: Any, status: int = 200) -> JSONResponse:
@@ -43,21 +42,20 @@ async def openapi(request: Request) -> Response:
 
 
 # -- videos -------------------------------------------------------------------------
-@endpoint()
+@endpoint(ticket=True)
 async def upload_video(request: Request) -> Response:
     rt = runtime.current()
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > rt.settings.max_upload_bytes + 64 * 1024:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > rt.settings.max_upload_bytes + MULTIPART_SLACK:
         raise TooLarge(f"The upload ({int(declared) // (1024 * 1024)} MB) is larger than the limit of "
                        f"{rt.settings.max_upload_mb} MB (VTM_MAX_UPLOAD_MB).")
+
+    async def check_name(filename: str | None) -> None:
+        await run_in_threadpool(service.check_name_free, rt, service.require_file_field(filename))
+
     filename, received = await receive_multipart(
-        request.headers.get("content-type", ""), request.stream(), rt.data.tmp, rt.settings.max_upload_bytes
+        request.headers.get("content-type", ""), request.stream(), rt.data.tmp, rt.settings.max_upload_bytes, check_name
     )
-    try:
-        service.require_file_field(filename)
-    except Exception:
-        received.path.unlink(missing_ok=True)
-        raise
     video = await run_in_threadpool(service.add_video, rt, received, filename or "")
     return _json(video.to_dict(), 201)
 
@@ -65,7 +63,9 @@ async def upload_video(request: Request) -> Response:
 @endpoint(query=("q", "sort"))
 async def list_videos(request: Request) -> Response:
     rt = runtime.current()
-    sort = request.query_params.get("sort", "newest")
+    sort = request.query_params.get("sort") or "newest"
+    if sort not in VIDEO_SORTS:
+        raise InvalidInput(f"sort={sort!r}: use one of {', '.join(VIDEO_SORTS)}.")
     videos = await run_in_threadpool(service.list_videos, rt, request.query_params.get("q", ""), sort)
     return _json([v.to_dict() for v in videos])
 
@@ -145,25 +145,11 @@ async def thumbnail_image(request: Request) -> Response:
 
 
 # -- events -------------------------------------------------------------------------
-@endpoint(query=("since",))
+@endpoint()
 async def events(request: Request) -> Response:
     bus = runtime.current().events
-    last = request.headers.get("last-event-id") or request.query_params.get("since")
-    seq = int(last) if last and last.isdigit() else bus.last_seq
-
-    async def stream() -> Any:
-        nonlocal seq
-        yield "retry: 2000\n\n"
-        while not await request.is_disconnected():
-            batch = await asyncio.to_thread(bus.wait, seq, SSE_HEARTBEAT_S)
-            if not batch:
-                yield ": keep-alive\n\n"
-                continue
-            for event in batch:
-                seq = event.seq
-                yield f"id: {event.seq}\nevent: job\ndata: {json.dumps(event.data)}\n\n"
-
-    return StreamingResponse(stream(), media_type="text/event-stream",
+    sse.watch_shutdown(bus)
+    return StreamingResponse(sse.stream(bus, request.headers.get("last-event-id")), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
@@ -204,3 +190,7 @@ routes = [
     Route("/api/t/{video_id}", thumbnail_image, methods=["GET"]),
     Route("/api/events", events, methods=["GET"]),
 ]
+
+from vtm import api_outputs  # noqa: E402  (outputs of every kind, issue 5)
+
+routes += api_outputs.routes

@@ -9,10 +9,10 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
-from vtm import runtime
+from vtm import runtime, tickets
 from vtm.errors import InvalidInput, Unauthorized, VtmError
 
 log = logging.getLogger(__name__)
@@ -32,16 +32,17 @@ def internal_error() -> JSONResponse:
     )
 
 
-def endpoint(*, query: Iterable[str] = ()) -> Callable[[Endpoint], Endpoint]:
+def endpoint(*, query: Iterable[str] = (), ticket: bool = False) -> Callable[[Endpoint], Endpoint]:
     """Wrap a route: check the token, refuse unknown query options, and turn
-    `vtm.errors` into JSON errors (anything else into a logged 500)."""
+    `vtm.errors` into JSON errors (anything else into a logged 500). With `ticket`,
+    a valid upload ticket (`vtm.tickets`) stands in for the token."""
     allowed = set(query)
 
     def wrap(handler: Endpoint) -> Endpoint:
         @functools.wraps(handler)
         async def run(request: Request) -> Response:
             try:
-                check_token(request)
+                check_token(request, ticket=ticket)
                 unknown = sorted(set(request.query_params) - allowed)
                 if unknown:
                     known = ", ".join(sorted(allowed)) or "none"
@@ -49,6 +50,10 @@ def endpoint(*, query: Iterable[str] = ()) -> Callable[[Endpoint], Endpoint]:
                 return await handler(request)
             except VtmError as exc:
                 return error_response(exc)
+            except ClientDisconnect:
+                # The client went away mid-request: nobody is left to answer.
+                log.info("%s %s: the client disconnected", request.method, request.url.path)
+                return Response(status_code=499)
             except Exception:
                 log.exception("%s %s failed", request.method, request.url.path)
                 return internal_error()
@@ -58,12 +63,14 @@ def endpoint(*, query: Iterable[str] = ()) -> Callable[[Endpoint], Endpoint]:
     return wrap
 
 
-def check_token(request: Request) -> None:
+def check_token(request: Request, *, ticket: bool = False) -> None:
     settings = runtime.current().settings
     token = settings.api_token
     if not token:
         return
     if request.method not in WRITE_METHODS and not settings.api_token_reads:
+        return
+    if ticket and tickets.valid(token, request.headers.get(tickets.HEADER, "")):
         return
     given = request.headers.get("authorization", "")
     scheme, _, value = given.partition(" ")

@@ -1,48 +1,51 @@
 """Streaming a multipart upload straight to data/tmp, without holding it in memory.
 
-The body is fed to python-multipart's streaming parser chunk by chunk as it arrives;
-the bytes of the `video` field go to a `files.Receiver`, which hashes, counts and
-refuses as soon as the size limit is passed. A client that disconnects, a refused
-size or a malformed body leaves no file behind.
+The body is fed to python-multipart's streaming parser chunk by chunk as it arrives.
+The parser's callbacks only collect the bytes of the `video` field (and refuse at once
+when the size limit is passed); every `FLUSH` bytes the collected bytes are written and
+hashed by a `files.Receiver` in a worker thread, so a big upload never blocks the event
+loop that serves every other request. While a flush runs, the body is not read, so the
+server's socket buffers (not its memory) hold what the client sends next.
+
+A client that disconnects, a refused size or a malformed body leaves no file behind.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
-from starlette.requests import ClientDisconnect
 
 from vtm.errors import BadRequest, TooLarge
 from vtm.files import Received, Receiver
 
 FIELD = "video"
-
-
-@dataclass
-class _Part:
-    headers: dict[bytes, bytes] = field(default_factory=dict)
-    field_name: bytes = b""
-    value: bytearray = field(default_factory=bytearray)
+FLUSH = 1024 * 1024
 
 
 class _Collector:
-    def __init__(self, receiver_factory: type[Receiver], tmp_dir: object, limit: int) -> None:
-        self._factory, self._tmp_dir, self._limit = receiver_factory, tmp_dir, limit
+    """Parser callbacks: which part is which, and the `video` bytes not written yet."""
+
+    def __init__(self, tmp_dir: Path, limit: int) -> None:
+        self._tmp_dir, self._limit = tmp_dir, limit
         self.receiver: Receiver | None = None
         self.filename: str | None = None
-        self.received: Received | None = None
-        self._part = _Part()
-        self._header_field = bytearray()
-        self._header_value = bytearray()
+        self.pending = bytearray()
+        self.size = 0
+        self.complete = False
+        self._in_video = False
+        self._headers: dict[bytes, bytes] = {}
+        self._field = bytearray()
+        self._value = bytearray()
 
     def callbacks(self) -> dict[str, object]:
         return {
             "on_part_begin": self._part_begin,
-            "on_header_field": lambda d, s, e: self._header_field.extend(d[s:e]),
-            "on_header_value": lambda d, s, e: self._header_value.extend(d[s:e]),
+            "on_header_field": lambda d, s, e: self._field.extend(d[s:e]),
+            "on_header_value": lambda d, s, e: self._value.extend(d[s:e]),
             "on_header_end": self._header_end,
             "on_headers_finished": self._headers_finished,
             "on_part_data": self._part_data,
@@ -50,61 +53,79 @@ class _Collector:
         }
 
     def _part_begin(self) -> None:
-        self._part = _Part()
+        self._headers = {}
+        self._in_video = False
 
     def _header_end(self) -> None:
-        self._part.headers[bytes(self._header_field).lower()] = bytes(self._header_value)
-        self._header_field.clear()
-        self._header_value.clear()
+        self._headers[bytes(self._field).lower()] = bytes(self._value)
+        self._field.clear()
+        self._value.clear()
 
     def _headers_finished(self) -> None:
-        _, opts = parse_options_header(self._part.headers.get(b"content-disposition", b""))
-        self._part.field_name = opts.get(b"name", b"")
-        if self._part.field_name == FIELD.encode() and self.receiver is None and self.received is None:
-            raw = opts.get(b"filename")
-            self.filename = raw.decode("utf-8", "replace") if raw is not None else None
-            self.receiver = self._factory(self._tmp_dir, self._limit)  # type: ignore[arg-type]
+        _, opts = parse_options_header(self._headers.get(b"content-disposition", b""))
+        if opts.get(b"name") != FIELD.encode() or self.receiver is not None:
+            return  # other fields, and a second `video` file, are ignored
+        raw = opts.get(b"filename")
+        self.filename = raw.decode("utf-8", "replace") if raw is not None else None
+        self.receiver = Receiver(self._tmp_dir, self._limit)
+        self._in_video = True
 
     def _part_data(self, data: bytes, start: int, end: int) -> None:
-        if self.receiver is not None and self._part.field_name == FIELD.encode():
-            self.receiver.write(data[start:end])
+        if not self._in_video:
+            return
+        self.size += end - start
+        if self.size > self._limit:
+            raise TooLarge(f"The upload is larger than the limit of {self._limit // (1024 * 1024)} MB (VTM_MAX_UPLOAD_MB).")
+        self.pending.extend(data[start:end])
 
     def _part_end(self) -> None:
-        if self.receiver is not None and self._part.field_name == FIELD.encode():
-            self.received = self.receiver.finish()
-            self.receiver = None
+        if self._in_video:
+            self._in_video = False
+            self.complete = True
+
+    def take(self) -> bytes:
+        chunk = bytes(self.pending)
+        self.pending.clear()
+        return chunk
 
     def discard(self) -> None:
         if self.receiver is not None:
             self.receiver.discard()
-        if self.received is not None:
-            self.received.path.unlink(missing_ok=True)
 
 
 async def receive_multipart(
-    content_type: str, body: AsyncIterator[bytes], tmp_dir: object, limit: int
+    content_type: str, body: AsyncIterator[bytes], tmp_dir: Path, limit: int,
+    check_name: Callable[[str | None], Awaitable[object]] | None = None,
 ) -> tuple[str | None, Received]:
-    """(client's file name, received file) of the `video` field of a multipart body."""
+    """(client's file name, received file) of the `video` field of a multipart body.
+    `check_name` runs as soon as the file's name is known, before its bytes are read,
+    so that a refused name (empty, taken) costs no upload time."""
     mime, opts = parse_options_header(content_type)
     boundary = opts.get(b"boundary")
     if mime != b"multipart/form-data" or not boundary:
         raise BadRequest("Send the video as multipart/form-data in a field named `video` (curl -F video=@clip.mp4).", code="not_multipart")
-    collector = _Collector(Receiver, tmp_dir, limit)
+    collector = _Collector(tmp_dir, limit)
     parser = MultipartParser(boundary, collector.callbacks())  # type: ignore[arg-type]
     try:
+        checked = check_name is None
         async for chunk in body:
             parser.write(chunk)
+            if not checked and collector.receiver is not None:
+                checked = True
+                await check_name(collector.filename)  # type: ignore[misc]
+            if collector.receiver is not None and len(collector.pending) >= FLUSH:
+                await asyncio.to_thread(collector.receiver.write, collector.take())
         parser.finalize()
-    except TooLarge:
-        collector.discard()
-        raise
+        if collector.receiver is not None and not collector.complete:
+            raise ValueError("the `video` part never ended")
+        if collector.receiver is None:
+            raise BadRequest("No file in the `video` field; send it with curl -F video=@clip.mp4.", code="no_file")
+        receiver = collector.receiver
+        await asyncio.to_thread(receiver.write, collector.take())
+        return collector.filename, await asyncio.to_thread(receiver.finish)
     except (FormParserError, ValueError):
         collector.discard()
         raise BadRequest("The multipart body is malformed or cut short.", code="bad_multipart") from None
-    except (ClientDisconnect, BaseException):
+    except BaseException:
         collector.discard()
         raise
-    if collector.received is None:
-        collector.discard()
-        raise BadRequest("No file in the `video` field; send it with curl -F video=@clip.mp4.", code="no_file")
-    return collector.filename, collector.received

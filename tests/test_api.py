@@ -1,0 +1,425 @@
+"""The HTTP API over HTTP: the real server (`streamlit run app.py`) for the old service's
+flow, every row of the issue's table and its errors, SSE, ETag/304 and CORS; the same
+routes in process (burst mode, nothing runs until `drain()`) for what needs a job held
+QUEUED and for the token settings."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from PIL import Image
+from starlette.applications import Starlette
+
+from tests.api_server import LiveServer
+from vtm import api, runtime, tickets
+from vtm.config import Settings
+from vtm.runtime import Runtime
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    live = LiveServer(tmp_path_factory.mktemp("api") / "data").start()
+    yield live
+    took = live.stop()
+    assert took < 10, f"Ctrl-C took {took:.1f} s"
+    assert live.errors() == []
+
+
+@pytest.fixture(scope="module")
+def client(server: LiveServer) -> Iterator[httpx.Client]:
+    with server.client() as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def clip(client: httpx.Client, videos: dict[str, Path]) -> dict[str, Any]:
+    """The landscape clip (320x240, 2 s), uploaded once for the module."""
+    response = client.post("/api/videos", files={"video": ("landscape.mp4", videos["landscape"].read_bytes(), "video/mp4")})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def wait_for(client: httpx.Client, path: str, status: str = "COMPLETED", timeout: float = 60) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = client.get(path).json()
+        if job["status"] in ("COMPLETED", "FAILED"):
+            assert job["status"] == status, job
+            return job
+        time.sleep(0.1)
+    raise AssertionError(f"{path} did not finish in {timeout} s")
+
+
+def error_code(response: httpx.Response) -> str:
+    body = response.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}, body
+    assert body["error"]["message"], body
+    return body["error"]["code"]
+
+
+# -- the old service's flow, end to end through the real server ----------------------
+def test_old_service_flow_upload_list_request_poll_fetch(client: httpx.Client, videos: dict[str, Path]) -> None:
+    upload = client.post("/api/videos", files={"video": ("flow.mkv", videos["wide"].read_bytes())})
+    assert upload.status_code == 201, upload.text
+    video = upload.json()
+    assert {"id", "filename", "status"} <= set(video) and video["filename"] == "flow.mkv"
+    assert video["status"] == "COMPLETED" and (video["width"], video["height"]) == (640, 360)
+
+    listed = client.get("/api/videos").json()
+    assert video["id"] in [v["id"] for v in listed]
+    assert all(v["status"] == "COMPLETED" for v in listed)
+    upload_job = client.get(f"/api/jobs/videos/{video['id']}").json()
+    assert (upload_job["id"], upload_job["filename"], upload_job["status"]) == (video["id"], "flow.mkv", "COMPLETED")
+
+    requested = client.post(f"/api/thumbnails/{video['id']}/200/0")
+    assert requested.status_code == 202, requested.text
+    job = requested.json()
+    assert {"height", "id", "status", "video_id", "width"} <= set(job)
+    assert (job["video_id"], job["width"], job["height"]) == (video["id"], 200, 112)
+    again = client.post(f"/api/thumbnails/{video['id']}/200/112")
+    assert again.status_code == 202 and again.json()["id"] == job["id"], "the same request must give the same job"
+
+    done = wait_for(client, f"/api/jobs/thumbnails/{job['id']}")
+    assert done["output_url"] == f"/api/jobs/{job['id']}/output"
+    image = client.get(f"/api/t/{video['id']}", params={"w": 200, "h": 0})
+    assert image.status_code == 200 and image.headers["content-type"] == "image/jpeg"
+    assert image.headers["etag"] and "max-age" in image.headers["cache-control"]
+    assert Image.open(io.BytesIO(image.content)).size == (200, 112)
+    assert client.get(done["output_url"]).content == image.content
+
+
+# -- POST /api/videos ----------------------------------------------------------------
+def multipart(field: str, filename: str | None, data: bytes) -> dict[str, Any]:
+    return {"files": {field: (filename, data, "video/mp4")}}
+
+
+@pytest.mark.parametrize(
+    ("name", "request_kwargs", "status", "code"),
+    [
+        ("not multipart", {"data": {"video": "x"}}, 400, "not_multipart"),
+        ("no body", {}, 400, "not_multipart"),
+        ("other field", multipart("file", "a.mp4", b"x"), 400, "no_file"),
+        ("empty filename", multipart("video", "", b"x"), 400, "empty_filename"),
+        ("blank filename", multipart("video", "   ", b"x"), 400, "empty_filename"),
+        ("dots only", multipart("video", "..", b"x"), 400, "empty_filename"),
+        ("empty file", multipart("video", "empty.mp4", b""), 415, "empty_file"),
+        ("not a video", multipart("video", "notes.mp4", b"hello, this is text" * 100), 415, None),
+        ("HLS playlist", multipart("video", "list.m3u8", b"#EXTM3U\n#EXTINF:1,\n/etc/passwd\n"), 415, None),
+        ("unknown option", {**multipart("video", "q.mp4", b"x"), "params": {"x": "1"}}, 422, "unknown_option"),
+    ],
+)
+def test_upload_refusals(client: httpx.Client, server: LiveServer, name: str, request_kwargs: dict[str, Any],
+                         status: int, code: str | None) -> None:
+    before = {p for p in server.data_dir.rglob("*") if p.is_file() and p.suffix != ".wal"}
+    count = len(client.get("/api/videos").json())
+    response = client.post("/api/videos", **request_kwargs)
+    assert response.status_code == status, response.text
+    got = error_code(response)
+    assert code is None or got == code
+    after = {p for p in server.data_dir.rglob("*") if p.is_file() and p.suffix != ".wal"}
+    assert {p for p in after - before if "vtm.duckdb" not in p.name} == set(), "a refused upload left a file"
+    assert len(client.get("/api/videos").json()) == count, "a refused upload left a row"
+
+
+def test_duplicate_name_is_409_and_keeps_the_first(client: httpx.Client, clip: dict[str, Any], videos: dict[str, Path]) -> None:
+    response = client.post("/api/videos", files={"video": ("landscape.mp4", videos["wide"].read_bytes())})
+    assert response.status_code == 409 and error_code(response) == "duplicate_name"
+    assert "landscape.mp4" in response.json()["error"]["message"]
+    assert client.get(f"/api/videos/{clip['id']}").json()["sha256"] == clip["sha256"]
+
+
+@pytest.mark.parametrize(
+    ("filename", "stored"),
+    [("../../etc/evil.mp4", "evil.mp4"), ("C:\\temp\\win.mp4", "win.mp4"), ("<script>alert(1)<\\script>.mp4", "script.mp4"),
+     ("nul\x00byte.mp4", "nulbyte.mp4"), ("ünïcödé clip.mp4", "ünïcödé clip.mp4")],
+)
+def test_client_filenames_never_become_paths(client: httpx.Client, server: LiveServer, videos: dict[str, Path],
+                                             filename: str, stored: str) -> None:
+    # Built by hand: httpx would percent-encode the NUL and quotes; a hostile client does not.
+    boundary = "vtmtestboundary"
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="video"; filename="{filename}"\r\n'
+            f"Content-Type: video/mp4\r\n\r\n").encode() + videos["portrait"].read_bytes() + f"\r\n--{boundary}--\r\n".encode()
+    response = client.post("/api/videos", content=body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert response.status_code == 201, response.text
+    video = response.json()
+    assert video["filename"] == stored
+    assert (server.data_dir / "videos" / str(video["id"]) / stored).is_file()
+    assert client.delete(f"/api/videos/{video['id']}").status_code == 204
+
+
+def test_metadata_is_real_or_null(client: httpx.Client, clip: dict[str, Any]) -> None:
+    video = client.get(f"/api/videos/{clip['id']}").json()
+    assert (video["width"], video["height"], video["codec"]) == (320, 240, "h264")
+    assert video["duration"] == pytest.approx(2.0, abs=0.05) and video["fps"] == pytest.approx(25)
+    assert video["frame_count"] == 50
+    for key in ("duration", "fps", "frame_count", "size"):
+        assert video[key] is None or video[key] >= 0
+
+
+# -- videos and jobs -----------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("method", "path", "status", "code"),
+    [
+        ("GET", "/api/videos/999999", 404, "not_found"),
+        ("DELETE", "/api/videos/999999", 404, "not_found"),
+        ("GET", "/api/videos/abc", 422, "invalid_input"),
+        ("GET", "/api/videos?sort=sideways", 422, "invalid_input"),
+        ("GET", "/api/videos?color=red", 422, "unknown_option"),
+        ("GET", "/api/jobs?status=DONE", 422, "invalid_input"),
+        ("GET", "/api/jobs?kind=movie", 422, "invalid_input"),
+        ("GET", "/api/jobs?limit=0", 422, "invalid_input"),
+        ("GET", "/api/jobs?limit=many", 422, "invalid_input"),
+        ("GET", "/api/jobs?offset=-1", 422, "invalid_input"),
+        ("GET", "/api/jobs?page=2", 422, "unknown_option"),
+        ("GET", "/api/jobs/videos/999999", 404, "not_found"),
+        ("GET", "/api/jobs/thumbnails/999999", 404, "not_found"),
+        ("GET", "/api/jobs/999999", 404, "not_found"),
+        ("GET", "/api/jobs/999999/output", 404, "not_found"),
+        ("POST", "/api/jobs/999999/retry", 404, "not_found"),
+        ("POST", "/api/thumbnails/999999/100/100", 404, "not_found"),
+        ("GET", "/api/t/999999?w=100&h=100", 404, "not_found"),
+    ],
+)
+def test_table_errors(client: httpx.Client, method: str, path: str, status: int, code: str) -> None:
+    response = client.request(method, path)
+    assert response.status_code == status, response.text
+    assert error_code(response) == code
+
+
+@pytest.mark.parametrize(
+    ("size_and_query", "message"),
+    [
+        ("0/0", "width, a height, or both"),
+        ("7681/100", "between 0 and 7680"),
+        ("100/7681", "between 0 and 7680"),
+        ("-1/100", "between 0 and 7680"),
+        ("abc/100", "whole number"),
+        ("100/100?fit=squash", "fit="),
+        ("100/100?format=gif", "format="),
+        ("100/100?quality=0", "quality="),
+        ("100/100?at=150%25", "percentage"),
+        ("100/100?at=soon", "at="),
+        ("100/100?pad=red", "pad="),
+        ("100/100?fast=maybe", "fast="),
+        ("100/100?size=big", "Unknown query option"),
+    ],
+)
+def test_thumbnail_request_422(client: httpx.Client, clip: dict[str, Any], size_and_query: str, message: str) -> None:
+    response = client.post(f"/api/thumbnails/{clip['id']}/{size_and_query}")
+    assert response.status_code == 422, response.text
+    assert message in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [("w=0&h=0", 422), ("", 422), ("w=9999&h=10", 422), ("w=100&h=100&fit=squash", 422), ("w=100&zoom=2", 422),
+     ("w=123&h=45", 404)],
+)
+def test_thumbnail_image_errors(client: httpx.Client, clip: dict[str, Any], query: str, status: int) -> None:
+    response = client.get(f"/api/t/{clip['id']}?{query}")
+    assert response.status_code == status, response.text
+    error_code(response)
+
+
+def test_jobs_list_filters_and_newest_first(client: httpx.Client, clip: dict[str, Any]) -> None:
+    ids = [client.post(f"/api/thumbnails/{clip['id']}/{w}/0").json()["id"] for w in (40, 41, 42)]
+    for job_id in ids:
+        wait_for(client, f"/api/jobs/{job_id}")
+    listed = client.get("/api/jobs", params={"video_id": clip["id"], "kind": "thumbnail", "status": "COMPLETED"}).json()
+    got = [j["id"] for j in listed]
+    assert got == sorted(got, reverse=True) and set(ids) <= set(got)
+    page = client.get("/api/jobs", params={"video_id": clip["id"], "limit": 2, "offset": 1}).json()
+    assert [j["id"] for j in page] == got[1:3]
+    assert client.get("/api/jobs", params={"status": "failed"}).status_code == 200
+
+
+def test_options_pick_the_output_and_formats_have_their_content_type(client: httpx.Client, clip: dict[str, Any]) -> None:
+    for fmt, mime in (("png", "image/png"), ("webp", "image/webp")):
+        job = client.post(f"/api/thumbnails/{clip['id']}/64/64?format={fmt}&fit=contain&at=50%25").json()
+        wait_for(client, f"/api/jobs/{job['id']}")
+        image = client.get(f"/api/t/{clip['id']}?w=64&h=64&format={fmt}&fit=contain&at=50%25")
+        assert image.status_code == 200 and image.headers["content-type"] == mime
+        assert Image.open(io.BytesIO(image.content)).size == (64, 64)
+
+
+def test_etag_gives_304(client: httpx.Client, clip: dict[str, Any]) -> None:
+    job = client.post(f"/api/thumbnails/{clip['id']}/80/60").json()
+    wait_for(client, f"/api/jobs/{job['id']}")
+    first = client.get(f"/api/t/{clip['id']}?w=80&h=60")
+    etag = first.headers["etag"]
+    again = client.get(f"/api/t/{clip['id']}?w=80&h=60", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+    other = client.get(f"/api/t/{clip['id']}?w=80&h=60", headers={"If-None-Match": '"something-else"'})
+    assert other.status_code == 200 and other.content == first.content
+
+
+def test_delete_removes_video_jobs_and_files(client: httpx.Client, server: LiveServer, videos: dict[str, Path]) -> None:
+    video = client.post("/api/videos", files={"video": ("gone.mp4", videos["fade"].read_bytes())}).json()
+    job = client.post(f"/api/thumbnails/{video['id']}/50/0").json()
+    wait_for(client, f"/api/jobs/{job['id']}")
+    assert client.delete(f"/api/videos/{video['id']}").status_code == 204
+    assert client.get(f"/api/videos/{video['id']}").status_code == 404
+    assert client.get(f"/api/jobs/{job['id']}").status_code == 404
+    assert not (server.data_dir / "videos" / str(video["id"])).exists()
+    assert not list((server.data_dir / "thumbnails").glob(f"thumbnail_{video['id']}_*"))
+
+
+def test_health_and_openapi(client: httpx.Client) -> None:
+    health = client.get("/api/health")
+    assert health.status_code == 200 and health.json()["status"] == "ok"
+    document = client.get("/api/openapi.json")
+    assert document.status_code == 200 and document.json()["openapi"].startswith("3.")
+
+
+def test_no_cors_headers(client: httpx.Client) -> None:
+    origin = {"Origin": "https://evil.example"}
+    got = client.get("/api/videos", headers=origin)
+    preflight = client.options("/api/videos", headers={**origin, "Access-Control-Request-Method": "POST"})
+    for response in (got, preflight):
+        assert not [h for h in response.headers if h.lower().startswith("access-control-")], response.headers
+
+
+# -- server-sent events --------------------------------------------------------------
+def read_events(client: httpx.Client, until: Any, headers: dict[str, str] | None = None, timeout: float = 30) -> list[dict[str, Any]]:
+    """Parse the stream until `until(events)` is true."""
+    import json
+
+    events: list[dict[str, Any]] = []
+    current: dict[str, Any] = {}
+    deadline = time.monotonic() + timeout
+    with client.stream("GET", "/api/events", headers=headers or {}, timeout=timeout) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        for line in response.iter_lines():
+            if line.startswith("id: "):
+                current["id"] = line[4:]
+            elif line.startswith("data: "):
+                current["data"] = json.loads(line[6:])
+            elif line == "" and current:
+                events.append(current)
+                current = {}
+                if until(events):
+                    return events
+            assert time.monotonic() < deadline, f"no matching event in {timeout} s: {events}"
+    raise AssertionError(f"the stream ended early: {events}")
+
+
+def test_events_report_completion_and_resume_with_last_event_id(client: httpx.Client, server: LiveServer,
+                                                               clip: dict[str, Any]) -> None:
+    import threading
+
+    job: dict[str, Any] = {}
+
+    def request_later() -> None:
+        time.sleep(0.5)
+        job.update(client.post(f"/api/thumbnails/{clip['id']}/33/0").json())
+
+    threading.Thread(target=request_later).start()
+    events = read_events(client, lambda evs: any(e["data"]["status"] == "COMPLETED" and e["data"]["id"] == job.get("id")
+                                                 for e in evs))
+    mine = [e for e in events if e["data"]["id"] == job["id"]]
+    assert [e["data"]["status"] for e in mine][-1] == "COMPLETED"
+    assert mine[0]["data"]["status"] == "QUEUED" and mine[-1]["data"]["progress"] == 1.0
+    assert {"id", "kind", "video_id", "status", "progress"} <= set(mine[-1]["data"])
+
+    # Reconnect after the first event: the rest is sent again, in order, with the same ids.
+    resumed = read_events(client, lambda evs: len(evs) >= len(events) - 1, headers={"Last-Event-ID": events[0]["id"]})
+    assert [e["id"] for e in resumed] == [e["id"] for e in events[1:]]
+
+
+def test_ctrl_c_with_an_open_event_stream_stops_promptly(tmp_path: Path) -> None:
+    live = LiveServer(tmp_path / "data").start()
+    try:
+        with live.client() as c, c.stream("GET", "/api/events") as stream:
+            assert stream.status_code == 200
+            took = live.stop()
+            rest = list(stream.iter_lines())  # returns: the server ended the stream cleanly
+            assert all(not line.startswith("data:") for line in rest)
+    finally:
+        live.stop()
+    assert took < 5, f"Ctrl-C took {took:.1f} s with an open event stream"
+    assert live.errors() == []
+
+
+# -- in process, burst mode: jobs held QUEUED, token settings ------------------------
+@contextlib.asynccontextmanager
+async def in_process(tmp_path: Path, **settings: Any) -> AsyncIterator[tuple[Runtime, httpx.AsyncClient]]:
+    runtime.stop()
+    rt = runtime.start(Settings(data_dir=tmp_path / "data", workers=1, isolation="thread", **settings), start_workers=False)
+    transport = httpx.ASGITransport(app=Starlette(routes=api.routes))
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://vtm") as c:
+            yield rt, c
+    finally:
+        runtime.stop()
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.mark.anyio
+async def test_image_is_409_while_queued_or_running_and_says_so(tmp_path: Path, videos: dict[str, Path]) -> None:
+    async with in_process(tmp_path) as (rt, c):
+        video = (await c.post("/api/videos", files={"video": ("q.mp4", videos["landscape"].read_bytes())})).json()
+        job = (await c.post(f"/api/thumbnails/{video['id']}/100/0")).json()
+        assert job["status"] == "QUEUED"
+        waiting = await c.get(f"/api/t/{video['id']}?w=100&h=0")
+        assert waiting.status_code == 409 and error_code(waiting) == "not_ready"
+        assert "still QUEUED" in waiting.json()["error"]["message"]
+        assert (await c.get(f"/api/jobs/{job['id']}/output")).status_code == 409
+        rt.workers.drain()
+        ready = await c.get(f"/api/t/{video['id']}?w=100&h=0")
+        assert ready.status_code == 200 and Image.open(io.BytesIO(ready.content)).size == (100, 75)
+
+
+WRITE = ("POST", "/api/thumbnails/1/10/10")
+READ = ("GET", "/api/jobs")
+
+
+@pytest.mark.parametrize(
+    ("settings", "call", "headers", "status"),
+    [
+        ({}, WRITE, {}, 404),  # no token configured: writes are open (404: no video 1)
+        ({"api_token": "s3cret"}, WRITE, {}, 401),
+        ({"api_token": "s3cret"}, WRITE, {"Authorization": "Bearer wrong"}, 401),
+        ({"api_token": "s3cret"}, WRITE, {"Authorization": "Basic s3cret"}, 401),
+        ({"api_token": "s3cret"}, WRITE, {"Authorization": "Bearer s3cret"}, 404),
+        ({"api_token": "s3cret"}, ("DELETE", "/api/videos/1"), {}, 401),
+        ({"api_token": "s3cret"}, READ, {}, 200),  # reads stay open
+        ({"api_token": "s3cret", "api_token_reads": True}, READ, {}, 401),
+        ({"api_token": "s3cret", "api_token_reads": True}, READ, {"Authorization": "Bearer s3cret"}, 200),
+        ({"api_token": "s3cret", "api_token_reads": True}, ("GET", "/api/t/1?w=5"), {}, 401),
+        # An upload ticket opens uploads only, and only while it lasts.
+        ({"api_token": "s3cret"}, ("POST", "/api/videos"), {tickets.HEADER: tickets.mint("s3cret")}, 400),
+        ({"api_token": "s3cret"}, ("POST", "/api/videos"), {tickets.HEADER: tickets.mint("s3cret", now=0)}, 401),
+        ({"api_token": "s3cret"}, ("POST", "/api/videos"), {tickets.HEADER: tickets.mint("other")}, 401),
+        ({"api_token": "s3cret"}, WRITE, {tickets.HEADER: tickets.mint("s3cret")}, 401),
+    ],
+)
+@pytest.mark.anyio
+async def test_token(tmp_path: Path, settings: dict[str, Any], call: tuple[str, str], headers: dict[str, str],
+                     status: int) -> None:
+    async with in_process(tmp_path, **settings) as (_, c):
+        response = await c.request(*call, headers=headers)
+        assert response.status_code == status, response.text
+        if status == 401:
+            assert response.headers["www-authenticate"] == "Bearer"
+            assert error_code(response) == "unauthorized"
+
+
+@pytest.mark.anyio
+async def test_upload_with_ticket_when_a_token_is_set(tmp_path: Path, videos: dict[str, Path]) -> None:
+    async with in_process(tmp_path, api_token="s3cret") as (_, c):
+        files = {"video": ("t.mp4", videos["landscape"].read_bytes())}
+        assert (await c.post("/api/videos", files=files)).status_code == 401
+        ok = await c.post("/api/videos", files=files, headers={tickets.HEADER: tickets.mint("s3cret")})
+        assert ok.status_code == 201, ok.text
