@@ -44,6 +44,7 @@ class LiveServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                self._log.close()
                 raise RuntimeError(f"the server exited with {self.process.returncode}:\n{self.log()}")
             try:
                 if httpx.get(f"{self.url}/api/health", timeout=2).status_code == 200:
@@ -68,6 +69,8 @@ class LiveServer:
     def stop(self, timeout: float = 20.0) -> float:
         """Ctrl-C the server; returns the seconds it took to exit."""
         if self.process is None or self.process.poll() is not None:
+            if self._log is not None:
+                self._log.close()  # the server already exited (killed by a test): free the log
             return 0.0
         started = time.monotonic()
         self.process.send_signal(signal.SIGINT)

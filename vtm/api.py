@@ -96,7 +96,7 @@ async def list_jobs(request: Request) -> Response:
             offset=int_param(request, "offset", 0, high=10**9) or 0,
         )
     )
-    return _json([j.to_dict() for j in jobs])
+    return _json([_job_json(j) for j in jobs])
 
 
 @endpoint()

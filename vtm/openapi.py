@@ -36,7 +36,32 @@ THUMB_QUERY = [
     _query("fast", {"type": "boolean"}, "nearest keyframe instead of the exact frame"),
 ]
 JSON_OBJ = {"application/json": {"schema": {"type": "object"}}}
-JSON_LIST = {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}
+VIDEO = {"application/json": {"schema": {"$ref": "#/components/schemas/Video"}}}
+VIDEOS = {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Video"}}}}
+JOB = {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}}
+JOBS = {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Job"}}}}
+_NUM = {"type": "number", "nullable": True, "minimum": 0}
+_INT = {"type": "integer", "nullable": True, "minimum": 0}
+_STR = {"type": "string", "nullable": True}
+SCHEMAS: dict[str, Any] = {
+    "Error": {"type": "object", "required": ["error"], "properties": {
+        "error": {"type": "object", "required": ["code", "message"],
+                  "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
+    "Video": {"type": "object", "required": ["id", "filename", "status", "width", "height"], "properties": {
+        "id": {"type": "integer"}, "filename": {"type": "string"},
+        "status": {"type": "string", "enum": ["QUEUED", "RUNNING", "COMPLETED", "FAILED"]},
+        "size": {"type": "integer", "minimum": 0}, "sha256": {"type": "string"},
+        "width": {"type": "integer", "minimum": 0}, "height": {"type": "integer", "minimum": 0},
+        "rotation": {"type": "integer"}, "duration": _NUM, "fps": _NUM, "frame_count": _INT,
+        "codec": _STR, "container": _STR, "imported": {"type": "boolean"}, "error": _STR, "created_at": _STR}},
+    "Job": {"type": "object", "required": ["id", "kind", "video_id", "status", "width", "height"], "properties": {
+        "id": {"type": "integer"}, "kind": {"type": "string"}, "video_id": {"type": "integer"}, "filename": _STR,
+        "width": _INT, "height": _INT, "params": {"type": "object"},
+        "status": {"type": "string", "enum": ["QUEUED", "RUNNING", "COMPLETED", "FAILED"]},
+        "progress": {"type": "number", "minimum": 0, "maximum": 1}, "attempts": {"type": "integer"}, "error": _STR,
+        "created_at": _STR, "started_at": _STR, "finished_at": _STR, "duration_s": _NUM,
+        "output_url": {"type": "string", "description": "only when COMPLETED"}}},
+}
 
 
 def document() -> dict[str, Any]:
@@ -49,18 +74,18 @@ def document() -> dict[str, Any]:
                 "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
                     "type": "object", "required": ["video"],
                     "properties": {"video": {"type": "string", "format": "binary"}}}}}},
-                "responses": _responses("201", "the video", "400", "401", "409", "413", "415", content=JSON_OBJ),
+                "responses": _responses("201", "the video", "400", "401", "409", "413", "415", content=VIDEO),
             },
             "get": {
                 "summary": "List videos",
                 "parameters": [_query("q", {"type": "string"}, "name contains"),
                                _query("sort", {"type": "string", "enum": ["newest", "oldest", "name", "duration"]})],
-                "responses": _responses("200", "videos", "422", content=JSON_LIST),
+                "responses": _responses("200", "videos", "422", content=VIDEOS),
             },
         },
         "/api/videos/{video_id}": {
             "get": {"summary": "One video", "parameters": [_id("video_id")],
-                    "responses": _responses("200", "the video", "404", "422", content=JSON_OBJ)},
+                    "responses": _responses("200", "the video", "404", "422", content=VIDEO)},
             "delete": {"summary": "Delete a video, its jobs and files", "parameters": [_id("video_id")],
                        "responses": _responses("204", "deleted", "401", "404", "422")},
         },
@@ -73,39 +98,54 @@ def document() -> dict[str, Any]:
                 _query("limit", {"type": "integer", "minimum": 1, "maximum": 1000}),
                 _query("offset", {"type": "integer", "minimum": 0}),
             ],
-            "responses": _responses("200", "jobs", "422", content=JSON_LIST)}},
+            "responses": _responses("200", "jobs", "422", content=JOBS)}},
         "/api/jobs/videos/{video_id}": {"get": {"summary": "The upload job of a video (old service)",
-            "parameters": [_id("video_id")], "responses": _responses("200", "the video", "404", "422", content=JSON_OBJ)}},
+            "parameters": [_id("video_id")], "responses": _responses("200", "the video", "404", "422", content=VIDEO)}},
         "/api/jobs/thumbnails/{job_id}": {"get": {"summary": "A thumbnail job (old service)",
-            "parameters": [_id("job_id")], "responses": _responses("200", "the job", "404", "422", content=JSON_OBJ)}},
+            "parameters": [_id("job_id")], "responses": _responses("200", "the job", "404", "422", content=JOB)}},
         "/api/jobs/{job_id}": {"get": {"summary": "Any job", "parameters": [_id("job_id")],
-            "responses": _responses("200", "the job", "404", "422", content=JSON_OBJ)}},
+            "responses": _responses("200", "the job", "404", "422", content=JOB)}},
         "/api/jobs/{job_id}/output": {"get": {"summary": "The file a job made", "parameters": [_id("job_id")],
             "responses": _responses("200", "the file", "404", "409", "422")}},
         "/api/jobs/{job_id}/retry": {"post": {"summary": "Queue a FAILED job again", "parameters": [_id("job_id")],
-            "responses": _responses("202", "the job", "401", "404", "409", "422", content=JSON_OBJ)}},
+            "responses": _responses("202", "the job", "401", "404", "409", "422", content=JOB)}},
         "/api/thumbnails/{video_id}/{width}/{height}": {"post": {
             "summary": "Request a thumbnail (the same request returns the same job)",
             "parameters": [_id("video_id"),
                            {"name": "width", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0, "maximum": 7680}},
                            {"name": "height", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0, "maximum": 7680}},
                            *THUMB_QUERY],
-            "responses": _responses("202", "the job", "401", "404", "422", content=JSON_OBJ)}},
+            "responses": _responses("202", "the job", "401", "404", "422", content=JOB)}},
         "/api/t/{video_id}": {"get": {
             "summary": "The thumbnail image for these options",
             "parameters": [_id("video_id"), _query("w", {"type": "integer", "minimum": 0, "maximum": 7680}),
                            _query("h", {"type": "integer", "minimum": 0, "maximum": 7680}), *THUMB_QUERY],
             "responses": _responses("200", "the image", "304", "404", "409", "422",
                                     content={"image/jpeg": {}, "image/png": {}, "image/webp": {}})}},
-        "/api/events": {"get": {"summary": "Server-sent events, one per job change; resume with Last-Event-ID",
-            "parameters": [_query("since", {"type": "integer", "minimum": 0})],
-            "responses": _responses("200", "text/event-stream")}},
+        "/api/events": {"get": {
+            "summary": "Server-sent events, one per job change (`id: <boot>.<seq>`, `event: job`, JSON data with "
+                       "id, kind, video_id, status, progress, error); reconnect with the Last-Event-ID header",
+            "parameters": [{"name": "Last-Event-ID", "in": "header", "required": False, "schema": {"type": "string"}}],
+            "responses": _responses("200", "the event stream", content={"text/event-stream": {"schema": {"type": "string"}}})}},
+        "/api/videos/{video_id}/outputs": {"post": {
+            "summary": "Request an output of any kind (the same request returns the same job)",
+            "parameters": [_id("video_id")],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["kind"], "additionalProperties": True,
+                "properties": {"kind": {"type": "string", "enum": ["thumbnail", "sheet", "storyboard", "preview", "scenes"]}},
+                "description": "the kind plus its options, e.g. {\"kind\": \"sheet\", \"columns\": 4, \"rows\": 4}"}}}},
+            "responses": _responses("202", "the job", "400", "401", "404", "413", "422", content=JOB)}},
+        "/api/jobs/{job_id}/files/{name}": {"get": {
+            "summary": "One file of a job's output (storyboard sprites, scene keyframes, preview GIF)",
+            "parameters": [_id("job_id"), {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": _responses("200", "the file", "304", "404", "409", "422")}},
     }
     return {
         "openapi": "3.0.3",
         "info": {"title": "VTM — Video Thumbnails Maker", "version": __version__},
         "paths": paths,
-        "components": {"schemas": {"Error": {"type": "object", "required": ["error"], "properties": {
-            "error": {"type": "object", "required": ["code", "message"],
-                      "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}}},
+        "components": {"schemas": SCHEMAS, "securitySchemes": {
+            "token": {"type": "http", "scheme": "bearer", "description": "VTM_API_TOKEN; writes only unless VTM_API_TOKEN_READS=1"},
+            "ticket": {"type": "apiKey", "in": "header", "name": "X-VTM-Upload-Ticket",
+                       "description": "short-lived upload ticket the dashboard mints (POST /api/videos only)"}}},
     }

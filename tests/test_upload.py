@@ -1,0 +1,198 @@
+"""Streaming uploads over HTTP against the real server: the size limit up front (from
+Content-Length) and while streaming, aborted uploads, and a 1 GB upload whose memory
+the server must not hold (its RSS sampled while the body streams in)."""
+
+from __future__ import annotations
+
+import socket
+import statistics
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.api_server import LiveServer, rss_mb
+
+BOUNDARY = "vtm-upload-test-boundary"
+MB = 1024 * 1024
+
+
+def head(filename: str) -> bytes:
+    return (f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="video"; filename="{filename}"\r\n'
+            "Content-Type: video/mp4\r\n\r\n").encode()
+
+
+TAIL = f"\r\n--{BOUNDARY}--\r\n".encode()
+CONTENT_TYPE = f"multipart/form-data; boundary={BOUNDARY}"
+
+
+def body(filename: str, video: bytes, padding: int, chunk: int = MB) -> Iterator[bytes]:
+    """A multipart body made on the fly: a real video followed by `padding` zero bytes
+    (the container still probes), never more than one chunk in memory."""
+    yield head(filename) + video
+    zeros = bytes(chunk)
+    left = padding
+    while left > 0:
+        yield zeros[: min(chunk, left)]
+        left -= chunk
+    yield TAIL
+
+
+def leftovers(data_dir: Path) -> list[Path]:
+    """Files an upload could have left: anything in tmp/ or videos/."""
+    return [p for p in (*(data_dir / "tmp").rglob("*"), *(data_dir / "videos").rglob("*")) if p.is_file()]
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A server that takes at most 1 MB per upload."""
+    live = LiveServer(tmp_path_factory.mktemp("upload") / "data", VTM_MAX_UPLOAD_MB="1").start()
+    yield live
+    live.stop()
+    assert live.errors() == []
+
+
+def raw_request(server: LiveServer, headers: dict[str, str], payload: bytes, *, close_early: bool = False) -> bytes:
+    """Send a POST /api/videos by hand; with `close_early`, hang up without finishing."""
+    lines = ["POST /api/videos HTTP/1.1", f"Host: 127.0.0.1:{server.port}", *(f"{k}: {v}" for k, v in headers.items())]
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode() + payload)
+        if close_early:
+            time.sleep(0.3)
+            return b""
+        sock.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+        return answer
+
+
+def test_declared_size_over_the_limit_is_413_before_the_body_is_read(small: LiveServer) -> None:
+    headers = {"Content-Type": CONTENT_TYPE, "Content-Length": str(50 * 1024 * MB)}
+    answer = raw_request(small, headers, head("huge.mp4") + bytes(1000))
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert b'"too_large"' in answer and b"VTM_MAX_UPLOAD_MB" in answer
+    assert leftovers(small.data_dir) == []
+
+
+def test_size_is_checked_while_streaming(small: LiveServer, videos: dict[str, Path]) -> None:
+    """No Content-Length (chunked): refused as soon as the limit is passed."""
+    with small.client() as c:
+        response = c.post("/api/videos", content=body("big.mp4", videos["landscape"].read_bytes(), 3 * MB, chunk=64 * 1024),
+                          headers={"Content-Type": CONTENT_TYPE})
+        assert response.status_code == 413, response.text
+        assert response.json()["error"]["code"] == "too_large"
+        assert c.get("/api/videos").json() == []
+    assert leftovers(small.data_dir) == []
+
+
+def test_an_upload_under_the_limit_passes(small: LiveServer, videos: dict[str, Path]) -> None:
+    with small.client() as c:
+        response = c.post("/api/videos", content=body("fits.mp4", videos["landscape"].read_bytes(), 512 * 1024),
+                          headers={"Content-Type": CONTENT_TYPE})
+        assert response.status_code == 201, response.text
+        assert c.delete(f"/api/videos/{response.json()['id']}").status_code == 204
+
+
+@pytest.mark.parametrize("cut_at", [10, 200 * 1024])
+def test_a_client_that_hangs_up_leaves_nothing(small: LiveServer, videos: dict[str, Path], cut_at: int) -> None:
+    payload = head("cut.mp4") + videos["landscape"].read_bytes()[:cut_at]
+    raw_request(small, {"Content-Type": CONTENT_TYPE, "Content-Length": str(900 * 1024)}, payload, close_early=True)
+    deadline = time.monotonic() + 10
+    while leftovers(small.data_dir) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert leftovers(small.data_dir) == []
+    with small.client() as c:
+        assert c.get("/api/videos").json() == []
+
+
+def test_a_taken_name_is_refused_before_the_body_is_read(small: LiveServer, videos: dict[str, Path]) -> None:
+    with small.client() as c:
+        first = c.post("/api/videos", files={"video": ("taken.mp4", videos["landscape"].read_bytes())})
+        assert first.status_code == 201
+        sent = 0
+
+        def counted() -> Iterator[bytes]:
+            nonlocal sent
+            for chunk in body("taken.mp4", videos["landscape"].read_bytes(), 900 * 1024, chunk=16 * 1024):
+                sent += len(chunk)
+                yield chunk
+
+        try:
+            response = c.post("/api/videos", content=counted(), headers={"Content-Type": CONTENT_TYPE})
+            assert response.status_code == 409 and response.json()["error"]["code"] == "duplicate_name"
+        except httpx.WriteError:
+            pass  # the server answered 409 and closed before the client finished sending
+        assert c.delete(f"/api/videos/{first.json()['id']}").status_code == 204
+    assert leftovers(small.data_dir) == []
+
+
+class Sampler:
+    """Samples a process's RSS and the latency of GET /api/health while an upload runs."""
+
+    def __init__(self, server: LiveServer) -> None:
+        self.server = server
+        self.rss: list[float] = []
+        self.latency: list[float] = []
+        self._stop = threading.Event()
+        self._threads = [threading.Thread(target=self._rss), threading.Thread(target=self._health)]
+
+    def _rss(self) -> None:
+        while not self._stop.wait(0.05):
+            self.rss.append(rss_mb(self.server.pid))
+
+    def _health(self) -> None:
+        with self.server.client() as c:
+            while not self._stop.wait(0.2):
+                started = time.perf_counter()
+                assert c.get("/api/health").status_code == 200
+                self.latency.append(time.perf_counter() - started)
+
+    def __enter__(self) -> Sampler:
+        for t in self._threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stop.set()
+        for t in self._threads:
+            t.join()
+
+
+@pytest.mark.slow
+def test_a_1gb_upload_streams_to_disk(tmp_path: Path, videos: dict[str, Path]) -> None:
+    live = LiveServer(tmp_path / "data").start()
+    try:
+        clip = videos["landscape"].read_bytes()
+        with live.client() as c:
+            assert c.post("/api/videos", files={"video": ("warm-up.mp4", clip)}).status_code == 201
+            time.sleep(1)
+            baseline = rss_mb(live.pid)
+            padding = 1024 * MB - len(clip)
+            length = len(head("big.mp4")) + len(clip) + padding + len(TAIL)
+            started = time.perf_counter()
+            with Sampler(live) as sampled:
+                response = c.post("/api/videos", content=body("big.mp4", clip, padding),
+                                  headers={"Content-Type": CONTENT_TYPE, "Content-Length": str(length)}, timeout=600)
+            seconds = time.perf_counter() - started
+            assert response.status_code == 201, response.text
+            video = response.json()
+            assert video["size"] == 1024 * MB and (video["width"], video["height"]) == (320, 240)
+            growth = max(sampled.rss) - baseline
+            report = (f"1 GB upload: {seconds:.1f} s, {1024 / seconds:.0f} MB/s, server RSS {baseline:.0f} MB -> "
+                      f"peak {max(sampled.rss):.0f} MB (+{growth:.0f} MB), /api/health during it: median "
+                      f"{statistics.median(sampled.latency) * 1000:.0f} ms, max {max(sampled.latency) * 1000:.0f} ms")
+            print(report)
+            (tmp_path.parent / "upload-1gb.txt").write_text(report + "\n")
+            assert growth < 100, report
+            assert max(sampled.latency) < 1.0, report
+            assert list((live.data_dir / "tmp").iterdir()) == []
+            assert (live.data_dir / "videos" / str(video["id"]) / "big.mp4").stat().st_size == 1024 * MB
+            assert c.delete(f"/api/videos/{video['id']}").status_code == 204
+    finally:
+        live.stop()
+    assert live.errors() == []
