@@ -12,7 +12,7 @@ from typing import Any
 from vtm import params, tasks
 from vtm.errors import BadRequest, Conflict, InvalidInput, NotFound, TooLarge, Unsupported
 from vtm.executor import CallFailed
-from vtm.files import Received, receive_file, remove_tree, safe_filename
+from vtm.files import VIDEO_EXTENSIONS, Received, receive_file, remove_tree, safe_filename, sha256_of
 from vtm.models import Job, JobKind, JobStatus, Video, VideoInfo
 from vtm.runtime import Runtime
 
@@ -228,3 +228,101 @@ def add_sample_videos(rt: Runtime) -> list[Video]:
     finally:
         remove_tree(folder)
     return added
+
+
+# -- outputs: files, storyboards, scenes, imports (issue 5) ---------------------------
+def output_files(rt: Runtime, job: Job) -> list[Path]:
+    """Every file a COMPLETED job made, the main one first."""
+    main = output_file(rt, job)
+    if job.kind is JobKind.THUMBNAIL:
+        return [main]
+    folder = rt.data.output_dir(job.id)
+    return [main, *sorted(p for p in folder.iterdir() if p.is_file() and p != main and not p.name.startswith("."))]
+
+
+def job_file(rt: Runtime, job: Job, name: str) -> Path:
+    """One file of a job's output by its bare name (a sprite, a scene keyframe). The
+    name is only compared with the folder's listing; it never becomes a path itself."""
+    for path in output_files(rt, job):
+        if path.name == name:
+            return path
+    raise NotFound(f"Job {job.id} has no file named {name!r}.")
+
+
+def storyboard_cues(rt: Runtime, job: Job) -> list[dict[str, Any]]:
+    """The cues of a storyboard job: start, end, the sprite's file `path` and `url`, and
+    the tile's x, y, w, h inside it (for a scrub slider)."""
+    from vtm.media.storyboard import parse_vtt
+
+    if job.kind is not JobKind.STORYBOARD:
+        raise InvalidInput(f"Job {job.id} is a {job.kind}, not a storyboard.")
+    vtt = output_file(rt, job)
+    files = {p.name: p for p in output_files(rt, job)}
+    cues = []
+    for cue in parse_vtt(vtt.read_text()):
+        name = cue.sprite.rsplit("/", 1)[-1]
+        cues.append({"start": cue.start, "end": cue.end, "sprite": name, "path": files.get(name), "url": cue.sprite,
+                     "x": cue.x, "y": cue.y, "w": cue.w, "h": cue.h})
+    return cues
+
+
+def scenes_of(rt: Runtime, job: Job) -> list[dict[str, Any]]:
+    """The scenes a scenes job found: number, start/end (seconds and timecode), frames,
+    and the keyframe's file `path` and `url`."""
+    import json
+
+    if job.kind is not JobKind.SCENES:
+        raise InvalidInput(f"Job {job.id} is a {job.kind}, not a scenes job.")
+    files = {p.name: p for p in output_files(rt, job)}
+    rows = json.loads(output_file(rt, job).read_text())["scenes"]
+    for row in rows:
+        row["path"] = files.get(row["keyframe"])
+        row["url"] = f"/api/jobs/{job.id}/files/{row['keyframe']}"
+    return rows
+
+
+def import_file(rt: Runtime, source: Path) -> Video:
+    """Add a local video by reference: the row points at the file where it is
+    (`imported=True`), nothing is copied; deleting the video leaves the file alone."""
+    source = Path(source).resolve()
+    existing = rt.store.find_video_by_name(safe_filename(source.name))
+    if existing is not None and existing.path == str(source):
+        raise Conflict(f"{existing.filename} is already in the library (video {existing.id}).", code="already_imported")
+    name = check_name_free(rt, source.name)
+    size = source.stat().st_size
+    if size == 0:
+        raise Unsupported(f"{name}: the file is empty (0 bytes).", code="empty_file")
+    video_id = rt.store.next_video_id()
+    folder = rt.data.video_dir(video_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        info = _inspect(rt, name, source, folder / POSTER_NAME)
+        _check_limits(rt, name, info)
+        video = rt.store.add_video(id=video_id, filename=name, path=str(source), size=size, sha256=sha256_of(source),
+                                   imported=True, **_info_columns(info))
+    except BaseException:
+        remove_tree(folder)
+        raise
+    log.info("video %s: imported %s by reference (%s)", video.id, name, source)
+    return video
+
+
+def import_folder(rt: Runtime, folder: Path, progress: Any = None) -> list[tuple[Path, Video | None, str | None]]:
+    """Import every video file under `folder` (by extension, recursively, sorted).
+    Returns (path, video or None, reason it was not added or None) per file; a file
+    already in the library under its name is reported, not added twice."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise NotFound(f"{folder} is not a folder.")
+    paths = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in VIDEO_EXTENSIONS)
+    results: list[tuple[Path, Video | None, str | None]] = []
+    for n, path in enumerate(paths):
+        try:
+            results.append((path, import_file(rt, path), None))
+        except (Conflict, Unsupported, TooLarge, BadRequest, InvalidInput) as exc:
+            results.append((path, None, exc.message))
+        except OSError as exc:
+            results.append((path, None, f"{path.name}: {exc.strerror or exc}"))
+        if progress:
+            progress((n + 1) / len(paths))
+    return results

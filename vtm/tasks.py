@@ -80,14 +80,12 @@ def render_files(kind: JobKind, source: Path, info: VideoInfo, params: dict[str,
     raise ValueError(f"no files for job kind {kind}")
 
 
-def write_folder(dest: Path, files: dict[str, bytes]) -> None:
-    """Write `files` into a staging folder and rename it onto `dest` (replacing an older
-    output of the same job)."""
-    staging_root = dest.parent.parent / "tmp"
-    if not staging_root.is_dir():
-        staging_root = dest.parent
+def write_folder(dest: Path, files: dict[str, bytes], staging_root: Path | None = None) -> None:
+    """Write `files` into a staging folder (in `staging_root`, else hidden beside `dest`)
+    and rename it onto `dest`, replacing an older output of the same name."""
+    staging_root = staging_root or dest.parent
     staging_root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f"job-{dest.name}-", dir=staging_root))
+    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}-", suffix=".part", dir=staging_root))
     try:
         for name, data in files.items():
             (staging / name).write_bytes(data)
@@ -106,7 +104,8 @@ def _output(task: Task, progress: Progress) -> str:
     files = render_files(task.kind, source, info, task.params, url_prefix=f"/api/jobs/{task.job_id}/files/",
                          progress=progress)
     dest = Path(task.dest)
-    write_folder(dest, files)
+    data_tmp = dest.parent.parent / "tmp"  # data/outputs/<job_id> -> data/tmp, emptied on start
+    write_folder(dest, files, data_tmp if data_tmp.is_dir() else None)
     progress(1.0)
     return str(dest / main_file(task.kind, task.params))
 
