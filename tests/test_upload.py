@@ -196,3 +196,39 @@ def test_a_1gb_upload_streams_to_disk(tmp_path: Path, videos: dict[str, Path]) -
     finally:
         live.stop()
     assert live.errors() == []
+
+
+@pytest.mark.browser
+def test_the_upload_page_uploads_through_the_api_with_a_ticket(tmp_path: Path, videos: dict[str, Path]) -> None:
+    """Headless Chromium on the Upload page, with VTM_API_TOKEN set: several files at
+    once (one not a video, named like HTML) go through POST /api/videos with the page's
+    ticket; each gets its metadata or its reason, and the name is shown as text."""
+    from playwright.sync_api import sync_playwright
+
+    files = tmp_path / "files"
+    files.mkdir()
+    good = files / "good clip.mp4"
+    good.write_bytes(videos["landscape"].read_bytes())
+    bad = files / "notes<b>bold<i>.mp4"
+    bad.write_text("not a video at all")
+    live = LiveServer(tmp_path / "data", VTM_API_TOKEN="s3cret").start()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run"])
+            page = browser.new_page()
+            page.goto(f"{live.url}/upload")
+            page.locator("input[type=file]").set_input_files([str(good), str(bad)])
+            alerts = page.locator("[data-testid=stAlertContainer]")
+            alerts.nth(1).wait_for(timeout=60_000)
+            texts = alerts.all_inner_texts()
+            assert page.locator("b", has_text="bold").count() == 0, "a file name was rendered as HTML"
+            browser.close()
+        assert any("good clip.mp4 added · 2.0 s · 320×240 · 25 fps · h264" in t for t in texts), texts
+        assert any("notes<b>bold<i>.mp4 was not added" in t and "not a video" in t for t in texts), texts
+        with live.client() as c:
+            assert [v["filename"] for v in c.get("/api/videos").json()] == ["good clip.mp4"]
+    finally:
+        live.stop()
+    assert live.errors() == []

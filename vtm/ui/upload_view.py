@@ -1,43 +1,53 @@
-"""Adding files from Streamlit's uploader, and showing what came of each."""
+"""What came of each uploaded file: its metadata, or the reason it was refused.
+
+The browser uploads (see `vtm.ui.uploader`); this module turns the per-file answers
+into messages. Metadata is read back from the library, not taken from the browser, and
+every name or message is escaped so that no file name is ever rendered as markup.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import streamlit as st
 
 from vtm import service
 from vtm.errors import VtmError
-from vtm.files import Receiver
+from vtm.models import Video
 from vtm.runtime import Runtime
 
 RESULTS_KEY = "upload_results"
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 
 
-def add_uploaded(rt: Runtime, files: list[Any]) -> None:
-    results: list[dict[str, Any]] = []
-    progress = st.progress(0.0, text="Checking videos…")
-    for index, uploaded in enumerate(files):
-        receiver = Receiver(rt.data.tmp, rt.settings.max_upload_bytes)
-        try:
-            while chunk := uploaded.read(1024 * 1024):
-                receiver.write(chunk)
-            video = service.add_video(rt, receiver.finish(), uploaded.name)
-            results.append({"ok": True, "name": video.filename, "video": video})
-        except VtmError as exc:
-            receiver.discard()
-            results.append({"ok": False, "name": uploaded.name, "message": exc.message})
-        progress.progress((index + 1) / len(files), text=f"{index + 1} of {len(files)} checked")
-    progress.empty()
-    st.session_state[RESULTS_KEY] = results
+def plain(text: str) -> str:
+    """`text` with every Markdown/HTML character escaped: shown as written, never as markup."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
 
 
-def show_results() -> None:
+def remember(results: list[dict[str, Any]] | None) -> None:
+    if results is not None:
+        st.session_state[RESULTS_KEY] = results
+
+
+def describe(video: Video) -> str:
+    duration = f"{video.duration:.1f} s" if video.duration else "unknown length"
+    fps = f"{video.fps:.3g} fps" if video.fps else "unknown fps"
+    return f"{duration} · {video.width}×{video.height} · {fps} · {video.codec or 'unknown codec'}"
+
+
+def show_results(rt: Runtime) -> None:
     for result in st.session_state.get(RESULTS_KEY, []):
-        if result["ok"]:
-            v = result["video"]
-            duration = f"{v.duration:.1f} s" if v.duration else "unknown length"
-            fps = f"{v.fps:.2f} fps" if v.fps else "unknown fps"
-            st.success(f"**{v.filename}** added · {duration} · {v.width}×{v.height} · {fps} · {v.codec}", icon=":material/check_circle:")
+        name = plain(result.get("name") or "(no name)")
+        if result.get("ok") and result.get("id") is not None:
+            try:
+                video = service.get_video(rt, int(result["id"]))
+            except VtmError as exc:
+                st.warning(f"**{name}** was added, then: {plain(exc.message)}", icon=":material/warning:")
+                continue
+            st.success(f"**{plain(video.filename)}** added · {plain(describe(video))}", icon=":material/check_circle:")
         else:
-            st.error(f"**{result['name']}** was not added: {result['message']}", icon=":material/error:")
+            error = result.get("error") or {}
+            message = error.get("message") or f"the server answered {result.get('status')}."
+            st.error(f"**{name}** was not added: {plain(message)}", icon=":material/error:")
