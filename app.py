@@ -6,5 +6,8 @@
 import streamlit as st
 
 from vtm import api, web
+from vtm.ui.router import use_navigation_only
+
+use_navigation_only()  # pages come from st.navigation only, from the first session on
 
 app = st.App("dashboard.py", routes=api.routes, lifespan=web.lifespan)

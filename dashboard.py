@@ -1,14 +1,23 @@
-"""The dashboard's router: page config, navigation and the sidebar."""
+"""The dashboard's router: page config, navigation and the sidebar.
+
+The default page (`/`) is a short overview, so that Upload, Library and Jobs each keep
+their own URL (`/upload`, `/library`, `/jobs`): Streamlit serves the default page at
+`/` whatever its `url_path`.
+"""
 
 import streamlit as st
 
-st.set_page_config(page_title="VTM — Video Thumbnails Maker", page_icon=":material/movie:", layout="wide")
+from vtm.ui import sidebar
+
+st.set_page_config(page_title="VTM", page_icon=":material/movie:", layout="wide")
 
 pages = [
-    st.Page("pages/upload.py", title="Upload", icon=":material/upload:", url_path="upload", default=True),
+    st.Page("pages/home.py", title="Overview", icon=":material/space_dashboard:", default=True),
+    st.Page("pages/upload.py", title="Upload", icon=":material/upload:", url_path="upload"),
     st.Page("pages/library.py", title="Library", icon=":material/video_library:", url_path="library"),
     st.Page("pages/jobs.py", title="Jobs", icon=":material/work_history:", url_path="jobs"),
 ]
-with st.sidebar:
-    st.caption("VTM — Video Thumbnails Maker")
-st.navigation(pages, position="sidebar").run()
+page = st.navigation(pages, position="sidebar")
+st.set_page_config(page_title=f"{page.title} · VTM")
+sidebar.render()
+page.run()

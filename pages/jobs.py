@@ -1,32 +1,22 @@
-"""Jobs: the live queue (the old service's /jobs page), refreshed every second."""
+"""Jobs: the live queue (the old service's /jobs page). Only the fragment reruns every
+second: no page reload, no flicker, and the widgets below keep their state."""
 
 import streamlit as st
 
 from vtm import runtime, service
-from vtm.models import JobStatus
 from vtm.ui import jobs_view
-from vtm.ui.feedback import attempt
 
 rt = runtime.current()
-st.title("Jobs")
-status_filter = st.segmented_control(
-    "Show", ["All", *[s.value for s in JobStatus]], default="All", key="jobs_status"
-)
+st.title("Jobs", anchor=False)
+st.caption("Every picture VTM makes is a job. This table updates itself every second.")
 
 
 @st.fragment(run_every="1s")
 def live_jobs() -> None:
-    counts = service.job_counts(rt)
-    jobs_view.status_metrics(counts)
-    jobs = service.list_jobs(rt, status=None if status_filter in (None, "All") else status_filter, limit=500)
-    jobs_view.job_table(jobs)
+    jobs_view.status_counts(service.job_counts(rt))
+    status, kind = jobs_view.filters()
+    jobs_view.job_table(service.list_jobs(rt, status=status, kind=kind, limit=jobs_view.LIMIT))
 
 
 live_jobs()
-
-st.subheader("Act on a job")
-job_id = st.number_input("Job id", min_value=1, step=1, value=None, placeholder="e.g. 12", key="jobs_pick")
-if job_id:
-    job = attempt(lambda: service.get_job(rt, int(job_id)))
-    if job is not None:
-        jobs_view.job_detail(rt, job)
+jobs_view.job_actions(rt)

@@ -1,27 +1,27 @@
-"""Library: every video as a card; open one to see and request its thumbnails."""
+"""Library: every video as a card; `?video=ID` opens one (a link you can share) with its
+outputs and the forms that request more."""
 
 import streamlit as st
 
 from vtm import runtime, service
-from vtm.ui import library_view
+from vtm.ui import library_view, video_view
 from vtm.ui.feedback import attempt
 
 rt = runtime.current()
-st.title("Library")
-selected = st.session_state.get("library_selected")
-if selected is not None:
-    video = attempt(lambda: service.get_video(rt, selected))
+video_id = library_view.selected_id()
+if video_id is not None:
+    video = attempt(lambda: service.get_video(rt, video_id))
     if video is None:
-        st.session_state.pop("library_selected", None)
+        library_view.back_button()
     else:
-        library_view.video_detail(rt, video)
-        st.stop()
+        video_view.render(rt, video)
+    st.stop()
 
-search_col, sort_col = st.columns([3, 1])
-search = search_col.text_input("Search by name", key="library_search", placeholder="e.g. holiday")
-sort = sort_col.selectbox("Sort by", list(library_view.SORTS), key="library_sort")
-videos = service.list_videos(rt, search=search, sort=library_view.SORTS[sort])
-if not videos:
-    library_view.empty_library(rt, searching=bool(search))
-else:
+st.title("Library", anchor=False)
+library_view.flash()
+search, sort = library_view.toolbar()
+videos = service.list_videos(rt, search=search, sort=sort)
+if videos:
     library_view.video_grid(rt, videos)
+else:
+    library_view.empty_library(rt, searching=bool(search))

@@ -1,42 +1,71 @@
-"""Rendering jobs: counts per status, the live table, one job's detail."""
+"""Rendering jobs: counts per status, filters, the live table, one job's detail."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import streamlit as st
 
 from vtm import service
-from vtm.models import Job, JobStatus
+from vtm.models import Job, JobKind, JobStatus
 from vtm.runtime import Runtime
+from vtm.ui import format, outputs_view
 from vtm.ui.feedback import attempt
 
-STATUS_ICONS = {
-    JobStatus.QUEUED: "⏳ QUEUED",
-    JobStatus.RUNNING: "⚙️ RUNNING",
-    JobStatus.COMPLETED: "✅ COMPLETED",
-    JobStatus.FAILED: "❌ FAILED",
+LIMIT = 500
+# Text and colour, no emoji: Debian's chromium has no colour emoji font (tofu boxes).
+STATUS_COLORS = {
+    JobStatus.QUEUED: "#94a3b8",
+    JobStatus.RUNNING: "#2563eb",
+    JobStatus.COMPLETED: "#16a34a",
+    JobStatus.FAILED: "#dc2626",
 }
+STATUS_ICONS = {
+    JobStatus.QUEUED: ":gray[:material/schedule:]",
+    JobStatus.RUNNING: ":blue[:material/progress_activity:]",
+    JobStatus.COMPLETED: ":green[:material/check_circle:]",
+    JobStatus.FAILED: ":red[:material/error:]",
+}
+OUTPUT_KINDS = [JobKind.THUMBNAIL, JobKind.SHEET, JobKind.STORYBOARD, JobKind.PREVIEW, JobKind.SCENES]
 
 
-def status_metrics(counts: dict[JobStatus, int]) -> None:
+def status_counts(counts: dict[JobStatus, int]) -> None:
     for column, status in zip(st.columns(len(JobStatus)), JobStatus, strict=True):
-        column.metric(status.value.title(), counts.get(status, 0))
+        column.metric(f"{STATUS_ICONS[status]} {status.value.title()}", counts.get(status, 0), border=True)
+
+
+def filters() -> tuple[str | None, str | None]:
+    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    status = left.segmented_control(
+        "Status", ["All", *JobStatus], default="All", key="jobs_status", format_func=lambda s: str(s).title()
+    )
+    kind = right.selectbox("Kind", ["All kinds", *OUTPUT_KINDS], key="jobs_kind")
+    return (None if status in (None, "All") else str(status)), (None if kind == "All kinds" else str(kind))
 
 
 def size_text(job: Job) -> str:
+    """The gist of a job's options: `320×180` for a picture, `4×4` for a grid, …"""
+    p = job.params
+    if job.kind is JobKind.SHEET and p.get("columns"):
+        return f"{p['columns']}×{p.get('rows')} grid"
+    if job.kind is JobKind.STORYBOARD:
+        return f"every {p['every']} s" if p.get("every") else (f"{p['count']} frames" if p.get("count") else "")
     if job.width and job.height:
         return f"{job.width}×{job.height}"
+    if job.width:
+        return f"{job.width} px wide"
     return ""
 
 
-def job_rows(jobs: list[Job]) -> list[dict[str, object]]:
+def job_rows(jobs: list[Job]) -> list[dict[str, Any]]:
     return [
         {
             "id": job.id,
             "kind": str(job.kind),
             "video": job.video_filename or f"#{job.video_id}",
             "size": size_text(job),
-            "status": STATUS_ICONS[job.status],
-            "progress": job.progress,
+            "status": [job.status.value],
+            "progress": 1.0 if job.status is JobStatus.COMPLETED else job.progress,
             "created": job.created_at,
             "duration (s)": round(job.duration_s, 2) if job.duration_s is not None else None,
             "error": job.error or "",
@@ -47,31 +76,64 @@ def job_rows(jobs: list[Job]) -> list[dict[str, object]]:
 
 def job_table(jobs: list[Job]) -> None:
     if not jobs:
-        st.info("No jobs yet. Open the Library and request a thumbnail.", icon=":material/info:")
+        st.info("No jobs here yet. Open the Library, pick a video and request a thumbnail.", icon=":material/info:")
         return
     st.dataframe(
         job_rows(jobs),
         hide_index=True,
         width="stretch",
+        height=min(36 + 35 * len(jobs), 560),
         column_config={
-            "id": st.column_config.NumberColumn("id", format="%d", width="small"),
-            "progress": st.column_config.ProgressColumn("progress", min_value=0.0, max_value=1.0, format="percent"),
-            "created": st.column_config.DatetimeColumn("created (UTC)", format="YYYY-MM-DD HH:mm:ss"),
+            "id": st.column_config.NumberColumn("id", format="%d", width=60),
+            "kind": st.column_config.TextColumn("kind", width=95),
+            "video": st.column_config.TextColumn("video", width="medium"),
+            "size": st.column_config.TextColumn("size", width=110),
+            "status": st.column_config.MultiselectColumn(
+                "status", options=list(STATUS_COLORS), color=list(STATUS_COLORS.values()), width=120
+            ),
+            "progress": st.column_config.ProgressColumn("progress", min_value=0.0, max_value=1.0, format="percent", width=120),
+            "created": st.column_config.DatetimeColumn("created (UTC)", format="YYYY-MM-DD HH:mm:ss", width=160),
+            "duration (s)": st.column_config.NumberColumn("duration (s)", format="%.2f", width=100),
+            "error": st.column_config.TextColumn("error", width="large"),
         },
         key="jobs_table",
     )
+    if len(jobs) >= LIMIT:
+        st.caption(f"Showing the newest {LIMIT} jobs; filter by status or kind to see others.")
+
+
+def job_actions(rt: Runtime) -> None:
+    st.subheader("Open a job", anchor=False)
+    job_id = st.number_input(
+        "Job id (from the table)", min_value=1, step=1, value=None, placeholder="e.g. 12", key="jobs_pick", width=260
+    )
+    if job_id:
+        job = attempt(lambda: service.get_job(rt, int(job_id)))
+        if job is not None:
+            job_detail(rt, job)
 
 
 def job_detail(rt: Runtime, job: Job) -> None:
-    st.write(f"**Job {job.id}** · {job.kind} of *{job.video_filename}* · {STATUS_ICONS[job.status]}")
-    if job.status is JobStatus.FAILED:
-        st.error(job.error or "Failed.", icon=":material/error:")
-        if st.button("Retry this job", key=f"retry_{job.id}", icon=":material/refresh:"):
-            if attempt(lambda: service.retry_job(rt, job.id)) is not None:
-                st.success(f"Job {job.id} is queued again.")
-    if job.status is JobStatus.COMPLETED:
-        path = attempt(lambda: service.output_file(rt, job))
-        if path is not None:
-            if path.suffix.lower() in (".jpg", ".png", ".webp", ".gif"):
-                st.image(str(path), caption=path.name)
-            st.download_button("Download", path.read_bytes(), file_name=path.name, key=f"dl_{job.id}", icon=":material/download:")
+    with st.container(border=True):
+        st.markdown(
+            f"{STATUS_ICONS[job.status]} **Job {job.id}** · {job.kind} of **{format.md(job.video_filename or '?')}** "
+            f"· {job.status.value}"
+        )
+        st.caption(" · ".join(f"{k}={format.md(str(v))}" for k, v in job.params.items()) or "no options")
+        times = [f"created {format.ago(job.created_at)}"]
+        if job.duration_s is not None:
+            times.append(f"ran {job.duration_s:.2f} s")
+        if job.attempts:
+            times.append(f"attempt {job.attempts}")
+        st.caption(" · ".join(times))
+        if job.status is JobStatus.FAILED:
+            st.error(format.md(job.error or "Failed without a message."), icon=":material/error:")
+            if st.button("Retry this job", key=f"retry_{job.id}", icon=":material/refresh:", type="primary"):
+                retried = attempt(lambda: service.retry_job(rt, job.id))
+                if retried is not None:
+                    st.toast(f"Job {job.id} is queued again.", icon=":material/refresh:")
+                    st.rerun()
+        elif job.status is JobStatus.COMPLETED:
+            outputs_view.show(rt, job)
+        else:
+            st.progress(job.progress, text=f"{job.status.value.title()}… {job.progress:.0%}")

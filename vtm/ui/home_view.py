@@ -1,0 +1,50 @@
+"""The overview page: counts, shortcuts to the three screens, the latest pictures."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from vtm import service
+from vtm.models import JobKind, JobStatus
+from vtm.runtime import Runtime
+from vtm.ui import format
+from vtm.ui.feedback import attempt
+
+RECENT = 6
+
+
+def summary(rt: Runtime) -> None:
+    videos = service.list_videos(rt)
+    counts = service.job_counts(rt)
+    cells = st.columns(4)
+    cells[0].metric("Videos", len(videos), border=True)
+    cells[1].metric("Pictures made", counts.get(JobStatus.COMPLETED, 0), border=True)
+    cells[2].metric("In the queue", counts.get(JobStatus.QUEUED, 0) + counts.get(JobStatus.RUNNING, 0), border=True)
+    cells[3].metric("Failed", counts.get(JobStatus.FAILED, 0), border=True)
+
+
+def shortcuts() -> None:
+    cells = st.columns(3)
+    links = [
+        ("pages/upload.py", "Upload videos", ":material/upload:", "mp4, mov, mkv, webm, avi, m4v, mpeg, ts — several at once."),
+        ("pages/library.py", "Open the library", ":material/video_library:", "Browse videos and request thumbnails and more."),
+        ("pages/jobs.py", "Watch the jobs", ":material/work_history:", "The live queue: progress, errors, retries, downloads."),
+    ]
+    for cell, (page, label, icon, text) in zip(cells, links, strict=True):
+        with cell.container(border=True):
+            st.page_link(page, label=label, icon=icon)
+            st.caption(text)
+
+
+def recent_pictures(rt: Runtime) -> None:
+    jobs = service.list_jobs(rt, status=JobStatus.COMPLETED, kind=JobKind.THUMBNAIL, limit=RECENT)
+    if not jobs:
+        return
+    st.subheader("Latest thumbnails", anchor=False)
+    cells = st.columns(RECENT)
+    for cell, job in zip(cells, jobs, strict=False):
+        path = attempt(lambda job=job: service.output_file(rt, job))
+        if path is not None:
+            caption = f"{format.md(job.video_filename or '')} · {job.width}×{job.height}"
+            cell.image(str(path), caption=caption, width="stretch")
+            cell.caption(format.ago(job.finished_at))

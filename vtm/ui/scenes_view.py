@@ -1,0 +1,33 @@
+"""Scenes in the library: a gallery of one keyframe per scene with its times (the CSV
+and JSON downloads come with the job's files)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from vtm import service
+from vtm.models import Job
+from vtm.runtime import Runtime
+from vtm.ui import format
+from vtm.ui.feedback import attempt
+
+COLUMNS = 4
+
+
+def show(rt: Runtime, job: Job) -> None:
+    scenes = attempt(lambda: service.scenes_of(rt, job))
+    if scenes is None:
+        return
+    if not scenes:
+        st.caption("No scene found.")
+        return
+    st.caption(f"{len(scenes)} scene{'s' if len(scenes) != 1 else ''}")
+    cells = st.columns(COLUMNS)
+    for index, scene in enumerate(scenes):
+        with cells[index % COLUMNS]:
+            caption = (f"**{scene['scene']}** · {format.clock(scene['start_s'])}–{format.clock(scene['end_s'])} "
+                       f"({scene['end_s'] - scene['start_s']:.1f} s)")
+            if scene.get("path"):
+                st.image(str(scene["path"]), caption=caption, width="stretch")
+            else:
+                st.caption(caption)

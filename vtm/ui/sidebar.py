@@ -1,0 +1,30 @@
+"""The sidebar under the navigation: the product name and a live one-line queue state."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from vtm import runtime, service
+from vtm.models import JobStatus
+
+
+def render() -> None:
+    with st.sidebar:
+        st.caption("**VTM** · Video Thumbnails Maker")
+        queue_state()
+
+
+@st.fragment(run_every="2s")
+def queue_state() -> None:
+    try:
+        rt = runtime.current()
+    except RuntimeError:
+        return
+    counts = service.job_counts(rt)
+    running, queued, failed = (counts.get(s, 0) for s in (JobStatus.RUNNING, JobStatus.QUEUED, JobStatus.FAILED))
+    if running or queued:
+        st.caption(f":blue[:material/sync:] {running} running · {queued} queued · {rt.settings.worker_count} worker(s)")
+    else:
+        st.caption(f":green[:material/check_circle:] Idle · {rt.settings.worker_count} worker(s)")
+    if failed:
+        st.caption(f":red[:material/error:] {failed} failed")

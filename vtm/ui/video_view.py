@@ -1,0 +1,91 @@
+"""One video's page in the library: its facts, a tab per output kind (what was made,
+live while jobs run, and the form that asks for more), and delete with confirmation."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from vtm import service
+from vtm.models import Job, JobKind, JobStatus, Video
+from vtm.runtime import Runtime
+from vtm.ui import format, jobs_view, library_view, outputs_view, request_forms
+from vtm.ui.feedback import attempt
+
+TABS = {
+    JobKind.THUMBNAIL: ":material/image: Thumbnails",
+    JobKind.SHEET: ":material/grid_view: Contact sheet",
+    JobKind.STORYBOARD: ":material/view_carousel: Storyboard",
+    JobKind.PREVIEW: ":material/animated_images: Preview",
+    JobKind.SCENES: ":material/movie_filter: Scenes",
+}
+THUMB_COLUMNS = 3
+
+
+def render(rt: Runtime, video: Video) -> None:
+    library_view.back_button()
+    head, actions = st.columns([5, 1], vertical_alignment="bottom")
+    head.title(format.md(video.filename), anchor=False)
+    head.caption(f"{format.video_facts(video)} · added {format.ago(video.created_at)}")
+    with actions.popover("Delete", icon=":material/delete:", width="stretch"):
+        delete_form(rt, video)
+    for kind, tab in zip(TABS, st.tabs(list(TABS.values())), strict=True):
+        with tab:
+            form_col, output_col = st.columns([2, 3], gap="large")
+            with form_col:
+                request_forms.request_form(rt, video, kind)
+            with output_col:
+                live_outputs(rt, video, kind)
+
+
+def delete_form(rt: Runtime, video: Video) -> None:
+    st.markdown(f"Delete **{format.md(video.filename)}** with all its pictures and jobs? This cannot be undone.")
+    if st.button("Delete for good", type="primary", icon=":material/delete_forever:", key="delete_video"):
+        if attempt(lambda: service.delete_video(rt, video.id)) is not None:
+            library_view.close_video(f"Deleted {format.md(video.filename)}.")
+            st.rerun()
+
+
+def live_outputs(rt: Runtime, video: Video, kind: JobKind) -> None:
+    """The outputs of one kind; while any is queued or running, refreshed every second
+    (one full rerun when the last finishes, so the page stops polling)."""
+    jobs = service.list_jobs(rt, video_id=video.id, kind=kind, limit=None)
+    pending = any(not job.status.finished for job in jobs)
+    st.fragment(run_every="1s" if pending else None)(_outputs)(rt, video, kind, pending)
+
+
+def _outputs(rt: Runtime, video: Video, kind: JobKind, was_pending: bool) -> None:
+    jobs = service.list_jobs(rt, video_id=video.id, kind=kind, limit=None)
+    if was_pending and not any(not job.status.finished for job in jobs):
+        st.rerun()
+    if not jobs:
+        st.caption(f"No {kind} yet: ask for one with the form.")
+        return
+    if kind is JobKind.THUMBNAIL:
+        cells = st.columns(THUMB_COLUMNS)
+        for index, job in enumerate(jobs):
+            with cells[index % THUMB_COLUMNS], st.container(border=True):
+                output_card(rt, job, compact=True)
+    else:
+        for job in jobs:
+            with st.container(border=True):
+                output_card(rt, job)
+
+
+def output_card(rt: Runtime, job: Job, *, compact: bool = False) -> None:
+    st.caption(f"{jobs_view.STATUS_ICONS[job.status]} Job {job.id} · {format.md(options_text(job))}")
+    if job.status is JobStatus.COMPLETED:
+        outputs_view.show(rt, job, compact=compact)
+    elif job.status is JobStatus.FAILED:
+        st.error(format.md(job.error or "Failed."), icon=":material/error:")
+        if st.button("Retry", key=f"lib_retry_{job.id}", icon=":material/refresh:"):
+            attempt(lambda: service.retry_job(rt, job.id))
+            st.rerun()
+    else:
+        st.progress(job.progress, text=f"{job.status.value.title()}… {job.progress:.0%}")
+
+
+def options_text(job: Job) -> str:
+    p = job.params
+    if job.kind is JobKind.THUMBNAIL:
+        return f"{p.get('width')}×{p.get('height')} · at {p.get('at')} · {p.get('fit')} · {p.get('format')}"
+    return " · ".join(f"{k} {v}" for k, v in p.items() if k not in ("fast", "quality", "format"))
