@@ -138,7 +138,7 @@ def test_duplicate_name_is_409_and_keeps_the_first(client: httpx.Client, clip: d
 @pytest.mark.parametrize(
     ("filename", "stored"),
     [("../../etc/evil.mp4", "evil.mp4"), ("C:\\temp\\win.mp4", "win.mp4"), ("<script>alert(1)<\\script>.mp4", "script.mp4"),
-     ("nul\x00byte.mp4", "nulbyte.mp4"), ("ünïcödé clip.mp4", "ünïcödé clip.mp4")],
+     ("nul\x00byte.mp4", "nulbyte.mp4"), ("ünïcödé clip.mp4", "ünïcödé clip.mp4"), ("a" * 300 + ".mp4", "a" * 196 + ".mp4")],
 )
 def test_client_filenames_never_become_paths(client: httpx.Client, server: LiveServer, videos: dict[str, Path],
                                              filename: str, stored: str) -> None:
@@ -152,6 +152,23 @@ def test_client_filenames_never_become_paths(client: httpx.Client, server: LiveS
     assert video["filename"] == stored
     assert (server.data_dir / "videos" / str(video["id"]) / stored).is_file()
     assert client.delete(f"/api/videos/{video['id']}").status_code == 204
+
+
+def test_two_uploads_of_one_name_at_once_give_one_video(client: httpx.Client, server: LiveServer,
+                                                         videos: dict[str, Path]) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def upload(source: str) -> httpx.Response:
+        with server.client() as c:
+            return c.post("/api/videos", files={"video": ("twice.mp4", videos[source].read_bytes())})
+
+    with ThreadPoolExecutor(2) as pool:
+        responses = list(pool.map(upload, ["landscape", "fade"]))
+    assert sorted(r.status_code for r in responses) == [201, 409], [r.text for r in responses]
+    winner = next(r.json() for r in responses if r.status_code == 201)
+    assert [v["id"] for v in client.get("/api/videos", params={"q": "twice"}).json()] == [winner["id"]]
+    assert sorted(p.name for p in (server.data_dir / "videos").iterdir() if (p / "twice.mp4").exists()) == [str(winner["id"])]
+    assert list((server.data_dir / "tmp").iterdir()) == []
 
 
 def test_metadata_is_real_or_null(client: httpx.Client, clip: dict[str, Any]) -> None:
