@@ -121,6 +121,8 @@ CODECS = [
 def encode(path: Path, codec: str, pix_fmt: str, width: int, height: int, *, seconds: float = 0.8, fps: int = 10,
            rotation: int = 0) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
+    if codec == "mpeg2video":
+        fps = 25  # MPEG-2 allows only the broadcast rates
     total = max(1, int(seconds * fps))
     with av.open(str(path), "w") as container:
         stream = container.add_stream(codec, rate=fps)
