@@ -232,3 +232,15 @@ def test_the_upload_page_uploads_through_the_api_with_a_ticket(tmp_path: Path, v
     finally:
         live.stop()
     assert live.errors() == []
+
+
+def test_results_are_rendered_escaped(rt: Any) -> None:
+    """The page shows each file's reason with its name as text, Markdown and HTML escaped."""
+    from streamlit.testing.v1 import AppTest
+
+    page = AppTest.from_file(str(Path(__file__).parent.parent / "pages" / "upload.py"), default_timeout=30).run()
+    assert not page.exception
+    page.session_state["upload_results"] = [
+        {"name": "a<b>[x](javascript:y).mp4", "ok": False, "status": 415, "error": {"code": "u", "message": "bad *stuff*"}}]
+    page.run()
+    assert [e.value for e in page.error] == [r"**a\<b\>\[x\]\(javascript\:y\)\.mp4** was not added: bad \*stuff\*"]
