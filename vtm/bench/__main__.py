@@ -1,0 +1,120 @@
+"""`python -m vtm.bench [--quick]`: generate (or reuse) the inputs, measure everything
+side by side in one run, write RESULTS.md and results.png."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from vtm.bench import inputs, media_cases, report, service_cases
+from vtm.bench.media_cases import ENGINE, FFMPEG_NOKEY, FFMPEG_SS, KEYFRAMES, VCSI, Measure
+from vtm.bench.report import Target
+from vtm.bench.timing import Stats
+from vtm.bench.tools import vtm_command
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m vtm.bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="tiny inputs and few repeats: a smoke test (CI)")
+    parser.add_argument("--repeats", type=int, default=0, help="timed rounds per measure (default 5, quick 2)")
+    parser.add_argument("--out", type=Path, default=None, help="folder for RESULTS.md and results.png (default bench/, quick: bench/cache/quick/)")
+    parser.add_argument("--no-server", action="store_true", help="skip the upload and API measures")
+    args = parser.parse_args(argv)
+    quick = args.quick
+    repeats = args.repeats or (2 if quick else 5)
+    out = args.out or (inputs.CACHE / "quick" if quick else inputs.ROOT / "bench")
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    notes: list[str] = []
+
+    files = []
+    for recipe in inputs.recipes(quick):
+        path, seconds = inputs.build(recipe)
+        files.append((path, recipe.label))
+        notes.append(f"input {recipe.label}: {path.stat().st_size / 1e6:.0f} MB, " + (f"generated in {seconds:.1f} s" if seconds else "cached"))
+        _say(f"input {recipe.label} ready")
+    upload, seconds = inputs.upload_file(files[0][0], 16 if quick else 1024)
+    notes.append(f"upload input: {upload.stat().st_size / 1e6:.0f} MB, " + (f"made in {seconds:.1f} s" if seconds else "cached"))
+
+    measures: list[Measure] = []
+    with tempfile.TemporaryDirectory(prefix="vtm-bench-") as tmp:
+        work = Path(tmp)
+        for path, label in files:
+            measures.append(media_cases.thumbnail(path, label, work, repeats))
+            _say(f"thumbnail {label} done")
+        long_path, long_label = files[0]
+        measures.append(media_cases.sheet(long_path, long_label, work, repeats, with_vcsi=not quick))
+        _say("sheet done")
+        measures.append(media_cases.storyboard(long_path, long_label, work, repeats))
+        _say("storyboard done")
+        cores = os.cpu_count() or 1
+        queue_source = files[2][0] if not quick else files[0][0]
+        jobs = 20 if quick else 200
+        rates = {}
+        for workers in sorted({1, cores}):
+            rate, seconds = service_cases.queue(queue_source, work, jobs, workers)
+            rates[workers] = rate
+            _say(f"queue {workers} worker(s): {rate:.1f} jobs/s")
+        queue_stats = {f"{w} worker(s)": Stats(f"{w} worker(s)", [jobs / r], f"{r:.1f} jobs/s") for w, r in rates.items()}
+        measures.append(Measure("queue", f"{jobs} exact thumbnails of {files[2][1] if not quick else files[0][1]}", queue_stats,
+                                extra={"scaling_ratio": rates[cores] / rates[1] if cores > 1 else 1.0}))
+        if not args.no_server:
+            measures += service_cases.server_measures(upload, files[0][0], work, repeats, 2000 if quick else 100_000, 30 if quick else 200)
+            _say("upload and API done")
+
+    targets = targets_of(measures, os.cpu_count() or 1)
+    notes.append(f"whole run: {time.monotonic() - started:.0f} s")
+    (out / "RESULTS.md").write_text(report.markdown(measures, targets, notes, quick))
+    report.chart(measures, targets, out / "results.png")
+    _say(f"wrote {out / 'RESULTS.md'} and {out / 'results.png'} in {time.monotonic() - started:.0f} s")
+    failed = [k for m in measures for k, v in m.checks.items() if not v]
+    if failed:
+        _say("checks FAILED: " + "; ".join(failed))
+        return 1
+    return 0
+
+
+def _median(measures: list[Measure], section: str, name: str, subject: str = "") -> float:
+    for m in measures:
+        if m.section == section and m.subject.startswith(subject) and name in m.stats:
+            return m.stats[name].median
+    return math.nan
+
+
+def targets_of(measures: list[Measure], cores: int) -> list[Target]:
+    cli = vtm_command()[1]
+    first = next((m.subject for m in measures if m.section == "thumbnail"), "")
+    extra = {m.section: m.extra for m in measures}
+    ss = _median(measures, "thumbnail", FFMPEG_SS, first)
+    upload = extra.get("upload", {})
+    up_stats = next((m.stats for m in measures if m.section == "upload"), {})
+    up_ratio = math.nan
+    if up_stats:
+        up, cp = (s.median for s in up_stats.values())
+        up_ratio = cp / up
+    return [
+        Target(f"exact thumbnail, engine in-process vs `ffmpeg -ss` ({first})", _median(measures, "thumbnail", ENGINE, first) / ss, 0.6, True),
+        Target(f"exact thumbnail, `vtm` CLI whole process vs `ffmpeg -ss` ({first})", _median(measures, "thumbnail", cli, first) / ss, 1.2, True),
+        Target("sheet 4×4, `vtm` CLI vs vcsi", _median(measures, "sheet 4×4", cli) / _median(measures, "sheet 4×4", VCSI), 0.15, True),
+        Target("storyboard 60 tiles, `vtm` CLI vs `ffmpeg -skip_frame nokey` one pass",
+               _median(measures, "storyboard", cli) / _median(measures, "storyboard", FFMPEG_NOKEY), 0.5, True),
+        Target("storyboard in-process vs keyframe-only lower bound",
+               _median(measures, "storyboard", ENGINE) / _median(measures, "storyboard", KEYFRAMES), 1.5, True),
+        Target(f"queue scaling, {cores} workers vs 1 (target 0.8 × {cores})", extra.get("queue", {}).get("scaling_ratio", math.nan), 0.8 * cores, False),
+        Target("upload throughput vs `cp`", up_ratio, 0.5, False),
+        Target("upload, server peak RSS growth", upload.get("rss_growth_mb", math.nan), 100, True, " MB"),
+        Target("`GET /api/jobs?limit=100` p95 at 100k jobs", extra.get("API", {}).get("p95_ms", math.nan), 50, True, " ms"),
+    ]
+
+
+def _say(text: str) -> None:
+    print(f"[bench] {text}", file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

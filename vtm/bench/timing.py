@@ -1,0 +1,67 @@
+"""Interleaved, repeated timing: every contender runs once per round, the order rotating
+between rounds, so that a slow moment of a shared machine hits them all alike."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Stats:
+    name: str
+    seconds: list[float] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds) if self.seconds else float("nan")
+
+    @property
+    def low(self) -> float:
+        return min(self.seconds) if self.seconds else float("nan")
+
+    @property
+    def high(self) -> float:
+        return max(self.seconds) if self.seconds else float("nan")
+
+
+def interleaved(contenders: dict[str, Callable[[], object]], repeats: int, warmup: int = 1) -> dict[str, Stats]:
+    """Median/min/max wall time of each contender over `repeats` rounds (after `warmup`
+    untimed rounds that also fill the page cache)."""
+    names = list(contenders)
+    for _ in range(warmup):
+        for name in names:
+            contenders[name]()
+    stats = {name: Stats(name) for name in names}
+    for round_ in range(repeats):
+        shift = round_ % len(names)
+        for name in names[shift:] + names[:shift]:
+            started = time.perf_counter()
+            contenders[name]()
+            stats[name].seconds.append(time.perf_counter() - started)
+    return stats
+
+
+def command(cmd: list[str], env: dict[str, str] | None = None) -> Callable[[], None]:
+    """A contender that runs `cmd` as a whole process and fails loudly if it fails."""
+
+    def run() -> None:
+        done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} exited {done.returncode}: {done.stderr.decode(errors='replace')[-500:]}")
+
+    return run
+
+
+def commands(cmds: list[list[str]]) -> Callable[[], None]:
+    runs = [command(c) for c in cmds]
+
+    def run() -> None:
+        for one in runs:
+            one()
+
+    return run

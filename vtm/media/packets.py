@@ -1,0 +1,194 @@
+"""Walking a video stream packet by packet to the frame wanted, decoding as little as
+possible (the engine under `frames.grab_many`).
+
+Exact: after a seek to the keyframe before time T, packets are read ahead (not decoded)
+until one is decoded after T (dts > T; no frame shown at or before T can follow it).
+Their timestamps say which frame is on screen at T, before any decoding. Then packets
+go to the decoder with `skip_frame` set per packet: NONREF for packets shown before
+that frame (a non-reference frame is used by no other frame, so skipping it changes
+nothing else), DEFAULT from that frame on. Decoding stops when that frame comes out;
+packets read ahead but not sent stay for the next time. Streams whose packets carry no
+timestamps are decoded frame by frame instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import deque
+from fractions import Fraction
+from typing import Any
+
+import av
+
+from vtm.errors import Unsupported
+from vtm.media.decoder import seek
+
+log = logging.getLogger(__name__)
+ERRORS = (av.error.FFmpegError, EOFError, ValueError)
+
+
+class Walker:
+    def __init__(self, container: Any, stream: Any) -> None:
+        self.container, self.stream, self.ctx = container, stream, stream.codec_context
+        self.base = stream.time_base or Fraction(1, 90000)
+        self.start = stream.start_time if stream.start_time is not None else 0
+        self.packets: Any = iter(())  # demuxer after the last seek
+        self.ahead: deque[Any] = deque()  # read, not yet sent to the decoder
+        self.out: deque[Any] = deque()  # decoded, not yet looked at
+        self.inflight: set[int] = set()  # pts sent to the decoder (not skipped), not yet out
+        self.last: Any = None  # the last frame handed out
+        self.ended = True  # the decoder has been drained: seek before decoding more
+        self.decoded_any = False
+
+    # -- time ------------------------------------------------------------------------
+    def seconds(self, frame: Any) -> float:
+        return 0.0 if frame.pts is None else float((frame.pts - self.start) * self.base)
+
+    def _limit(self, seconds: float) -> int:
+        """The largest pts shown at or before `seconds` (a microsecond of slack)."""
+        return self.start + math.floor((seconds + 1e-6) / self.base)
+
+    def can_walk_to(self, seconds: float, window: float) -> bool:
+        return self.last is not None and not self.ended and 0 <= seconds - self.seconds(self.last) <= window
+
+    # -- reading ---------------------------------------------------------------------
+    def _seek(self, seconds: float) -> None:
+        if not seek(self.container, self.stream, seconds):
+            seek(self.container, self.stream, 0.0)
+        self.packets = self.container.demux(self.stream)
+        self.ahead.clear()
+        self.out.clear()
+        self.inflight.clear()
+        self.ended = False
+
+    def _read(self) -> Any:
+        """The next packet with data, or None at the end (or where the data breaks)."""
+        if self.ahead:
+            return self.ahead.popleft()
+        return self._pull()
+
+    def _pull(self) -> Any:
+        try:
+            for packet in self.packets:
+                if packet.size:
+                    return packet
+        except ERRORS as exc:
+            log.debug("demuxing stopped: %s", exc)
+        self.packets = iter(())
+        return None
+
+    def _send(self, packet: Any, skip: str) -> bool:
+        """Decode one packet (None drains the decoder); False when nothing more will come."""
+        if packet is None and self.ended:
+            return False
+        self.ctx.skip_frame = skip
+        try:
+            frames = self.ctx.decode(packet)
+        except ERRORS as exc:
+            log.debug("decoding stopped: %s", exc)
+            self.ended, self.packets = True, iter(())
+            self.ahead.clear()
+            return False
+        if packet is not None and packet.pts is not None and skip == "DEFAULT":
+            self.inflight.add(packet.pts)
+        for frame in frames:
+            self.inflight.discard(frame.pts)
+        self.out.extend(frames)
+        self.decoded_any = self.decoded_any or bool(frames)
+        if packet is None:
+            self.ended = True
+        return True
+
+    # -- exact -----------------------------------------------------------------------
+    def exact_at(self, seconds: float, *, walk: bool) -> Any:
+        """The frame on screen at `seconds`."""
+        limit = self._limit(seconds)
+        if not walk:
+            self._seek(seconds)
+            first = self._peek()
+            if first is not None and first.pts is not None and first.pts > limit and seconds > 0:
+                self._seek(0.0)  # the seek overshot (imprecise index): start over
+        want = self._target(limit)
+        if want is not None and self.last is not None and self.last.pts == want:
+            return self.last
+        return self._keep(self._decode_to(want, limit))
+
+    def _peek(self) -> Any:
+        packet = self._read()
+        if packet is not None:
+            self.ahead.appendleft(packet)
+        return packet
+
+    def _target(self, limit: int) -> int | None:
+        """The pts of the frame shown at `limit`, from packet timestamps; None if they are missing."""
+        while True:
+            if self.ahead:
+                tail = self.ahead[-1]
+                mark = tail.dts if tail.dts is not None else tail.pts
+                if mark is None or mark > limit:
+                    break
+            packet = self._pull()
+            if packet is None:
+                break
+            self.ahead.append(packet)
+        stamps = [f.pts for f in self.out] + [p.pts for p in self.ahead] + list(self.inflight)
+        if self.last is not None and not self.ended:
+            stamps.append(self.last.pts)
+        if not stamps or None in stamps:
+            return None
+        shown = [s for s in stamps if s <= limit]
+        return max(shown) if shown else min(stamps)
+
+    def _decode_to(self, want: int | None, limit: int) -> Any:
+        best = self.last if self.last is not None and want is None and not self.ended else None
+        while True:
+            while self.out:
+                frame = self.out[0]
+                if frame.pts == want:
+                    return self.out.popleft()
+                if frame.pts is not None and frame.pts > limit and (best is not None or want is None or frame.pts > want):
+                    return best if best is not None else self.out.popleft()
+                best = self.out.popleft()
+            packet = self._read()
+            skip = "NONREF" if want is not None and packet is not None and packet.pts is not None and packet.pts < want else "DEFAULT"
+            if not self._send(packet, skip):
+                break
+        if best is not None:
+            return best
+        return self._last_frame()
+
+    def _keep(self, frame: Any) -> Any:
+        self.last = frame
+        return frame
+
+    def _last_frame(self) -> Any:
+        """Nothing decodes at or after the seek point (past the end, damaged tail):
+        read from the start and keep the last frame that decodes."""
+        self._seek(0.0)
+        last = None
+        while True:
+            while self.out:
+                last = self.out.popleft()
+            if not self._send(self._read(), "DEFAULT"):
+                break
+        if last is None:
+            if self.decoded_any:
+                raise Unsupported("No frame could be decoded at that time.", code="undecodable")
+            raise Unsupported("No frame could be decoded.", code="undecodable")
+        self.ended = True
+        return last
+
+    # -- fast ------------------------------------------------------------------------
+    def key_at(self, seconds: float) -> Any:
+        """The keyframe at or before `seconds`; only keyframes are decoded."""
+        self._seek(seconds)
+        first = self._peek()
+        if first is not None and self.last is not None and first.pts is not None and first.pts == self.last.pts:
+            return self.last  # the same keyframe as the previous time
+        while True:
+            if self.out:
+                return self._keep(self.out.popleft())
+            if not self._send(self._read(), "NONKEY"):
+                break
+        return self._keep(self._last_frame())
