@@ -15,6 +15,7 @@ from vtm.executor import CallFailed
 from vtm.files import VIDEO_EXTENSIONS, Received, receive_file, remove_tree, safe_filename, sha256_of
 from vtm.models import Job, JobKind, JobStatus, Video, VideoInfo
 from vtm.runtime import Runtime
+from vtm.store import VIDEO_SORTS
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +102,8 @@ def _info_columns(info: VideoInfo) -> dict[str, Any]:
 
 
 def list_videos(rt: Runtime, search: str = "", sort: str = "newest") -> list[Video]:
+    if sort not in VIDEO_SORTS:
+        raise InvalidInput(f"sort={sort!r}: use one of {', '.join(VIDEO_SORTS)}.")
     return rt.store.list_videos(search=search, sort=sort)
 
 
