@@ -31,6 +31,10 @@ class UsageError(Exception):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["serve"] and not set(argv[1:2]) & {"-h", "--help"}:
+        # Everything after `serve` goes to streamlit untouched (argparse would eat `--server.*`).
+        return run_serve(argparse.Namespace(command="serve", streamlit_args=argv[1:]))
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
@@ -54,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help)
         p.set_defaults(run=run)
         if files:
-            p.add_argument("files", nargs="+", metavar="FILE", type=Path, help="video files")
+            p.add_argument("files", nargs="+", metavar="FILE", type=Path, help="video files or folders of them")
             p.add_argument("-o", "--output", type=Path, default=Path("."), metavar="DIR", help="folder for the results (default: .)")
             p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
         return p
@@ -101,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
     p = command("serve", "Start the dashboard, API and workers (same as `streamlit run app.py`).", run_serve, files=False)
-    p.add_argument("streamlit_args", nargs=argparse.REMAINDER, help="passed on to streamlit, e.g. --server.port 8600")
+    p.add_argument("streamlit_args", nargs="*", metavar="STREAMLIT_OPTION", help="passed on to streamlit, e.g. --server.port 8600")
     return parser
 
 
@@ -131,8 +135,9 @@ def run_pictures(args: argparse.Namespace) -> int:
     _check(normalise, args.command, options)  # a bad option is a usage error, before any work
     args.output.mkdir(parents=True, exist_ok=True)
     failures = 0
-    bar = Bar(len(args.files), enabled=not args.quiet)
-    for n, path in enumerate(args.files):
+    files = expand(args.files)
+    bar = Bar(len(files), enabled=not args.quiet)
+    for n, path in enumerate(files):
         bar.start(n, path.name)
         try:
             written = make_output(args.command, path, options, args.output, bar.part)
@@ -155,8 +160,9 @@ def run_scenes(args: argparse.Namespace) -> int:
     _check(normalise, "scenes", options)
     failures = 0
     results = []
-    bar = Bar(len(args.files), enabled=not args.quiet)
-    for n, path in enumerate(args.files):
+    files = expand(args.files)
+    bar = Bar(len(files), enabled=not args.quiet)
+    for n, path in enumerate(files):
         bar.start(n, path.name)
         try:
             results.append((path, scenes_of(path, options, args.output, bar.part)))
@@ -179,6 +185,19 @@ def run_serve(args: argparse.Namespace) -> int:
     from vtm.cli_library import run_serve as run
 
     return run(args)
+
+
+def expand(targets: list[Path]) -> list[Path]:
+    """Files as given; folders replaced by the video files in them (recursively, sorted)."""
+    from vtm.files import VIDEO_EXTENSIONS
+
+    found: list[Path] = []
+    for target in targets:
+        if target.is_dir():
+            found += sorted(p for p in target.rglob("*") if p.is_file() and p.suffix.lower() in VIDEO_EXTENSIONS)
+        else:
+            found.append(target)
+    return found
 
 
 def _check(normalise: Callable[..., Any], command: str, options: dict[str, Any]) -> None:

@@ -75,8 +75,11 @@ def _import_local(paths: list[Path], quiet: bool) -> int:
             try:
                 video = service.import_file(rt, path)
             except VtmError as exc:
-                failures += 1
                 bar.clear()
+                if exc.code == "already_imported":
+                    print(f"skipped {path}: {exc.message}")
+                    continue
+                failures += 1
                 print(f"vtm: {path}: {exc.message}", file=sys.stderr)
                 continue
             except OSError as exc:
