@@ -303,6 +303,29 @@ def test_no_cors_headers(client: httpx.Client) -> None:
         assert not [h for h in response.headers if h.lower().startswith("access-control-")], response.headers
 
 
+@pytest.mark.parametrize(
+    ("method", "headers", "status"),
+    [
+        ("POST", {"Sec-Fetch-Site": "cross-site"}, 403),
+        ("POST", {"Sec-Fetch-Site": "same-site"}, 403),
+        ("POST", {"Origin": "https://evil.example"}, 403),
+        ("POST", {"Origin": "null"}, 403),
+        ("POST", {"Sec-Fetch-Site": "same-origin"}, 202),
+        ("POST", {"Origin": "SELF"}, 202),
+        ("POST", {}, 202),  # curl and scripts send neither
+        ("GET", {"Sec-Fetch-Site": "cross-site"}, 200),  # reads are open; without CORS the page cannot read them
+    ],
+)
+def test_writes_from_other_web_sites_are_refused(client: httpx.Client, server: LiveServer, clip: dict[str, Any],
+                                                 method: str, headers: dict[str, str], status: int) -> None:
+    headers = {k: (server.url if v == "SELF" else v) for k, v in headers.items()}
+    path = f"/api/thumbnails/{clip['id']}/24/0" if method == "POST" else f"/api/videos/{clip['id']}"
+    response = client.request(method, path, headers=headers)
+    assert response.status_code == status, response.text
+    if status == 403:
+        assert error_code(response) == "forbidden"
+
+
 # -- server-sent events --------------------------------------------------------------
 def read_events(client: httpx.Client, until: Any, headers: dict[str, str] | None = None, timeout: float = 30) -> list[dict[str, Any]]:
     """Parse the stream until `until(events)` is true."""

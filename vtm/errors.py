@@ -4,6 +4,7 @@ what happened and what to do next.
     VtmError
     ├── BadRequest      400  the request is malformed (no file, empty name)
     ├── Unauthorized    401  a token is needed
+    ├── Forbidden       403  a write from another web site's page
     ├── NotFound        404  no such video / job / output
     ├── Conflict        409  a name exists, an output is not ready, the data folder is taken
     │   └── StoreLocked      another process holds the data folder
@@ -37,6 +38,11 @@ class BadRequest(VtmError):
 class Unauthorized(VtmError):
     status = 401
     code = "unauthorized"
+
+
+class Forbidden(VtmError):
+    status = 403
+    code = "forbidden"
 
 
 class NotFound(VtmError):

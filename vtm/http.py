@@ -8,12 +8,13 @@ import hmac
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
 from vtm import runtime, tickets
-from vtm.errors import InvalidInput, Unauthorized, VtmError
+from vtm.errors import Forbidden, InvalidInput, Unauthorized, VtmError
 
 log = logging.getLogger(__name__)
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -42,6 +43,7 @@ def endpoint(*, query: Iterable[str] = (), ticket: bool = False) -> Callable[[En
         @functools.wraps(handler)
         async def run(request: Request) -> Response:
             try:
+                check_origin(request)
                 check_token(request, ticket=ticket)
                 unknown = sorted(set(request.query_params) - allowed)
                 if unknown:
@@ -61,6 +63,24 @@ def endpoint(*, query: Iterable[str] = (), ticket: bool = False) -> Callable[[En
         return run
 
     return wrap
+
+
+def check_origin(request: Request) -> None:
+    """Refuse a write that a page of another web site makes the browser send (CSRF):
+    such a form POST needs no CORS, and without a token nothing else would stop it.
+    Browsers say where a request comes from (`Sec-Fetch-Site`, else `Origin`); curl and
+    scripts send neither and pass."""
+    if request.method not in WRITE_METHODS:
+        return
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        allowed = site in ("same-origin", "none")
+    else:
+        origin = request.headers.get("origin")
+        hosts = {request.headers.get("host"), request.headers.get("x-forwarded-host")} - {None}
+        allowed = origin is None or urlsplit(origin).netloc in hosts
+    if not allowed:
+        raise Forbidden("Writes are accepted from this server's own pages and from scripts, not from other web sites.")
 
 
 def check_token(request: Request, *, ticket: bool = False) -> None:

@@ -140,6 +140,11 @@ def document() -> dict[str, Any]:
             "parameters": [_id("job_id"), {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
             "responses": _responses("200", "the file", "304", "404", "409", "422")}},
     }
+    for item in paths.values():
+        for method, operation in item.items():
+            if method in ("post", "put", "patch", "delete"):  # vtm.http: the token and the same-site check
+                for code in ("401", "403"):
+                    operation["responses"].setdefault(code, _responses("200", "", code)[code])
     return {
         "openapi": "3.0.3",
         "info": {"title": "VTM — Video Thumbnails Maker", "version": __version__},
