@@ -1,0 +1,255 @@
+"""Crash recovery: the real server killed with `kill -9` in the middle of 200 jobs, or
+of a large streamed upload, then started again. Nothing is lost, nothing runs twice,
+nothing is left RUNNING or half-written, and no decoder process outlives the server."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import cv2
+import httpx
+import numpy as np
+import pytest
+
+from tests.api_server import LiveServer
+from vtm import runtime, service
+from vtm.config import Settings
+from vtm.models import JobKind, JobStatus
+
+COMPLETED_LINE = re.compile(r"job (\d+): thumbnail of video \d+ in")
+
+
+def decoder_children(pid: int) -> list[int]:
+    """PIDs of `python -m vtm.executor` processes whose parent is `pid`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if b"vtm.executor" in cmdline and ppid == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    stat = Path(f"/proc/{pid}/stat")
+    try:
+        return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def kill_hard(server: LiveServer) -> list[int]:
+    """kill -9 the server; returns decoder PIDs that are still alive 5 s later."""
+    children = decoder_children(server.pid)
+    assert children, "the server had no decoder processes to check"
+    os.kill(server.pid, signal.SIGKILL)
+    assert server.process is not None
+    server.process.wait(10)
+    deadline = time.monotonic() + 5
+    while any(alive(p) for p in children) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return [p for p in children if alive(p)]
+
+
+def leftovers(data_dir: Path) -> list[str]:
+    """Temporary or partial files anywhere in the data folder."""
+    parts = [str(p.relative_to(data_dir)) for p in data_dir.rglob("*.part")]
+    tmp = [str(p.relative_to(data_dir)) for p in (data_dir / "tmp").iterdir()]
+    return parts + tmp
+
+
+def counts(client: httpx.Client) -> dict[str, int]:
+    return client.get("/api/health").json()["jobs"]
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """720p, 10 s, one keyframe every 10 s: each exact thumbnail decodes up to 250
+    frames (~0.3 s), so 200 jobs take long enough to be killed in the middle."""
+    path = tmp_path_factory.mktemp("clips") / "recover.mp4"
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25", "-t", "10",
+         "-c:v", "libx264", "-preset", "ultrafast", "-g", "250", "-pix_fmt", "yuv420p", str(path)],
+        check=True,
+    )
+    return path
+
+
+@pytest.mark.slow
+def test_kill_9_mid_run_loses_nothing_and_runs_nothing_twice(tmp_path: Path, clip: Path) -> None:
+    data_dir = tmp_path / "data"
+    first = LiveServer(data_dir, VTM_WORKERS="2").start()
+    try:
+        with first.client() as client:
+            ids = []
+            for n in range(2):
+                upload = client.post("/api/videos", files={"video": (f"clip{n}.mp4", clip.read_bytes())})
+                assert upload.status_code == 201, upload.text
+                ids.append(upload.json()["id"])
+            for i in range(200):
+                response = client.post(f"/api/thumbnails/{ids[i % 2]}/{96 + i}/0", params={"at": f"{(i * 7) % 100}%"})
+                assert response.status_code == 202, response.text
+            deadline = time.monotonic() + 120
+            while counts(client)["COMPLETED"] < 15 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            before = counts(client)
+        assert before["COMPLETED"] >= 15 and before["QUEUED"] + before["RUNNING"] > 0, before
+        orphans = kill_hard(first)
+        assert orphans == [], f"decoder processes outlived the killed server: {orphans}"
+    finally:
+        if first.process is not None and first.process.poll() is None:
+            first.process.kill()
+            first.process.wait()
+        first.stop()
+
+    second = LiveServer(data_dir, VTM_WORKERS="2").start()
+    try:
+        with second.client() as client:
+            deadline = time.monotonic() + 180
+            while (now := counts(client))["QUEUED"] + now["RUNNING"] > 0 and time.monotonic() < deadline:
+                time.sleep(0.2)
+            jobs = client.get("/api/jobs", params={"limit": 1000}).json()
+            assert len(jobs) == 200, "jobs were lost"
+            statuses = Counter(job["status"] for job in jobs)
+            assert set(statuses) <= {"COMPLETED", "FAILED"}, statuses
+            assert statuses["COMPLETED"] == 200, [j["error"] for j in jobs if j["status"] == "FAILED"][:3]
+            for job in jobs:
+                image = client.get(f"/api/jobs/{job['id']}/output")
+                assert image.status_code == 200, (job, image.text)
+                decoded = cv2.imdecode(np.frombuffer(image.content, np.uint8), cv2.IMREAD_COLOR)
+                assert decoded is not None and decoded.shape[1] == job["width"], job
+        took = second.stop()
+        assert took < 10
+    finally:
+        second.stop()
+    completions = Counter(COMPLETED_LINE.findall(first.log() + second.log()))
+    twice = {job: n for job, n in completions.items() if n > 1}
+    assert twice == {}, f"jobs completed more than once: {twice}"
+    assert len(list((data_dir / "thumbnails").glob("thumbnail_*.jpg"))) == 200
+    assert leftovers(data_dir) == []
+    assert "recovered after a crash" in second.log()
+    assert second.errors() == []
+    print(f"\nat the kill: {before}; after restart: {dict(statuses)}, "
+          f"completion log lines per job: max {max(completions.values())}, jobs lost: 0")
+
+
+class SlowBody:
+    """A multipart body that streams `total` bytes slowly, for killing the server mid-upload."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.boundary = "vtmboundary"
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield (f"--{self.boundary}\r\nContent-Disposition: form-data; name=\"video\"; filename=\"big.mp4\"\r\n"
+               "Content-Type: video/mp4\r\n\r\n").encode()
+        chunk = b"\0" * (1024 * 1024)
+        for _ in range(self.total // len(chunk)):
+            yield chunk
+            time.sleep(0.01)
+        yield f"\r\n--{self.boundary}--\r\n".encode()
+
+
+@pytest.mark.slow
+def test_kill_9_during_a_streamed_upload_leaves_no_row_and_no_file(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    first = LiveServer(data_dir).start()
+    body = SlowBody(2048 * 1024 * 1024)
+
+    def upload() -> None:
+        try:
+            with first.client() as client:
+                client.post("/api/videos", content=iter(body),
+                            headers={"Content-Type": f"multipart/form-data; boundary={body.boundary}"})
+        except httpx.TransportError:
+            pass  # the server died under it: that is the point
+
+    sender = threading.Thread(target=upload, daemon=True)
+    sender.start()
+    try:
+        deadline = time.monotonic() + 60
+        partial: list[Path] = []
+        while time.monotonic() < deadline:
+            partial = [p for p in (data_dir / "tmp").glob("upload-*.part") if p.stat().st_size > 20 * 1024 * 1024]
+            if partial:
+                break
+            time.sleep(0.05)
+        assert partial, "the upload never reached the disk"
+        assert kill_hard(first) == []
+    finally:
+        if first.process is not None and first.process.poll() is None:
+            first.process.kill()
+            first.process.wait()
+        first.stop()
+    sender.join(10)
+    assert leftovers(data_dir), "the killed upload should have left its partial file (else this test proves nothing)"
+
+    second = LiveServer(data_dir).start()
+    try:
+        with second.client() as client:
+            assert client.get("/api/videos").json() == []
+        assert leftovers(data_dir) == []
+        assert list((data_dir / "videos").iterdir()) == []
+    finally:
+        second.stop()
+    assert second.errors() == []
+
+
+# -- in process: what start-up sweeps and what a clean shutdown does -------------------------
+def test_start_removes_what_a_kill_left_between_probe_and_row(tmp_path: Path, videos: dict[str, Path]) -> None:
+    settings = Settings(data_dir=tmp_path / "data", workers=1, isolation="thread")
+    rt = runtime.build(settings, start_workers=False)
+    kept = service.add_local_file(rt, videos["landscape"])
+    root = rt.data.root
+    rt.close()
+    # what a kill -9 leaves at each step of an upload or a render
+    (root / "tmp" / "upload-abc.part").write_bytes(b"x" * 100)
+    orphan = root / "videos" / "77"
+    orphan.mkdir()
+    (orphan / "poster.jpg").write_bytes(b"\xff\xd8\xff")
+    (orphan / "clip.mp4").write_bytes(videos["landscape"].read_bytes())
+    (root / "videos" / str(kept.id) / ".poster.jpg.x1.part").write_bytes(b"half")
+    (root / "thumbnails" / ".thumbnail_1_64_48.jpg.x2.part").write_bytes(b"half")
+    (root / "thumbnails" / "thumbnail_77_64_48.jpg").write_bytes(b"\xff\xd8\xff")
+    (root / "outputs" / "999").mkdir()
+    rt = runtime.build(settings, start_workers=False)
+    try:
+        assert leftovers(root) == []
+        assert sorted(p.name for p in (root / "videos").iterdir()) == [str(kept.id)]
+        assert (root / "videos" / str(kept.id) / kept.filename).is_file(), "a good upload must survive the sweep"
+        assert list((root / "thumbnails").iterdir()) == []
+        assert list((root / "outputs").iterdir()) == []
+    finally:
+        rt.close()
+
+
+def test_shutdown_puts_a_running_job_back_in_the_queue(tmp_path: Path, videos: dict[str, Path]) -> None:
+    settings = Settings(data_dir=tmp_path / "data", workers=1, isolation="process", test_hooks=True, job_memory_mb=600)
+    rt = runtime.build(settings)
+    video = service.add_local_file(rt, videos["landscape"])
+    job, _ = service.request_output(rt, video.id, JobKind.HANG, {"seconds": 600})
+    deadline = time.monotonic() + 20
+    while rt.store.get_job(job.id).status is not JobStatus.RUNNING and time.monotonic() < deadline:
+        time.sleep(0.05)
+    started = time.monotonic()
+    rt.close()
+    assert time.monotonic() - started < 8, "shutdown waited for the running job"
+    rt = runtime.build(settings, start_workers=False)
+    try:
+        again = rt.store.get_job(job.id)
+        assert again.status is JobStatus.QUEUED and again.attempts == 0, again
+    finally:
+        rt.close()
