@@ -100,6 +100,11 @@ def multipart(field: str, filename: str | None, data: bytes) -> dict[str, Any]:
     return {"files": {field: (filename, data, "video/mp4")}}
 
 
+def upload_files(server: LiveServer) -> set[Path]:
+    """What an upload writes: files in data/tmp and data/videos."""
+    return {p for folder in ("tmp", "videos") for p in (server.data_dir / folder).rglob("*") if p.is_file()}
+
+
 @pytest.mark.parametrize(
     ("name", "request_kwargs", "status", "code"),
     [
@@ -117,14 +122,13 @@ def multipart(field: str, filename: str | None, data: bytes) -> dict[str, Any]:
 )
 def test_upload_refusals(client: httpx.Client, server: LiveServer, name: str, request_kwargs: dict[str, Any],
                          status: int, code: str | None) -> None:
-    before = {p for p in server.data_dir.rglob("*") if p.is_file() and p.suffix != ".wal"}
+    before = upload_files(server)
     count = len(client.get("/api/videos").json())
     response = client.post("/api/videos", **request_kwargs)
     assert response.status_code == status, response.text
     got = error_code(response)
     assert code is None or got == code
-    after = {p for p in server.data_dir.rglob("*") if p.is_file() and p.suffix != ".wal"}
-    assert {p for p in after - before if "vtm.duckdb" not in p.name} == set(), "a refused upload left a file"
+    assert upload_files(server) == before, "a refused upload left a file"
     assert len(client.get("/api/videos").json()) == count, "a refused upload left a row"
 
 
