@@ -8,6 +8,7 @@ their own URL (`/upload`, `/library`, `/jobs`): Streamlit serves the default pag
 import streamlit as st
 
 from vtm.ui import sidebar
+from vtm.ui.feedback import runtime_ready
 
 st.set_page_config(page_title="VTM", page_icon=":material/movie:", layout="wide")
 
@@ -20,4 +21,5 @@ pages = [
 page = st.navigation(pages, position="sidebar")
 st.set_page_config(page_title=f"{page.title} · VTM")
 sidebar.render()
-page.run()
+if runtime_ready():
+    page.run()

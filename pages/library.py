@@ -15,13 +15,12 @@ if video_id is not None:
         library_view.back_button()
     else:
         video_view.render(rt, video)
-    st.stop()
-
-st.title("Library", anchor=False)
-library_view.flash()
-search, sort = library_view.toolbar()
-videos = service.list_videos(rt, search=search, sort=sort)
-if videos:
-    library_view.video_grid(rt, videos)
-else:
-    library_view.empty_library(rt, searching=bool(search))
+elif not library_view.bad_link():
+    st.title("Library", anchor=False)
+    library_view.flash()
+    search, sort = library_view.toolbar()
+    videos = service.list_videos(rt, search=search, sort=sort)
+    if videos:
+        library_view.video_grid(rt, videos)
+    else:
+        library_view.empty_library(rt, searching=bool(search))

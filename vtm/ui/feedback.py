@@ -9,6 +9,7 @@ from typing import TypeVar
 
 import streamlit as st
 
+from vtm import runtime
 from vtm.errors import Conflict, NotFound, VtmError
 
 log = logging.getLogger(__name__)
@@ -37,3 +38,14 @@ def attempt(action: Callable[[], T]) -> T | None:
     except VtmError as exc:
         show_error(exc)
         return None
+
+
+def runtime_ready() -> bool:
+    """False, with one line on the page, when the dashboard runs without VTM's lifespan
+    (`streamlit run dashboard.py` instead of `streamlit run app.py`)."""
+    try:
+        runtime.current()
+    except RuntimeError as exc:
+        st.error(str(exc), icon=":material/power_off:")
+        return False
+    return True

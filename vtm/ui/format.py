@@ -27,7 +27,7 @@ def size(num_bytes: int | None) -> str:
 
 
 def clock(seconds: float | None) -> str:
-    """1:02:03, 2:03 or 0:05.2 (tenths below a minute)."""
+    """1:02:03, 2:03 or 5.2 s (tenths below a minute)."""
     if seconds is None:
         return "?"
     whole = int(seconds)
@@ -37,7 +37,7 @@ def clock(seconds: float | None) -> str:
         return f"{hours}:{minutes:02d}:{secs:02d}"
     if minutes:
         return f"{minutes}:{secs:02d}"
-    return f"0:{seconds:04.1f}"
+    return f"{seconds:.1f} s"
 
 
 def ago(when: datetime | None, now: datetime | None = None) -> str:

@@ -85,16 +85,16 @@ def job_table(jobs: list[Job]) -> None:
         height=min(36 + 35 * len(jobs), 560),
         column_config={
             "id": st.column_config.NumberColumn("id", format="%d", width=60),
-            "kind": st.column_config.TextColumn("kind", width=95),
-            "video": st.column_config.TextColumn("video", width="medium"),
-            "size": st.column_config.TextColumn("size", width=110),
+            "kind": st.column_config.TextColumn("kind", width=85),
+            "video": st.column_config.TextColumn("video", width=180),
+            "size": st.column_config.TextColumn("size", width=95),
             "status": st.column_config.MultiselectColumn(
                 "status", options=list(STATUS_COLORS), color=list(STATUS_COLORS.values()), width=120
             ),
-            "progress": st.column_config.ProgressColumn("progress", min_value=0.0, max_value=1.0, format="percent", width=120),
-            "created": st.column_config.DatetimeColumn("created (UTC)", format="YYYY-MM-DD HH:mm:ss", width=160),
-            "duration (s)": st.column_config.NumberColumn("duration (s)", format="%.2f", width=100),
-            "error": st.column_config.TextColumn("error", width="large"),
+            "progress": st.column_config.ProgressColumn("progress", min_value=0.0, max_value=1.0, format="percent", width=110),
+            "created": st.column_config.DatetimeColumn("created (UTC)", format="MMM D, HH:mm:ss", width=125),
+            "duration (s)": st.column_config.NumberColumn("took (s)", format="%.2f", width=70),
+            "error": st.column_config.TextColumn("error", width="medium"),
         },
         key="jobs_table",
     )

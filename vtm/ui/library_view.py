@@ -9,7 +9,7 @@ from vtm import service
 from vtm.errors import NotFound
 from vtm.models import Video
 from vtm.runtime import Runtime
-from vtm.ui import format
+from vtm.ui import format, posters
 from vtm.ui.feedback import attempt, show_error
 
 SORTS = {"Newest first": "newest", "Oldest first": "oldest", "Name": "name", "Longest first": "duration"}
@@ -19,17 +19,19 @@ FLASH = "library_flash"
 
 
 def selected_id() -> int | None:
-    """The open video's id from the URL; a malformed one shows a message and opens none."""
+    """The open video's id from the URL (None when absent or malformed)."""
+    raw = st.query_params.get(PARAM)
+    return int(raw) if raw is not None and raw.strip().isdigit() else None
+
+
+def bad_link() -> bool:
+    """A `?video=` that is not an id: say so, offer the way back."""
     raw = st.query_params.get(PARAM)
     if raw is None:
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        show_error(NotFound(f"{raw!r} is not a video id; pick a video in the library."))
-        back_button()
-        st.stop()
-        return None
+        return False
+    show_error(NotFound(f"{raw!r} is not a video id; pick a video in the library."))
+    back_button()
+    return True
 
 
 def open_video(video_id: int) -> None:
@@ -71,7 +73,7 @@ def video_grid(rt: Runtime, videos: list[Video]) -> None:
 def card(rt: Runtime, video: Video) -> None:
     poster = service.poster_path(rt, video)
     if poster:
-        st.image(str(poster), width="stretch")
+        st.image(posters.card_image(poster), width="stretch")
     st.markdown(f"**{format.md(video.filename)}**")
     st.caption(f"{format.video_facts(video)}  \nadded {format.ago(video.created_at)}")
     st.button("Open", key=f"open_{video.id}", icon=":material/arrow_forward:", on_click=open_video, args=(video.id,),

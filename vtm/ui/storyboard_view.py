@@ -28,11 +28,16 @@ def show(rt: Runtime, job: Job) -> None:
     )
     cue = cues[index]
     st.image(tile(cue), caption=f"{format.clock(cue['start'])} – {format.clock(cue['end'])} · tile {index + 1} of {len(cues)}",
-             width=min(480, cue["w"] * 2))
+             width=display_width(cue["w"], cue["h"]))
     sprites = sorted({c["path"] for c in cues if c["path"] is not None})
     with st.expander(f"{len(sprites)} sprite sheet{'s' if len(sprites) != 1 else ''} · {len(cues)} tiles"):
         for path in sprites:
             st.image(str(path), caption=path.name, width="stretch")
+
+
+def display_width(w: int, h: int, box: int = 360) -> int:
+    """Twice the tile's size, within a `box` x `box` square (portrait tiles stay short)."""
+    return max(1, min(2 * w, box, round(box * w / h)))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -24,7 +24,7 @@ THUMB_COLUMNS = 3
 def render(rt: Runtime, video: Video) -> None:
     library_view.back_button()
     head, actions = st.columns([5, 1], vertical_alignment="bottom")
-    head.title(format.md(video.filename), anchor=False)
+    head.header(format.md(video.filename), anchor=False)
     head.caption(f"{format.video_facts(video)} · added {format.ago(video.created_at)}")
     with actions.popover("Delete", icon=":material/delete:", width="stretch"):
         delete_form(rt, video)

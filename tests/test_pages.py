@@ -1,0 +1,234 @@
+"""Every dashboard page through Streamlit's AppTest, on a real runtime (burst mode, real
+DuckDB file, real generated videos). AppTest does not run the st.App lifespan, so the
+`rt` fixture starts the runtime the pages reach through vtm.runtime.current()."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from vtm import service
+from vtm.models import JobKind, JobStatus, Video
+from vtm.runtime import Runtime
+from vtm.ui.router import use_navigation_only
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = {"upload": "pages/upload.py", "library": "pages/library.py", "jobs": "pages/jobs.py"}
+
+
+@pytest.fixture(autouse=True)
+def navigation_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Route every AppTest run through dashboard.py, as app.py makes the server do.
+
+    AppTest resets Streamlit's legacy `pages/` flag before each run, so with our
+    `pages/` folder it would run pages/jobs.py on its own (no router, no sidebar). This
+    re-applies vtm.ui.router.use_navigation_only() after Streamlit's own set-up."""
+    original = PagesManager.__init__
+
+    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+        use_navigation_only()
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+def test_the_router_draws_the_sidebar_on_every_page(rt: Runtime) -> None:
+    for page in PAGES:
+        at = app(page)
+        assert "Video Thumbnails Maker" in at.sidebar.caption[0].value  # dashboard.py ran around the page
+        assert "Idle" in at.sidebar.caption[1].value
+
+
+def app(page: str | None = None, **query: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    if page:
+        at.switch_page(PAGES[page])
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def texts(at: AppTest) -> str:
+    """Everything the page says, as one string."""
+    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info", "success", "warning", "error")
+             for e in getattr(at, kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+def add(rt: Runtime, videos: dict[str, Path], key: str, name: str | None = None) -> Video:
+    return service.add_local_file(rt, videos[key], name)
+
+
+@pytest.mark.parametrize(("page", "title"), [(None, "Video Thumbnails Maker"), ("upload", "Upload"),
+                                              ("library", "Library"), ("jobs", "Jobs")])
+def test_every_page_renders_without_error(rt: Runtime, page: str | None, title: str) -> None:
+    at = app(page)
+    assert not at.exception
+    assert title in at.title[0].value
+
+
+def test_jobs_table_shows_a_new_job_then_its_completion(rt: Runtime, videos: dict[str, Path]) -> None:
+    video = add(rt, videos, "landscape")
+    job = service.request_thumbnail(rt, video.id, 160, 0)
+    at = app("jobs")
+    table = at.dataframe[0].value
+    assert list(table["id"]) == [job.id]
+    assert list(table["status"].iloc[0]) == ["QUEUED"]
+    assert table["video"].iloc[0] == "landscape.mp4"
+    assert [m.value for m in at.metric] == ["1", "0", "0", "0"]  # queued, running, completed, failed
+
+    rt.workers.drain()
+    at.run()
+    table = at.dataframe[0].value
+    assert list(table["status"].iloc[0]) == ["COMPLETED"]
+    assert table["progress"].iloc[0] == 1.0
+    assert [m.value for m in at.metric] == ["0", "0", "1", "0"]
+
+
+def test_jobs_filter_by_status_and_open_a_completed_job(rt: Runtime, videos: dict[str, Path]) -> None:
+    video = add(rt, videos, "landscape")
+    job = service.request_thumbnail(rt, video.id, 160, 0)
+    rt.workers.drain()
+    at = app("jobs")
+    at.segmented_control(key="jobs_status").set_value("FAILED").run()
+    assert not at.dataframe and "No jobs here yet" in texts(at)
+    at.segmented_control(key="jobs_status").set_value("COMPLETED").run()
+    assert list(at.dataframe[0].value["id"]) == [job.id]
+
+    at.number_input(key="jobs_pick").set_value(job.id).run()
+    assert not at.exception
+    assert len(at.image) == 1
+    assert at.get("download_button")
+
+
+def test_retry_a_failed_job(rt: Runtime, videos: dict[str, Path]) -> None:
+    video = add(rt, videos, "landscape")
+    job = service.request_thumbnail(rt, video.id, 160, 0)
+    rt.data.absolute(video.path).unlink()  # the worker will not find the file
+    rt.workers.drain()
+    assert service.get_job(rt, job.id).status is JobStatus.FAILED
+    at = app("jobs")
+    at.number_input(key="jobs_pick").set_value(job.id).run()
+    assert at.error and at.error[0].value  # the job's message, not a traceback
+    at.button(key=f"retry_{job.id}").click().run()
+    assert not at.exception
+    assert service.get_job(rt, job.id).status is JobStatus.QUEUED
+
+
+def test_unknown_job_id_is_a_message(rt: Runtime) -> None:
+    at = app("jobs")
+    at.number_input(key="jobs_pick").set_value(999).run()
+    assert not at.exception
+    assert "999" in texts(at)
+
+
+def test_empty_library_offers_sample_videos(rt: Runtime) -> None:
+    at = app("library")
+    assert "The library is empty" in texts(at)
+    at.button(key="add_samples").click().run()
+    assert not at.exception
+    names = {v.filename for v in service.list_videos(rt)}
+    assert names == {"sample-test-pattern.mp4", "sample-portrait-phone.mp4", "sample-black-intro.mp4"}
+    assert "Added 3 sample videos" in texts(at)
+    assert len([b for b in at.button if b.key and b.key.startswith("open_")]) == 3
+    portrait = service.list_videos(rt, search="portrait")[0]
+    assert (portrait.width, portrait.height) == (360, 640)
+
+
+def test_library_card_opens_the_video_and_requests_a_thumbnail(rt: Runtime, videos: dict[str, Path]) -> None:
+    video = add(rt, videos, "landscape")
+    at = app("library")
+    assert "**landscape\\.mp4**" in texts(at)
+    at.button(key=f"open_{video.id}").click().run()
+    assert at.query_params["video"] == str(video.id)
+    assert at.header[0].value == "landscape\\.mp4"
+    assert len(at.tabs) == 5
+    assert not [b for b in at.button if b.key and b.key.startswith("open_")]  # the grid is not drawn under it
+
+    form = at.get("form")  # the thumbnail form is the first
+    assert form
+    at.number_input[0].set_value(200)  # width; height left empty keeps the aspect
+    at.button(key="FormSubmitter:request_thumbnail-Request thumbnail").click().run()
+    assert not at.exception
+    jobs = service.list_jobs(rt, video_id=video.id, kind="thumbnail")
+    assert [(j.width, j.height, j.params["at"], j.params["fit"]) for j in jobs] == [(200, 150, "auto", "cover")]
+    assert f"Job {jobs[0].id} is queued" in texts(at)
+
+
+def test_library_search_and_sort(rt: Runtime, videos: dict[str, Path]) -> None:
+    add(rt, videos, "landscape", "alpha.mp4")  # 2 s
+    add(rt, videos, "black_intro", "beta.mp4")  # 6 s
+    at = app("library")
+    at.selectbox(key="library_sort").set_value("Longest first").run()
+    cards = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert cards == ["**beta\\.mp4**", "**alpha\\.mp4**"]
+    at.text_input(key="library_search").set_value("alp").run()
+    assert [m.value for m in at.markdown if m.value.startswith("**")] == ["**alpha\\.mp4**"]
+    at.text_input(key="library_search").set_value("zzz").run()
+    assert "No video name contains" in texts(at)
+
+
+@pytest.mark.parametrize("query", ["999", "abc"])
+def test_a_bad_video_link_is_a_message(rt: Runtime, query: str) -> None:
+    at = app("library", video=query)
+    assert not at.exception
+    assert at.warning and query in at.warning[0].value
+    assert at.button(key="library_back")
+
+
+@pytest.mark.parametrize("name", ["<img src=x onerror=alert(1)>.mp4", "**bold** _it_ [link](x) #1.mp4"])
+def test_file_names_are_shown_as_typed(rt: Runtime, videos: dict[str, Path], tmp_path: Path, name: str) -> None:
+    video = add(rt, videos, "landscape", name)
+    service.request_thumbnail(rt, video.id, 160, 0)
+    rt.workers.drain()
+    # Every Markdown special of the stored name is escaped, so it renders literally.
+    escaped = "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~$:" else c for c in video.filename)
+    for at in (app("library"), app("library", video=str(video.id)), app()):
+        assert not at.exception
+        shown = texts(at) + "\n".join(c for image in at.image for c in image.captions)
+        assert "<img" not in shown
+        assert escaped in shown
+    jobs = app("jobs")  # the table is a canvas: the name is plain text in it
+    assert list(jobs.dataframe[0].value["video"]) == [video.filename]
+    jobs.number_input(key="jobs_pick").set_value(1).run()
+    assert escaped in texts(jobs)
+
+
+def test_other_outputs_storyboard_scrub_and_scenes_gallery(rt: Runtime, videos: dict[str, Path]) -> None:
+    video = add(rt, videos, "black_intro")
+    for kind, options in [(JobKind.STORYBOARD, {"every": 1}), (JobKind.SCENES, {}), (JobKind.PREVIEW, {"moments": 2}),
+                          (JobKind.SHEET, {"columns": 2, "rows": 2})]:
+        service.request_output(rt, video.id, kind, options)
+    rt.workers.drain()
+    assert {j.status for j in service.list_jobs(rt)} == {JobStatus.COMPLETED}
+    at = app("library", video=str(video.id))
+    assert not at.exception
+    scrub = at.select_slider[0]
+    assert len(scrub.options) == 6  # one tile a second over 6 s
+    scrub.set_value(3).run()
+    assert not at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert any(label.startswith("CSV") for label in labels) and any(label.startswith("JSON") for label in labels)
+    assert any(label.startswith("GIF") for label in labels) and any(label.startswith("WEBP") for label in labels)
+
+
+def test_delete_a_video_after_confirming(rt: Runtime, videos: dict[str, Path]) -> None:
+    video = add(rt, videos, "landscape")
+    folder = rt.data.video_dir(video.id)
+    at = app("library", video=str(video.id))
+    at.button(key="delete_video").click().run()
+    assert not at.exception
+    assert service.list_videos(rt) == []
+    assert not folder.exists()
+    assert "Deleted landscape\\.mp4" in texts(at)
+
+
+def test_pages_without_a_runtime_say_so(tmp_path: Path) -> None:
+    shutil.rmtree(tmp_path, ignore_errors=True)
+    at = app("jobs")
+    assert not at.exception
+    assert "VTM is not started" in at.error[0].value
