@@ -13,6 +13,7 @@ from vtm import params, tasks
 from vtm.errors import BadRequest, Conflict, InvalidInput, NotFound, TooLarge, Unsupported
 from vtm.executor import CallFailed
 from vtm.files import VIDEO_EXTENSIONS, Received, receive_file, remove_tree, safe_filename, sha256_of
+from vtm.media.limits import Limits
 from vtm.models import Job, JobKind, JobStatus, Video, VideoInfo
 from vtm.runtime import Runtime
 from vtm.store import VIDEO_SORTS
@@ -71,10 +72,13 @@ def add_local_file(rt: Runtime, source: Path, filename: str | None = None) -> Vi
 
 def _inspect(rt: Runtime, name: str, path: Path, poster: Path) -> VideoInfo:
     try:
-        info: VideoInfo = rt.ingest_executor.call(tasks.inspect, str(path), str(poster), timeout=120)
+        limits = Limits(rt.settings.max_width, rt.settings.max_height, rt.settings.max_duration_s, rt.settings.max_frames)
+        info: VideoInfo = rt.ingest_executor.call(tasks.inspect, str(path), str(poster), limits, timeout=120)
     except CallFailed as failure:
         error = failure.user_error
         reason = failure.message[:1].lower() + failure.message[1:]
+        if isinstance(error, TooLarge):
+            raise TooLarge(f"{name}: {reason}", code=error.code) from None
         if error is not None and error.message:
             raise type(error)(f"{name} is not a video VTM can read: {reason}", code=error.code) from None
         raise Unsupported(f"{name} is not a video VTM can read: {reason}") from None

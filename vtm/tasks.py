@@ -141,13 +141,17 @@ RUNNERS: dict[JobKind, Callable[[Task, Progress], str]] = {
 POSTER_WIDTH = 480
 
 
-def inspect(source: str, poster: str) -> Any:
+def inspect(source: str, poster: str, limits: Any = None) -> Any:
     """Probe an upload and write its poster frame (the automatic choice, 480 px wide).
-    Returns the VideoInfo; raises Unsupported when it is not a usable video."""
+    Returns the VideoInfo; raises Unsupported when it is not a usable video, TooLarge
+    when its header declares more than `limits` (checked before decoding)."""
+    from vtm.media.limits import check_header
     from vtm.media.probe import probe
     from vtm.media.render import encode, fit
     from vtm.media.thumbnail import pick_frame
 
+    if limits is not None:
+        check_header(Path(source), limits)
     info = probe(Path(source))
     frame = pick_frame(Path(source), "auto", info.duration)
     h, w = frame.image.shape[:2]
