@@ -202,8 +202,8 @@ def _float_in(name: str, value: Any, low: float, high: float) -> float:
         number = float(str(value).strip())
     except ValueError:
         raise InvalidInput(f"{name}={value!r} is not a number.") from None
-    if not low <= number <= high:
-        raise InvalidInput(f"{name}={_num(number)}: it must be between {_num(low)} and {_num(high)}.")
+    if not low <= number <= high:  # NaN fails this too
+        raise InvalidInput(f"{name}={value!r}: it must be a number between {_num(low)} and {_num(high)}.")
     return round(number, 3)
 
 
