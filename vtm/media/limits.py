@@ -38,7 +38,7 @@ def over(limits: Limits, width: int, height: int, duration: float | None, frames
     if not fits:
         problems.append(f"{width}x{height} pixels, over the limit of {limits.max_width}x{limits.max_height} (VTM_MAX_WIDTH, VTM_MAX_HEIGHT)")
     if duration and duration > limits.max_duration_s:
-        problems.append(f"{duration:.0f} s, longer than the limit of {limits.max_duration_s:.0f} s (VTM_MAX_DURATION_S)")
+        problems.append(f"{duration:.0f} s, longer than the limit of {limits.max_duration_s:g} s (VTM_MAX_DURATION_S)")
     if frames and frames > limits.max_frames:
         problems.append(f"{frames} frames, over the limit of {limits.max_frames} (VTM_MAX_FRAMES)")
     return problems
