@@ -105,20 +105,52 @@ class Walker:
         """The frame on screen at `seconds`."""
         limit = self._limit(seconds)
         if not walk:
-            self._seek(seconds)
-            first = self._peek()
-            if first is not None and first.pts is not None and first.pts > limit and seconds > 0:
-                self._seek(0.0)  # the seek overshot (imprecise index): start over
+            self._position(seconds, limit)
         want = self._target(limit)
         if want is not None and self.last is not None and self.last.pts == want:
             return self.last
         return self._keep(self._decode_to(want, limit))
 
-    def _peek(self) -> Any:
-        packet = self._read()
-        if packet is not None:
-            self.ahead.appendleft(packet)
-        return packet
+    def _position(self, seconds: float, limit: int) -> None:
+        """Seek so that decoding starts on a keyframe shown at or before `limit`. Some
+        demuxers (MPEG-TS) land on any packet, or after the time: then keep only from
+        the next keyframe, and step back further while that one is too late."""
+        back = 0.0
+        while True:
+            at = max(0.0, seconds - back)
+            if at > 0:
+                self._seek(at)
+            else:
+                self._rewind()
+            first = self._first_keyframe()
+            if at == 0 or (first is not None and (first.pts is None or first.pts <= limit)):
+                return  # (None: no keyframe before the end; step back)
+            back = max(1.0, back * 4)
+
+    def _rewind(self) -> None:
+        try:
+            self.container.seek(0, backward=True)  # the start of the file, whatever its timestamps
+        except ERRORS:
+            seek(self.container, self.stream, 0.0)
+        self.packets = self.container.demux(self.stream)
+        self.ahead.clear()
+        self.out.clear()
+        self.inflight.clear()
+        self.ended = False
+
+    def _first_keyframe(self, patience: int = 1000) -> Any:
+        """Drop packets before the first keyframe (decoding them gives broken pictures);
+        None when none comes before the end; a stream without keyframe flags is left as it is."""
+        dropped: list[Any] = []
+        while (packet := self._read()) is not None:
+            if packet.is_keyframe:
+                self.ahead.appendleft(packet)
+                return packet
+            dropped.append(packet)
+            if len(dropped) >= patience:
+                self.ahead.extendleft(reversed(dropped))
+                return dropped[0]
+        return None
 
     def _target(self, limit: int) -> int | None:
         """The pts of the frame shown at `limit`, from packet timestamps; None if they are missing."""
@@ -182,8 +214,8 @@ class Walker:
     # -- fast ------------------------------------------------------------------------
     def key_at(self, seconds: float) -> Any:
         """The keyframe at or before `seconds`; only keyframes are decoded."""
-        self._seek(seconds)
-        first = self._peek()
+        self._position(seconds, self._limit(seconds))
+        first = self.ahead[0] if self.ahead else None
         if first is not None and self.last is not None and first.pts is not None and first.pts == self.last.pts:
             return self.last  # the same keyframe as the previous time
         while True:

@@ -35,7 +35,7 @@ def pick_frame(path: Path, at: str, duration: float | None, *, exact: bool = Tru
 
 
 def shrinker(width: int, height: int) -> Callable[[Any], Any] | None:
-    """Shrink a decoded frame in swscale (area averaging, before the RGB conversion) to
+    """Shrink a decoded frame in swscale (area averaging, in the same pass as the RGB conversion) to
     the smallest size that still covers `width` x `height` once upright, keeping its
     aspect: converting and resizing a 1080p or 4K picture costs more than decoding it."""
     if not width and not height:
@@ -49,7 +49,7 @@ def shrinker(width: int, height: int) -> Callable[[Any], Any] | None:
             return frame
         out_w, out_h = max(2, math.ceil(shown_w * factor)), max(2, math.ceil(shown_h * factor))
         coded_w, coded_h = (out_h, out_w) if sideways else (out_w, out_h)
-        return frame.reformat(width=coded_w, height=coded_h, interpolation="AREA")
+        return frame.reformat(width=coded_w, height=coded_h, format="bgr24", interpolation="AREA")
 
     return scale
 
