@@ -18,5 +18,4 @@ results = uploader(
     accept=",".join(VIDEO_EXTENSIONS),
     hint=f"{', '.join(e.lstrip('.') for e in VIDEO_EXTENSIONS)} · {limit} · several at once",
 )
-upload_view.remember(results)
-upload_view.show_results(rt)
+upload_view.show_results(rt, results)

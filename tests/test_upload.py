@@ -4,6 +4,7 @@ the server must not hold (its RSS sampled while the body streams in)."""
 
 from __future__ import annotations
 
+import json
 import socket
 import statistics
 import threading
@@ -234,13 +235,50 @@ def test_the_upload_page_uploads_through_the_api_with_a_ticket(tmp_path: Path, v
     assert live.errors() == []
 
 
-def test_results_are_rendered_escaped(rt: Any) -> None:
-    """The page shows each file's reason with its name as text, Markdown and HTML escaped."""
+def test_results_are_rendered_escaped(rt: Any, videos: dict[str, Path]) -> None:
+    """Each file's answer: its metadata read back from the library, or its reason, with
+    the name shown as text (Markdown and HTML escaped)."""
     from streamlit.testing.v1 import AppTest
 
-    page = AppTest.from_file(str(Path(__file__).parent.parent / "pages" / "upload.py"), default_timeout=30).run()
-    assert not page.exception
-    page.session_state["upload_results"] = [
-        {"name": "a<b>[x](javascript:y).mp4", "ok": False, "status": 415, "error": {"code": "u", "message": "bad *stuff*"}}]
-    page.run()
-    assert [e.value for e in page.error] == [r"**a\<b\>\[x\]\(javascript\:y\)\.mp4** was not added: bad \*stuff\*"]
+    from vtm import service
+
+    video = service.add_local_file(rt, videos["landscape"], "_bold_ [x](y).mp4")
+
+    def page(video_id: int) -> None:
+        from vtm import runtime
+        from vtm.ui import upload_view
+
+        upload_view.show_results(runtime.current(), [
+            {"name": "ignored", "ok": True, "status": 201, "id": video_id},
+            {"name": "a<b>[x](javascript:y).mp4", "ok": False, "status": 415, "error": {"code": "u", "message": "bad *stuff*"}},
+            {"name": "gone.mp4", "ok": True, "status": 201, "id": 999999},
+        ])
+
+    app = AppTest.from_function(page, args=(video.id,), default_timeout=30).run()
+    assert not app.exception
+    assert [e.value for e in app.success] == [r"**\_bold\_ \[x\]\(y\)\.mp4** added · 2\.0 s · 320×240 · 25 fps · h264"]
+    assert [e.value for e in app.error] == [r"**a\<b\>\[x\]\(javascript\:y\)\.mp4** was not added: bad \*stuff\*"]
+    assert len(app.warning) == 1 and "gone" in app.warning[0].value
+
+
+def test_the_page_mounts_the_uploader_with_a_ticket_only_when_a_token_is_set(tmp_path: Path) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from vtm import runtime, tickets
+    from vtm.config import Settings
+
+    for token in ("", "s3cret"):
+        runtime.stop()
+        runtime.start(Settings(data_dir=tmp_path / token / "data", workers=1, isolation="thread", api_token=token),
+                      start_workers=False)
+        try:
+            app = AppTest.from_file(str(Path(__file__).parent.parent / "pages" / "upload.py"), default_timeout=30).run()
+            assert not app.exception
+            (component,) = [e for e in app.main if e.type == "bidi_component"]
+            data = json.loads(component.proto.json)
+            assert data["url"] == "/api/videos" and data["max_bytes"] == 4096 * MB
+            assert bool(data["ticket"]) == bool(token)
+            if token:
+                assert tickets.valid(token, data["ticket"])
+        finally:
+            runtime.stop()

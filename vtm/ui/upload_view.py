@@ -17,7 +17,6 @@ from vtm.errors import VtmError
 from vtm.models import Video
 from vtm.runtime import Runtime
 
-RESULTS_KEY = "upload_results"
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 
 
@@ -26,19 +25,14 @@ def plain(text: str) -> str:
     return _MARKDOWN.sub(r"\\\1", str(text))
 
 
-def remember(results: list[dict[str, Any]] | None) -> None:
-    if results is not None:
-        st.session_state[RESULTS_KEY] = results
-
-
 def describe(video: Video) -> str:
     duration = f"{video.duration:.1f} s" if video.duration else "unknown length"
     fps = f"{video.fps:.3g} fps" if video.fps else "unknown fps"
     return f"{duration} · {video.width}×{video.height} · {fps} · {video.codec or 'unknown codec'}"
 
 
-def show_results(rt: Runtime) -> None:
-    for result in st.session_state.get(RESULTS_KEY, []):
+def show_results(rt: Runtime, results: list[dict[str, Any]]) -> None:
+    for result in results:
         name = plain(result.get("name") or "(no name)")
         if result.get("ok") and result.get("id") is not None:
             try:

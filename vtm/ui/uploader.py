@@ -2,8 +2,8 @@
 that sends each chosen file to `POST /api/videos` straight from the browser, streamed,
 several at once, with a progress bar per file. Nothing goes through Streamlit's
 websocket or `st.file_uploader` (which holds files in memory), so any size the API
-accepts works. When every file has an answer, the per-file results go back to Python
-as the `done` trigger; the page renders them.
+accepts works. Each file's answer goes back to Python as it arrives (the `results`
+state: the answers so far of the latest batch); the page renders them.
 
 File names are only ever set as `textContent` here, never as HTML.
 """
@@ -45,7 +45,10 @@ CSS = """
 JS = """
 const PARALLEL = 2;
 
-function mb(bytes) { return (bytes / 1048576).toFixed(bytes < 10485760 ? 1 : 0) + " MB"; }
+function mb(bytes) {
+  if (bytes < 1048576) return Math.max(1, Math.round(bytes / 1024)) + " KB";
+  return (bytes / 1048576).toFixed(bytes < 10485760 ? 1 : 0) + " MB";
+}
 
 function row(list, file) {
   const li = document.createElement("li"); li.className = "file";
@@ -88,7 +91,7 @@ function send(cfg, file, ui) {
 }
 
 export default function (component) {
-  const { parentElement, data, setTriggerValue } = component;
+  const { parentElement, data, setStateValue } = component;
   const root = parentElement.querySelector(".vtm-up");
   root.cfg = data;
   parentElement.querySelector(".hint").textContent = data.hint;
@@ -102,15 +105,16 @@ export default function (component) {
     list.replaceChildren();
     const queue = Array.from(files).map((file) => ({ file, ui: row(list, file) }));
     const results = new Array(queue.length);
+    setStateValue("results", []);
     let next = 0;
     async function worker() {
       while (next < queue.length) {
         const i = next++;
         results[i] = await send(root.cfg, queue[i].file, queue[i].ui);
+        setStateValue("results", results.filter(Boolean));  // Python shows each answer as it comes
       }
     }
     await Promise.all(Array.from({ length: Math.min(PARALLEL, queue.length) }, worker));
-    setTriggerValue("done", results);
   }
 
   input.addEventListener("change", () => { upload(input.files); input.value = ""; });
@@ -124,12 +128,12 @@ export default function (component) {
 _component = st.components.v2.component("vtm_uploader", html=HTML, css=CSS, js=JS)
 
 
-def uploader(*, url: str, ticket: str, max_bytes: int, accept: str, hint: str, key: str = "vtm_uploader") -> list[dict[str, Any]] | None:
-    """Show the uploader; returns the per-file results of a finished batch (once, on
-    the rerun it causes), else None. Each result: name, ok, status, id, error."""
+def uploader(*, url: str, ticket: str, max_bytes: int, accept: str, hint: str, key: str = "vtm_uploader") -> list[dict[str, Any]]:
+    """Show the uploader; returns the answers so far of the latest batch, one per file
+    (name, ok, status, id, error). Each answer reruns the page."""
     result = _component(
         key=key, data={"url": url, "ticket": ticket, "max_bytes": max_bytes, "accept": accept, "hint": hint},
-        on_done_change=lambda: None,
+        default={"results": []}, on_results_change=lambda: None,
     )
-    done = result.get("done") if result is not None else None
-    return list(done) if done else None
+    answers = result.get("results") if result is not None else None
+    return list(answers or [])
