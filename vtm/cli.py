@@ -94,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("scenes", "Scene cuts: a table (or --csv/--json) on stdout; with -o also keyframes.", run_scenes)
     p.add_argument("--threshold", type=float, default=3.0, help="how many times its neighbours' change a cut must be (default 3)")
     p.add_argument("--min-scene", type=float, default=0.5, help="shortest scene in seconds (default 0.5)")
+    p.add_argument("--width", type=int, default=320, help="keyframe width in pixels, with -o (default 320)")
     p.add_argument("--csv", action="store_true", help="CSV on stdout")
     p.add_argument("--json", action="store_true", help="JSON on stdout")
     p.set_defaults(output=None)
@@ -125,7 +126,7 @@ def options_for(args: argparse.Namespace) -> dict[str, Any]:
                 "fast": not args.exact}
     if cmd == "preview":
         return {"width": args.width, "moments": args.moments, "seconds": args.seconds, "fps": args.fps}
-    return {"threshold": args.threshold, "min_scene": args.min_scene}
+    return {"threshold": args.threshold, "min_scene": args.min_scene, "width": args.width}
 
 
 def run_pictures(args: argparse.Namespace) -> int:
