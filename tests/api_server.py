@@ -1,5 +1,6 @@
 """The real server for API tests: `streamlit run app.py` on a free port, on its own data
-folder, stopped with Ctrl-C (SIGINT) like a person would, its log checked for errors."""
+folder, stopped with Ctrl-C (SIGINT) like a person would, its log checked for errors;
+and small helpers for API tests (RSS of a process, waiting for a job, error bodies)."""
 
 from __future__ import annotations
 
@@ -94,3 +95,21 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     raise RuntimeError(f"no VmRSS for pid {pid}")
+
+
+def wait_for(client: httpx.Client, path: str, status: str = "COMPLETED", timeout: float = 60) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = client.get(path).json()
+        if job["status"] in ("COMPLETED", "FAILED"):
+            assert job["status"] == status, job
+            return job
+        time.sleep(0.1)
+    raise AssertionError(f"{path} did not finish in {timeout} s")
+
+
+def error_code(response: httpx.Response) -> str:
+    body = response.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}, body
+    assert body["error"]["message"], body
+    return body["error"]["code"]

@@ -1,26 +1,20 @@
-"""The HTTP API over HTTP: the real server (`streamlit run app.py`) for the old service's
-flow, every row of the issue's table and its errors, SSE, ETag/304 and CORS; the same
-routes in process (burst mode, nothing runs until `drain()`) for what needs a job held
-QUEUED and for the token settings."""
+"""The HTTP API over HTTP against the real server (`streamlit run app.py`): the old
+service's flow end to end, every row of the issue's table and its errors, file names,
+ETag/304, CORS and cross-site writes. Events: test_api_events.py; a job held QUEUED and
+the token settings: test_api_burst.py."""
 
 from __future__ import annotations
 
-import contextlib
 import io
-import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from PIL import Image
-from starlette.applications import Starlette
 
-from tests.api_server import LiveServer
-from vtm import api, runtime, tickets
-from vtm.config import Settings
-from vtm.runtime import Runtime
+from tests.api_server import LiveServer, error_code, wait_for
 
 
 @pytest.fixture(scope="module")
@@ -44,24 +38,6 @@ def clip(client: httpx.Client, videos: dict[str, Path]) -> dict[str, Any]:
     response = client.post("/api/videos", files={"video": ("landscape.mp4", videos["landscape"].read_bytes(), "video/mp4")})
     assert response.status_code == 201, response.text
     return response.json()
-
-
-def wait_for(client: httpx.Client, path: str, status: str = "COMPLETED", timeout: float = 60) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = client.get(path).json()
-        if job["status"] in ("COMPLETED", "FAILED"):
-            assert job["status"] == status, job
-            return job
-        time.sleep(0.1)
-    raise AssertionError(f"{path} did not finish in {timeout} s")
-
-
-def error_code(response: httpx.Response) -> str:
-    body = response.json()
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}, body
-    assert body["error"]["message"], body
-    return body["error"]["code"]
 
 
 # -- the old service's flow, end to end through the real server ----------------------
@@ -328,142 +304,3 @@ def test_writes_from_other_web_sites_are_refused(client: httpx.Client, server: L
     assert response.status_code == status, response.text
     if status == 403:
         assert error_code(response) == "forbidden"
-
-
-# -- server-sent events --------------------------------------------------------------
-def read_events(client: httpx.Client, until: Any, headers: dict[str, str] | None = None, timeout: float = 30) -> list[dict[str, Any]]:
-    """Parse the stream until `until(events)` is true."""
-    import json
-
-    events: list[dict[str, Any]] = []
-    current: dict[str, Any] = {}
-    deadline = time.monotonic() + timeout
-    with client.stream("GET", "/api/events", headers=headers or {}, timeout=timeout) as response:
-        assert response.status_code == 200
-        assert response.headers["content-type"].startswith("text/event-stream")
-        for line in response.iter_lines():
-            if line.startswith("id: "):
-                current["id"] = line[4:]
-            elif line.startswith("data: "):
-                current["data"] = json.loads(line[6:])
-            elif line == "" and current:
-                events.append(current)
-                current = {}
-                if until(events):
-                    return events
-            assert time.monotonic() < deadline, f"no matching event in {timeout} s: {events}"
-    raise AssertionError(f"the stream ended early: {events}")
-
-
-def test_events_report_completion_and_resume_with_last_event_id(client: httpx.Client, server: LiveServer,
-                                                               clip: dict[str, Any]) -> None:
-    import threading
-
-    job: dict[str, Any] = {}
-
-    def request_later() -> None:
-        time.sleep(0.5)
-        job.update(client.post(f"/api/thumbnails/{clip['id']}/33/0").json())
-
-    threading.Thread(target=request_later).start()
-    events = read_events(client, lambda evs: any(e["data"]["status"] == "COMPLETED" and e["data"]["id"] == job.get("id")
-                                                 for e in evs))
-    mine = [e for e in events if e["data"]["id"] == job["id"]]
-    assert [e["data"]["status"] for e in mine][-1] == "COMPLETED"
-    assert mine[0]["data"]["status"] == "QUEUED" and mine[-1]["data"]["progress"] == 1.0
-    assert {"id", "kind", "video_id", "status", "progress"} <= set(mine[-1]["data"])
-
-    # Reconnect after the first event: the rest is sent again, in order, with the same ids.
-    resumed = read_events(client, lambda evs: len(evs) >= len(events) - 1, headers={"Last-Event-ID": events[0]["id"]})
-    assert [e["id"] for e in resumed] == [e["id"] for e in events[1:]]
-
-
-def test_ctrl_c_with_an_open_event_stream_stops_promptly(tmp_path: Path) -> None:
-    live = LiveServer(tmp_path / "data").start()
-    try:
-        with live.client() as c, c.stream("GET", "/api/events") as stream:
-            assert stream.status_code == 200
-            took = live.stop()
-            rest = list(stream.iter_lines())  # returns: the server ended the stream cleanly
-            assert all(not line.startswith("data:") for line in rest)
-    finally:
-        live.stop()
-    assert took < 5, f"Ctrl-C took {took:.1f} s with an open event stream"
-    assert live.errors() == []
-
-
-# -- in process, burst mode: jobs held QUEUED, token settings ------------------------
-@contextlib.asynccontextmanager
-async def in_process(tmp_path: Path, **settings: Any) -> AsyncIterator[tuple[Runtime, httpx.AsyncClient]]:
-    runtime.stop()
-    rt = runtime.start(Settings(data_dir=tmp_path / "data", workers=1, isolation="thread", **settings), start_workers=False)
-    transport = httpx.ASGITransport(app=Starlette(routes=api.routes))
-    try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://vtm") as c:
-            yield rt, c
-    finally:
-        runtime.stop()
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.mark.anyio
-async def test_image_is_409_while_queued_or_running_and_says_so(tmp_path: Path, videos: dict[str, Path]) -> None:
-    async with in_process(tmp_path) as (rt, c):
-        video = (await c.post("/api/videos", files={"video": ("q.mp4", videos["landscape"].read_bytes())})).json()
-        job = (await c.post(f"/api/thumbnails/{video['id']}/100/0")).json()
-        assert job["status"] == "QUEUED"
-        waiting = await c.get(f"/api/t/{video['id']}?w=100&h=0")
-        assert waiting.status_code == 409 and error_code(waiting) == "not_ready"
-        assert "still QUEUED" in waiting.json()["error"]["message"]
-        assert (await c.get(f"/api/jobs/{job['id']}/output")).status_code == 409
-        rt.workers.drain()
-        ready = await c.get(f"/api/t/{video['id']}?w=100&h=0")
-        assert ready.status_code == 200 and Image.open(io.BytesIO(ready.content)).size == (100, 75)
-
-
-WRITE = ("POST", "/api/thumbnails/1/10/10")
-READ = ("GET", "/api/jobs")
-
-
-@pytest.mark.parametrize(
-    ("settings", "call", "headers", "status"),
-    [
-        ({}, WRITE, {}, 404),  # no token configured: writes are open (404: no video 1)
-        ({"api_token": "s3cret"}, WRITE, {}, 401),
-        ({"api_token": "s3cret"}, WRITE, {"Authorization": "Bearer wrong"}, 401),
-        ({"api_token": "s3cret"}, WRITE, {"Authorization": "Basic s3cret"}, 401),
-        ({"api_token": "s3cret"}, WRITE, {"Authorization": "Bearer s3cret"}, 404),
-        ({"api_token": "s3cret"}, ("DELETE", "/api/videos/1"), {}, 401),
-        ({"api_token": "s3cret"}, READ, {}, 200),  # reads stay open
-        ({"api_token": "s3cret", "api_token_reads": True}, READ, {}, 401),
-        ({"api_token": "s3cret", "api_token_reads": True}, READ, {"Authorization": "Bearer s3cret"}, 200),
-        ({"api_token": "s3cret", "api_token_reads": True}, ("GET", "/api/t/1?w=5"), {}, 401),
-        # An upload ticket opens uploads only, and only while it lasts.
-        ({"api_token": "s3cret"}, ("POST", "/api/videos"), {tickets.HEADER: tickets.mint("s3cret")}, 400),
-        ({"api_token": "s3cret"}, ("POST", "/api/videos"), {tickets.HEADER: tickets.mint("s3cret", now=0)}, 401),
-        ({"api_token": "s3cret"}, ("POST", "/api/videos"), {tickets.HEADER: tickets.mint("other")}, 401),
-        ({"api_token": "s3cret"}, WRITE, {tickets.HEADER: tickets.mint("s3cret")}, 401),
-    ],
-)
-@pytest.mark.anyio
-async def test_token(tmp_path: Path, settings: dict[str, Any], call: tuple[str, str], headers: dict[str, str],
-                     status: int) -> None:
-    async with in_process(tmp_path, **settings) as (_, c):
-        response = await c.request(*call, headers=headers)
-        assert response.status_code == status, response.text
-        if status == 401:
-            assert response.headers["www-authenticate"] == "Bearer"
-            assert error_code(response) == "unauthorized"
-
-
-@pytest.mark.anyio
-async def test_upload_with_ticket_when_a_token_is_set(tmp_path: Path, videos: dict[str, Path]) -> None:
-    async with in_process(tmp_path, api_token="s3cret") as (_, c):
-        files = {"video": ("t.mp4", videos["landscape"].read_bytes())}
-        assert (await c.post("/api/videos", files=files)).status_code == 401
-        ok = await c.post("/api/videos", files=files, headers={tickets.HEADER: tickets.mint("s3cret")})
-        assert ok.status_code == 201, ok.text
