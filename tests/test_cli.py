@@ -163,3 +163,24 @@ def test_import_while_served_says_so_then_goes_through_the_api(served: tuple[str
     assert through.stdout.count("uploaded") == 2 and "broken.mp4" in through.stderr
     names = {v["filename"] for v in httpx.get(f"{url}/api/videos").json()}
     assert names == {"landscape.mp4", "portrait.mp4"}
+
+
+def test_an_imported_file_that_moved_fails_its_jobs_with_a_reason(videos: dict[str, Path], tmp_path: Path) -> None:
+    from vtm import runtime, service
+    from vtm.config import Settings
+
+    moved = tmp_path / "moving.mp4"
+    moved.write_bytes(videos["landscape"].read_bytes())
+    vtm("import", moved, data=tmp_path / "data", check_rc=0)
+    moved.unlink()
+    runtime.stop()
+    rt = runtime.start(Settings(data_dir=tmp_path / "data", isolation="thread", workers=1), start_workers=False)
+    try:
+        (video,) = service.list_videos(rt)
+        assert video.imported and video.path == str(moved)
+        service.request_thumbnail(rt, video.id, 64, 0)
+        (job,) = rt.workers.drain()
+        assert job.status == "FAILED" and "missing" in (job.error or "")
+        service.delete_video(rt, video.id)
+    finally:
+        runtime.stop()

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vtm.errors import NotFound
 from vtm.files import write_atomic
 from vtm.media.thumbnail import make_thumbnail
 from vtm.models import JobKind, VideoInfo
@@ -38,6 +39,10 @@ def run(task: Task, progress: Progress) -> str:
     runner = RUNNERS.get(task.kind)
     if runner is None:
         raise ValueError(f"no runner for job kind {task.kind}")
+    if task.kind in MAIN_FILE or task.kind is JobKind.THUMBNAIL:
+        if not Path(task.source).is_file():
+            raise NotFound(f"The video file {task.source} is missing (moved or deleted after it was imported?); "
+                           "put it back or delete the video and add it again.")
     return runner(task, progress)
 
 
