@@ -1,0 +1,109 @@
+"""The dashboard end to end in headless Chromium against the real server
+(`streamlit run app.py` on a free port, its own data folder): the first visitor of a
+freshly started server sees our navigation, uploads through the Upload page, requests a
+thumbnail in the Library and watches it reach COMPLETED on /jobs without reloading."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.api_server import LiveServer
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+NAV = ["Overview", "Upload", "Library", "Jobs"]
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[LiveServer]:
+    live = LiveServer(tmp_path / "data").start()
+    try:
+        yield live
+    finally:
+        live.stop()
+    assert live.errors() == []
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def nav_labels(page: Any) -> list[str]:
+    """The sidebar's page links as a person reads them (icon ligatures left out)."""
+    return page.eval_on_selector_all("[data-testid=stSidebarNav] a", "links => links.map(a => a.innerText.split('\\n').pop())")
+
+
+def watch_first_paint(page: Any, url: str, seconds: float = 3.0) -> list[list[str]]:
+    """Every distinct sidebar the page shows in its first seconds."""
+    page.goto(url, wait_until="commit")
+    seen: list[list[str]] = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        labels = nav_labels(page)
+        if labels and labels not in seen:
+            seen.append(labels)
+        page.wait_for_timeout(30)
+    return seen
+
+
+def test_cold_server_upload_request_and_live_jobs(server: LiveServer, browser: Any, videos: dict[str, Path],
+                                                   tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    jobs = browser.new_page(viewport={"width": 1400, "height": 900})
+    # 1. The first visitor of a fresh server opens a deep link: our navigation from the
+    #    first paint (never Streamlit's legacy list of file names), the page's own title.
+    assert watch_first_paint(jobs, f"{server.url}/jobs") == [NAV]
+    expect(jobs).to_have_title("Jobs · VTM")
+    expect(jobs.get_by_role("heading", name="Jobs")).to_be_visible()
+    jobs.evaluate("window.__not_reloaded = true")
+
+    # 2. Upload a good clip and a broken file through the Upload page.
+    files = tmp_path / "files"
+    files.mkdir()
+    good = files / "holiday.mp4"
+    good.write_bytes(videos["landscape"].read_bytes())
+    broken = files / "broken **clip**.mp4"
+    broken.write_bytes(videos["corrupt"].read_bytes())
+    work = browser.new_page(viewport={"width": 1400, "height": 900})
+    work.goto(f"{server.url}/upload")
+    expect(work).to_have_title("Upload · VTM")
+    work.locator("input[type=file]").set_input_files([str(good), str(broken)])
+    alerts = work.locator("[data-testid=stAlertContainer]")
+    alerts.nth(1).wait_for(timeout=60_000)
+    texts = alerts.all_inner_texts()
+    assert any("holiday.mp4 added" in t for t in texts), texts
+    assert any("broken **clip**.mp4 was not added" in t for t in texts), texts
+
+    # 3. The Library shows its card; open it (a linkable ?video=ID page) and ask for a thumbnail.
+    work.goto(f"{server.url}/library")
+    expect(work.get_by_text("holiday.mp4")).to_be_visible(timeout=30_000)
+    work.get_by_test_id("stBaseButton-secondary").filter(has_text="Open").click()
+    expect(work).to_have_url(re.compile(r"/library\?video=\d+$"))
+    expect(work.get_by_role("tab", name="Thumbnails")).to_be_visible()
+    work.get_by_role("button", name="Request thumbnail").click()
+    expect(work.get_by_text("Job 1 is queued")).to_be_visible(timeout=30_000)
+
+    # 4. The /jobs tab, never reloaded, shows the job COMPLETED (live fragment).
+    completed = jobs.locator("[data-testid=stMetric]", has_text="Completed")
+    expect(completed).to_contain_text("1", timeout=60_000)
+    # The table is drawn on a canvas; its accessible grid holds the cell texts.
+    expect(jobs.get_by_test_id("glide-cell-2-0")).to_have_text("holiday.mp4")  # row 0: video
+    expect(jobs.get_by_test_id("glide-cell-4-0")).to_have_text("COMPLETED", timeout=10_000)  # row 0: status
+    assert jobs.evaluate("window.__not_reloaded") is True
+    # …and the Library tab showed the picture without a reload either.
+    expect(work.locator("[data-testid=stImage] img").first).to_be_visible(timeout=30_000)
