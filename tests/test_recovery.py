@@ -253,3 +253,24 @@ def test_shutdown_puts_a_running_job_back_in_the_queue(tmp_path: Path, videos: d
         assert again.status is JobStatus.QUEUED and again.attempts == 0, again
     finally:
         rt.close()
+
+
+# -- one writer per data folder ------------------------------------------------------------------
+def test_a_second_server_on_the_same_folder_exits_with_one_clear_line(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    first = LiveServer(data_dir).start()
+    second = LiveServer(data_dir)
+    try:
+        with pytest.raises(RuntimeError, match="exited with 3"):
+            second.start(timeout=60)
+        log = second.log()
+        lines = [line for line in log.splitlines() if line.startswith("vtm:")]
+        assert len(lines) == 1, log
+        assert f"in use by process {first.pid}" in lines[0], lines[0]
+        assert "Traceback" not in log and " ERROR " not in log, log
+        with first.client() as client:
+            assert client.get("/api/health").status_code == 200, "the first server must go on"
+    finally:
+        second.stop()
+        first.stop()
+    print(f"\nsecond server said: {lines[0]}")
