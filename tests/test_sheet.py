@@ -44,7 +44,9 @@ def test_times_spread_evenly_and_skip_the_first_and_last_5_percent() -> None:
 def test_fast_mode_on_a_long_gop_never_repeats_a_frame(counted: Path) -> None:
     """One keyframe for the whole file: every tile falls back to an exact read."""
     times = sheet.sheet_times(10.0, 9)
-    grabs = tiles.grab_tiles(counted, times, size=(80, 48), fast=True)
+    plain = tiles.grab_tiles(counted, times, size=(80, 48), fast=True)  # storyboards: only repeats are re-read
+    assert len({clips.read_index(g.image) for g in plain}) == 9
+    grabs = tiles.grab_tiles(counted, times, size=(80, 48), fast=True, near=True)  # sheets: near their time too
     indices = [clips.read_index(g.image) for g in grabs]
     assert len(set(indices)) == 9, indices
     for grab, index in zip(grabs, indices, strict=True):

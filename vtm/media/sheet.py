@@ -31,7 +31,7 @@ def make_sheet(path: Path, info: VideoInfo, params: dict[str, Any], *, name: str
     size = tiles.tile_size(info.width, info.height, int(params["width"]))
     times = sheet_times(info.duration, columns * rows)
     grabs = tiles.grab_tiles(path, times, size=size, rotation=info.rotation, fast=bool(params.get("fast", True)),
-                             progress=progress)
+                             near=True, progress=progress)
     body = tiles.grid([g.image for g in grabs], columns, GAP, BACKGROUND[::-1])
     image = Image.fromarray(np.ascontiguousarray(body[..., ::-1]))
     _stamp_times(image, [g.time for g in grabs], columns, size)

@@ -57,9 +57,11 @@ def scaler(tile_width: int, rotation: int) -> Callable[[Any], Any]:
 
 
 def grab_tiles(path: Path, times: list[float], *, size: tuple[int, int] | None, rotation: int = 0, fast: bool = True,
-               progress: Progress | None = None) -> list[Grab]:
+               near: bool = False, progress: Progress | None = None) -> list[Grab]:
     """One Grab per time (same order as `times`), each image resized to `size` (None
-    keeps the full picture)."""
+    keeps the full picture). In fast mode, a time whose keyframe another time already
+    got is read exactly; with `near`, so is one whose keyframe is further away than half
+    the spacing of the times (contact sheets of short videos)."""
     order = sorted(range(len(times)), key=lambda i: times[i])
     scale = scaler(size[0], rotation) if size else None
     got: dict[int, Grab] = {}
@@ -69,19 +71,20 @@ def grab_tiles(path: Path, times: list[float], *, size: tuple[int, int] | None, 
         if progress:
             progress(0.9 * (n + 1) / total)
     if fast:
-        _unduplicate(path, times, got, scale)
+        _unduplicate(path, times, got, scale, near)
     ordered = [got[i] for i in range(len(times))]
     if size is None:
         return ordered
     return [Grab(g.requested, g.time, render.resize(g.image, *size)) for g in ordered]
 
 
-def _unduplicate(path: Path, times: list[float], got: dict[int, Grab], scale: Callable[[Any], Any] | None) -> None:
-    """Read exactly the times whose keyframe was already used by an earlier time, or lies
-    further from the time than half the spacing of the times (long GOPs)."""
+def _unduplicate(path: Path, times: list[float], got: dict[int, Grab], scale: Callable[[Any], Any] | None,
+                 near: bool) -> None:
+    """Read exactly the times whose keyframe was already used by an earlier time, or
+    (with `near`) lies further from the time than half the spacing of the times."""
     ordered = sorted(set(times))
     gaps = [b - a for a, b in zip(ordered, ordered[1:], strict=False)]
-    tolerance = min(gaps) / 2 if gaps else float("inf")
+    tolerance = min(gaps) / 2 if gaps and near else float("inf")
     seen: set[float] = set()
     again = []
     for i in sorted(got, key=lambda i: times[i]):
