@@ -14,7 +14,7 @@ import hmac
 import time
 
 HEADER = "X-VTM-Upload-Ticket"
-TTL_S = 3600
+TTL_S = 12 * 3600  # a dashboard tab left open for a working day can still upload
 
 
 def mint(token: str, *, now: float | None = None, ttl_s: int = TTL_S) -> str:

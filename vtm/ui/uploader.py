@@ -82,6 +82,8 @@ function send(cfg, file, ui) {
     };
     xhr.onload = () => {
       let body = null; try { body = JSON.parse(xhr.responseText); } catch (err) { body = null; }
+      if (xhr.status === 401 && cfg.ticket) body = { error: { code: "ticket_expired",
+        message: "this page's permission to upload has expired; reload the page and try again." } };
       finish(xhr.status === 201, xhr.status, body, "the server answered " + xhr.status + ".");
     };
     xhr.onerror = () => finish(false, 0, null, "the connection broke during the upload; try again.");
