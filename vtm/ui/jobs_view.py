@@ -65,9 +65,9 @@ def job_rows(jobs: list[Job]) -> list[dict[str, Any]]:
             "video": job.video_filename or f"#{job.video_id}",
             "size": size_text(job),
             "status": [job.status.value],
-            "progress": 1.0 if job.status is JobStatus.COMPLETED else job.progress,
+            "progress": 1.0 if job.status is JobStatus.COMPLETED else round(job.progress, 2),
             "created": job.created_at,
-            "duration (s)": round(job.duration_s, 2) if job.duration_s is not None else None,
+            "took": f"{job.duration_s:.1f} s" if job.duration_s is not None else "",
             "error": job.error or "",
         }
         for job in jobs
@@ -84,16 +84,17 @@ def job_table(jobs: list[Job]) -> None:
         width="stretch",
         height=min(36 + 35 * len(jobs), 560),
         column_config={
-            "id": st.column_config.NumberColumn("id", format="%d", width=60),
-            "kind": st.column_config.TextColumn("kind", width=85),
-            "video": st.column_config.TextColumn("video", width=180),
-            "size": st.column_config.TextColumn("size", width=95),
+            "id": st.column_config.NumberColumn("id", format="%d", width=50, pinned=True),
+            "kind": st.column_config.TextColumn("kind", width=80),
+            "video": st.column_config.TextColumn("video", width=170),
+            "size": st.column_config.TextColumn("size", width=90),
             "status": st.column_config.MultiselectColumn(
-                "status", options=list(STATUS_COLORS), color=list(STATUS_COLORS.values()), width=120
+                "status", options=list(STATUS_COLORS), color=list(STATUS_COLORS.values()), width=110
             ),
-            "progress": st.column_config.ProgressColumn("progress", min_value=0.0, max_value=1.0, format="percent", width=110),
-            "created": st.column_config.DatetimeColumn("created (UTC)", format="MMM D, HH:mm:ss", width=125),
-            "duration (s)": st.column_config.NumberColumn("took (s)", format="%.2f", width=70),
+            "progress": st.column_config.ProgressColumn("progress", min_value=0.0, max_value=1.0, format="percent", width=105),
+            "created": st.column_config.DatetimeColumn("created (UTC)", format="MMM D HH:mm", width=100,
+                                                       help="When the job was requested (or retried), in UTC."),
+            "took": st.column_config.TextColumn("took", width=65, help="From start to finish."),
             "error": st.column_config.TextColumn("error", width="medium"),
         },
         key="jobs_table",
