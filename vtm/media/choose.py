@@ -85,7 +85,7 @@ def pick(path: Path, duration: float | None, count: int = CANDIDATES) -> Grab:
     """The best-looking frame of the video (full size, upright)."""
     from vtm.media.tiles import grab_tiles
 
-    candidates = grab_tiles(path, candidate_times(duration, count), size=None, fast=True)
+    candidates = grab_tiles(path, candidate_times(duration, count), size=None, fast=True, near=True)
     return candidates[best_index([score(c.image) for c in candidates])]
 
 
