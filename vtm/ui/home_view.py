@@ -7,7 +7,7 @@ import streamlit as st
 from vtm import service
 from vtm.models import JobKind, JobStatus
 from vtm.runtime import Runtime
-from vtm.ui import format
+from vtm.ui import format, posters
 from vtm.ui.feedback import attempt
 
 RECENT = 6
@@ -46,5 +46,5 @@ def recent_pictures(rt: Runtime) -> None:
         path = attempt(lambda job=job: service.output_file(rt, job))
         if path is not None:
             caption = f"{format.md(job.video_filename or '')} · {job.width}×{job.height}"
-            cell.image(str(path), caption=caption, width="stretch")
+            cell.image(posters.card_image(path), caption=caption, width="stretch")
             cell.caption(format.ago(job.finished_at))

@@ -35,7 +35,7 @@ def show(rt: Runtime, job: Job, *, compact: bool = False) -> None:
         scenes_view.show(rt, job)
     elif main.suffix.lower() in IMAGE_SUFFIXES:
         # A path, not pixels: Streamlit serves the file as is, so WebP/GIF stay animated.
-        st.image(str(main), width="stretch" if not compact else "stretch")
+        st.image(str(main), width="stretch" if compact else "content")
     downloads(job, files)
 
 

@@ -49,8 +49,8 @@ def storyboard_inputs(video: Video) -> dict[str, Any]:
 
 def preview_inputs(video: Video) -> dict[str, Any]:
     c1, c2, c3 = st.columns(3)
-    moments = c1.number_input("Moments", min_value=1, max_value=12, value=4)
-    seconds = c2.number_input("Seconds each", min_value=0.2, max_value=10.0, value=1.2, step=0.2)
+    moments = c1.number_input("Moments", min_value=1, max_value=12, value=4, help="Short clips spread over the video.")
+    seconds = c2.number_input("Seconds", min_value=0.2, max_value=10.0, value=1.2, step=0.2, help="Length of each moment.")
     width = c3.number_input("Width", min_value=32, max_value=960, value=320, step=16)
     return {"moments": moments, "seconds": seconds, "width": width}
 
