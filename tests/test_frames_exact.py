@@ -151,3 +151,11 @@ def test_thumbnail_shrinks_before_converting_and_keeps_the_picture(tmp_path: Pat
     assert ours.shape == (180, 320, 3)
     # As close to "full frame, then INTER_AREA" as JPEG itself is, within 1.5 levels.
     assert np.abs(ours.astype(int) - reference).mean() < np.abs(jpeg.astype(int) - reference).mean() + 1.5
+
+
+def test_nearest_takes_the_next_keyframe_when_it_is_closer(corpus: dict[str, Path]) -> None:
+    path = corpus["hevc"]  # keyframes every 100 frames: 0, 4 s, 8 s
+    got = list(frames.grab_many(path, [1.0, 3.0, 5.0, 7.5, 11.0], exact=False, nearest=True))
+    assert [round(g.time, 3) for g in got] == [0.0, 4.0, 4.0, 8.0, 8.0]
+    truth = dict(decode_all(path))
+    assert all(np.array_equal(g.image, truth[g.time]) for g in got)

@@ -29,10 +29,12 @@ class Stats:
         return max(self.seconds) if self.seconds else float("nan")
 
 
-def interleaved(contenders: dict[str, Callable[[], object]], repeats: int, warmup: int = 1) -> dict[str, Stats]:
+def interleaved(contenders: dict[str, Callable[[], object]], repeats: int, warmup: int | None = None) -> dict[str, Stats]:
     """Median/min/max wall time of each contender over `repeats` rounds (after `warmup`
-    untimed rounds that also fill the page cache)."""
+    untimed rounds that also fill the page cache; one unless it is a smoke run)."""
     names = list(contenders)
+    if warmup is None:
+        warmup = 1 if repeats >= 3 else 0
     for _ in range(warmup):
         for name in names:
             contenders[name]()

@@ -212,15 +212,26 @@ class Walker:
         return last
 
     # -- fast ------------------------------------------------------------------------
-    def key_at(self, seconds: float) -> Any:
-        """The keyframe at or before `seconds`; only keyframes are decoded."""
-        self._position(seconds, self._limit(seconds))
-        first = self.ahead[0] if self.ahead else None
-        if first is not None and self.last is not None and first.pts is not None and first.pts == self.last.pts:
+    def key_at(self, seconds: float, *, nearest: bool = False) -> Any:
+        """The keyframe at or before `seconds` or, with `nearest`, the next one when that
+        is closer; only that keyframe is decoded. The next keyframe is found by reading
+        packets, not decoding them, and no further than the one before is far."""
+        limit = self._limit(seconds)
+        self._position(seconds, limit)
+        key = self._read()
+        if nearest and key is not None and key.is_keyframe and key.pts is not None:
+            reach = limit + (limit - key.pts)
+            while (packet := self._pull()) is not None and (packet.dts if packet.dts is not None else packet.pts or 0) <= reach:
+                if packet.is_keyframe and packet.pts is not None and packet.pts - limit < limit - key.pts:
+                    key = packet
+                    break
+        if key is not None and self.last is not None and key.pts is not None and key.pts == self.last.pts:
             return self.last  # the same keyframe as the previous time
-        while True:
-            if self.out:
-                return self._keep(self.out.popleft())
-            if not self._send(self._read(), "NONKEY"):
-                break
-        return self._keep(self._last_frame())
+        if key is not None:
+            # Alone and then drained: a decoder with a reorder delay would otherwise hold
+            # the keyframe back until more frames (here all skipped) come.
+            self._send(key, "DEFAULT")
+            self._send(None, "DEFAULT")
+        if self.out:
+            return self._keep(self.out.popleft())
+        return self.exact_at(seconds, walk=False)  # no keyframe flags, or it does not decode

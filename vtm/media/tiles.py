@@ -66,7 +66,7 @@ def grab_tiles(path: Path, times: list[float], *, size: tuple[int, int] | None, 
     scale = scaler(size[0], rotation) if size else None
     got: dict[int, Grab] = {}
     total = max(1, len(times))
-    for n, grabbed in enumerate(grab_many(path, [times[i] for i in order], exact=not fast, scale=scale)):
+    for n, grabbed in enumerate(grab_many(path, [times[i] for i in order], exact=not fast, scale=scale, nearest=True)):
         got[order[n]] = grabbed
         if progress:
             progress(0.9 * (n + 1) / total)
