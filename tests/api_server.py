@@ -67,14 +67,14 @@ class LiveServer:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
-    def stop(self, timeout: float = 20.0) -> float:
-        """Ctrl-C the server; returns the seconds it took to exit."""
+    def stop(self, timeout: float = 20.0, sig: int = signal.SIGINT) -> float:
+        """Ctrl-C (or another signal) the server; returns the seconds it took to exit."""
         if self.process is None or self.process.poll() is not None:
             if self._log is not None:
                 self._log.close()  # the server already exited (killed by a test): free the log
             return 0.0
         started = time.monotonic()
-        self.process.send_signal(signal.SIGINT)
+        self.process.send_signal(sig)
         try:
             self.process.wait(timeout)
         except subprocess.TimeoutExpired:

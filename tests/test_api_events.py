@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -80,15 +81,16 @@ def test_events_report_completion_and_resume_with_last_event_id(client: httpx.Cl
     assert [e["id"] for e in resumed] == [e["id"] for e in events[1:]]
 
 
-def test_ctrl_c_with_an_open_event_stream_stops_promptly(tmp_path: Path) -> None:
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_stopping_with_an_open_event_stream_is_prompt(tmp_path: Path, sig: int) -> None:
     live = LiveServer(tmp_path / "data").start()
     try:
         with live.client() as c, c.stream("GET", "/api/events") as stream:
             assert stream.status_code == 200
-            took = live.stop()
+            took = live.stop(sig=sig)
             rest = list(stream.iter_lines())  # returns: the server ended the stream cleanly
             assert all(not line.startswith("data:") for line in rest)
     finally:
         live.stop()
-    assert took < 5, f"Ctrl-C took {took:.1f} s with an open event stream"
+    assert took < 5, f"{signal.Signals(sig).name} took {took:.1f} s to stop the server with an open event stream"
     assert live.errors() == []
