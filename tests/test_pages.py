@@ -159,6 +159,20 @@ def test_library_card_opens_the_video_and_requests_a_thumbnail(rt: Runtime, vide
     assert f"Job {jobs[0].id} is queued" in texts(at)
 
 
+@pytest.mark.parametrize(("value", "message"), [
+    ("tomorrow", "use seconds (12.5), a percentage (40%) or auto"),
+    ("150%", "a percentage must be between 0% and 100%"),
+])
+def test_a_bad_time_is_a_message_and_no_job(rt: Runtime, videos: dict[str, Path], value: str, message: str) -> None:
+    video = add(rt, videos, "landscape")
+    at = app("library", video=str(video.id))
+    at.text_input[0].set_value(value)  # the thumbnail form's Time
+    at.button(key="FormSubmitter:request_thumbnail-Request thumbnail").click().run()
+    assert not at.exception
+    assert message in at.error[0].value
+    assert service.list_jobs(rt) == []
+
+
 def test_library_search_and_sort(rt: Runtime, videos: dict[str, Path]) -> None:
     add(rt, videos, "landscape", "alpha.mp4")  # 2 s
     add(rt, videos, "black_intro", "beta.mp4")  # 6 s
