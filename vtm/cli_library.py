@@ -44,13 +44,9 @@ def _extensions() -> tuple[str, ...]:
 
 
 def _video_files(targets: list[Path]) -> list[Path]:
-    found: list[Path] = []
-    for target in targets:
-        if target.is_dir():
-            found += sorted(p for p in target.rglob("*") if p.is_file() and p.suffix.lower() in _extensions())
-        elif target.is_file():
-            found.append(target)
-    return found
+    from vtm.cli import expand
+
+    return [p for p in expand(targets) if p.is_file()]
 
 
 def _import_local(paths: list[Path], quiet: bool) -> int:

@@ -40,12 +40,10 @@ def make_preview(path: Path, info: VideoInfo, params: dict[str, Any], *,
     grabs = tiles.grab_tiles(path, flat, size=size, rotation=info.rotation, fast=False, progress=progress)
     images = [g.image for g in grabs]
     frames: list[np.ndarray] = []
-    kept = 0
     for n, group in enumerate(groups):
         chunk = images[n * len(group) : (n + 1) * len(group)]
         if any(choose.score(image).rejected is None for image in chunk[:: max(1, len(chunk) // 3)]):
             frames += chunk
-            kept += 1
     if not frames:
         frames = images
     rgb = [Image.fromarray(np.ascontiguousarray(f[..., ::-1])) for f in frames]
