@@ -159,3 +159,18 @@ def test_nearest_takes_the_next_keyframe_when_it_is_closer(corpus: dict[str, Pat
     assert [round(g.time, 3) for g in got] == [0.0, 4.0, 4.0, 8.0, 8.0]
     truth = dict(decode_all(path))
     assert all(np.array_equal(g.image, truth[g.time]) for g in got)
+
+
+@pytest.mark.parametrize(("count", "expected"), [(0, "AUTO"), (1, None), (3, "AUTO")])
+def test_decode_threads_sets_how_files_open(corpus: dict[str, Path], count: int, expected: str | None) -> None:
+    from vtm.media.decoder import decode_threads, open_video
+
+    with decode_threads(count), open_video(corpus["h264-long-gop"]) as (_, stream):
+        kind = str(stream.thread_type)
+        threads = stream.codec_context.thread_count
+    if expected:
+        assert expected in kind.upper() and (count <= 1 or threads == count)
+    else:
+        assert "FRAME" not in kind.upper()
+    with open_video(corpus["h264-long-gop"]) as (_, stream):  # outside the block: FFmpeg chooses again
+        assert "AUTO" in str(stream.thread_type).upper() or "FRAME" in str(stream.thread_type).upper()

@@ -18,6 +18,7 @@ from typing import Any
 
 from vtm.errors import NotFound
 from vtm.files import write_atomic
+from vtm.media.decoder import decode_threads
 from vtm.media.thumbnail import make_thumbnail
 from vtm.models import JobKind, VideoInfo
 
@@ -43,7 +44,8 @@ def run(task: Task, progress: Progress) -> str:
         if not Path(task.source).is_file():
             raise NotFound(f"The video file {task.source} is missing (moved or deleted after it was imported?); "
                            "put it back or delete the video and add it again.")
-    return runner(task, progress)
+    with decode_threads(1):  # the pool runs one job per core: one decoding thread each (README "Speed")
+        return runner(task, progress)
 
 
 def _thumbnail(task: Task, progress: Progress) -> str:

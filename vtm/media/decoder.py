@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,22 @@ log = logging.getLogger(__name__)
 # (av.logging.set_level) deadlocks with frame-threaded decoding.
 
 
+# Decoding threads per open file: 0 lets FFmpeg choose (frame + slice threads on every
+# core: the lowest latency for one picture); 1 decodes on one core, the better
+# throughput when a pool of workers already runs one job per core (see `decode_threads`).
+_THREADS: ContextVar[int] = ContextVar("vtm_decode_threads", default=0)
+
+
+@contextmanager
+def decode_threads(count: int) -> Iterator[None]:
+    """Within this block (this thread or task only), files open with `count` decoding threads."""
+    token = _THREADS.set(max(0, count))
+    try:
+        yield
+    finally:
+        _THREADS.reset(token)
+
+
 @contextmanager
 def open_video(path: Path, *, threads: bool = True) -> Iterator[tuple[Any, Any]]:
     """(container, video stream) of `path`, closed afterwards. Raises Unsupported."""
@@ -37,8 +54,11 @@ def open_video(path: Path, *, threads: bool = True) -> Iterator[tuple[Any, Any]]
         if not streams:
             raise Unsupported("It has no video stream (audio only?).", code="no_video_stream")
         stream = streams[0]
-        if threads:
+        count = _THREADS.get()
+        if threads and count != 1:
             stream.thread_type = "AUTO"
+            if count > 1:
+                stream.codec_context.thread_count = count
         yield container, stream
     finally:
         container.close()
