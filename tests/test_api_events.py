@@ -38,12 +38,13 @@ def clip(client: httpx.Client, videos: dict[str, Path]) -> dict[str, Any]:
     return response.json()
 
 
-def read_events(client: httpx.Client, until: Any, headers: dict[str, str] | None = None, timeout: float = 30) -> list[dict[str, Any]]:
+def read_events(client: httpx.Client, until: Any, headers: dict[str, str] | None = None, timeout: float = 30,
+                path: str = "/api/events") -> list[dict[str, Any]]:
     """Parse the stream until `until(events)` is true."""
     events: list[dict[str, Any]] = []
     current: dict[str, Any] = {}
     deadline = time.monotonic() + timeout
-    with client.stream("GET", "/api/events", headers=headers or {}, timeout=timeout) as response:
+    with client.stream("GET", path, headers=headers or {}, timeout=timeout) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
         for line in response.iter_lines():
@@ -79,6 +80,8 @@ def test_events_report_completion_and_resume_with_last_event_id(client: httpx.Cl
     # Reconnect after the first event: the rest is sent again, in order, with the same ids.
     resumed = read_events(client, lambda evs: len(evs) >= len(events) - 1, headers={"Last-Event-ID": events[0]["id"]})
     assert [e["id"] for e in resumed] == [e["id"] for e in events[1:]]
+    by_query = read_events(client, lambda evs: len(evs) >= len(events) - 1, path=f"/api/events?since={events[0]['id']}")
+    assert [e["id"] for e in by_query] == [e["id"] for e in events[1:]]
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])

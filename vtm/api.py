@@ -143,11 +143,13 @@ async def thumbnail_image(request: Request) -> Response:
 
 
 # -- events -------------------------------------------------------------------------
-@endpoint()
+@endpoint(query=("since",))
 async def events(request: Request) -> Response:
     bus = runtime.current().events
     sse.watch_shutdown(bus)
-    return StreamingResponse(sse.stream(bus, request.headers.get("last-event-id")), media_type="text/event-stream",
+    # `since` is for clients that cannot set headers (a browser's first EventSource connection).
+    last = request.headers.get("last-event-id") or request.query_params.get("since")
+    return StreamingResponse(sse.stream(bus, last), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 

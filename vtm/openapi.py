@@ -125,7 +125,9 @@ def document() -> dict[str, Any]:
         "/api/events": {"get": {
             "summary": "Server-sent events, one per job change (`id: <boot>.<seq>`, `event: job`, JSON data with "
                        "id, kind, video_id, status, progress, error); reconnect with the Last-Event-ID header",
-            "parameters": [{"name": "Last-Event-ID", "in": "header", "required": False, "schema": {"type": "string"}}],
+            "parameters": [{"name": "Last-Event-ID", "in": "header", "required": False, "schema": {"type": "string"}},
+                           _query("since", {"type": "string"}, "an event id to continue after, for clients that cannot "
+                                  "set Last-Event-ID (the header wins)")],
             "responses": _responses("200", "the event stream", content={"text/event-stream": {"schema": {"type": "string"}}})}},
         "/api/videos/{video_id}/outputs": {"post": {
             "summary": "Request an output of any kind (the same request returns the same job)",
