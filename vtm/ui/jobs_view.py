@@ -13,6 +13,7 @@ from vtm.ui import format, outputs_view
 from vtm.ui.feedback import attempt
 
 LIMIT = 500
+SHOWN, OPENED = "jobs_shown_ids", "jobs_opened"
 # Text and colour, no emoji: Debian's chromium has no colour emoji font (tofu boxes).
 STATUS_COLORS = {
     JobStatus.QUEUED: "#94a3b8",
@@ -78,8 +79,13 @@ def job_table(jobs: list[Job]) -> None:
     if not jobs:
         st.info("No jobs here yet. Open the Library, pick a video and request a thumbnail.", icon=":material/info:")
         return
+    st.session_state[SHOWN] = [job.id for job in jobs]
+    if st.session_state.pop(OPENED, False):
+        st.rerun(scope="app")  # draw the picked job's panel, below the live part
     st.dataframe(
         job_rows(jobs),
+        on_select=_picked,
+        selection_mode="single-row",
         hide_index=True,
         width="stretch",
         height=min(36 + 35 * len(jobs), 560),
@@ -103,10 +109,19 @@ def job_table(jobs: list[Job]) -> None:
         st.caption(f"Showing the newest {LIMIT} jobs; filter by status or kind to see others.")
 
 
+def _picked() -> None:
+    """A click on a row opens that job below (the row's id, from the table as shown)."""
+    rows = st.session_state["jobs_table"].selection.rows
+    shown = st.session_state.get(SHOWN, [])
+    if rows and rows[0] < len(shown):
+        st.session_state["jobs_pick"] = shown[rows[0]]
+        st.session_state[OPENED] = True
+
+
 def job_actions(rt: Runtime) -> None:
     st.subheader("Open a job", anchor=False)
     job_id = st.number_input(
-        "Job id (from the table)", min_value=1, step=1, value=None, placeholder="e.g. 12", key="jobs_pick", width=260
+        "Job id (or click a row)", min_value=1, step=1, value=None, placeholder="e.g. 12", key="jobs_pick", width=260
     )
     if job_id:
         job = attempt(lambda: service.get_job(rt, int(job_id)))
