@@ -21,12 +21,12 @@ from vtm.bench.tools import vtm_command
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m vtm.bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="tiny inputs and few repeats: a smoke test (CI)")
-    parser.add_argument("--repeats", type=int, default=0, help="timed rounds per measure (default 5, quick 2)")
+    parser.add_argument("--repeats", type=int, default=0, help="timed rounds per measure (default 5, quick 1)")
     parser.add_argument("--out", type=Path, default=None, help="folder for RESULTS.md and results.png (default bench/, quick: bench/cache/quick/)")
     parser.add_argument("--no-server", action="store_true", help="skip the upload and API measures")
     args = parser.parse_args(argv)
     quick = args.quick
-    repeats = args.repeats or (2 if quick else 5)
+    repeats = args.repeats or (1 if quick else 5)
     out = args.out or (inputs.CACHE / "quick" if quick else inputs.ROOT / "bench")
     out.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()

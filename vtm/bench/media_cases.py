@@ -108,16 +108,18 @@ def sheet(source: Path, label: str, work: Path, repeats: int, with_vcsi: bool) -
 
 
 def keyframes_only(source: Path, times: list[float]) -> int:
-    """The practical lower bound: seek to each time and decode only its keyframe, no conversion."""
+    """The practical lower bound: seek to each time and decode its keyframe and nothing
+    else (the packet alone, then drained), no conversion, no scaling."""
     decoded = 0
     with av.open(str(source)) as container:
         stream = container.streams.video[0]
-        stream.codec_context.skip_frame = "NONKEY"
+        stream.thread_type = "AUTO"
         for t in times:
             container.seek(int(t / stream.time_base) + (stream.start_time or 0), stream=stream, backward=True)
-            for _frame in container.decode(stream):
-                decoded += 1
-                break
+            for packet in container.demux(stream):
+                if packet.size:
+                    decoded += len(stream.decode(packet)) + len(stream.decode(None))
+                    break
     return decoded
 
 

@@ -7,8 +7,8 @@ frames before it that no other frame refers to (non-reference B-frames) are not 
 at all (`skip_frame=NONREF`, switched per packet: exact, since nothing depends on them).
 `exact=False` takes the keyframe at or before each time and decodes only that one:
 much faster, up to one GOP early. With `nearest=True` it takes the next keyframe
-instead when that one is closer (found by reading packets, not decoding them): at most
-half a GOP off, for the same cost.
+instead when that one is closer (found with one more seek, not by decoding): at most
+half a GOP off, for about the same cost.
 
 Many times from one file are read in one pass, in time order, opening the file once;
 an exact time close after the previous one decodes forward instead of seeking again.

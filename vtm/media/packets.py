@@ -214,17 +214,19 @@ class Walker:
     # -- fast ------------------------------------------------------------------------
     def key_at(self, seconds: float, *, nearest: bool = False) -> Any:
         """The keyframe at or before `seconds` or, with `nearest`, the next one when that
-        is closer; only that keyframe is decoded. The next keyframe is found by reading
-        packets, not decoding them, and no further than the one before is far."""
+        is closer; only that keyframe is decoded. The next keyframe is found with one
+        more seek (an index lookup in MP4/MKV), not by decoding."""
         limit = self._limit(seconds)
         self._position(seconds, limit)
+        key = self.ahead[0] if self.ahead else None
+        if nearest and key is not None and key.is_keyframe and key.pts is not None and key.pts < limit:
+            before = key.pts
+            reach = seconds + float((limit - before) * self.base)
+            self._position(reach, self._limit(reach))
+            after = self.ahead[0] if self.ahead else None
+            if after is None or after.pts is None or not after.pts > before or after.pts - limit >= limit - before:
+                self._position(seconds, limit)  # the one before is nearest: back to it
         key = self._read()
-        if nearest and key is not None and key.is_keyframe and key.pts is not None:
-            reach = limit + (limit - key.pts)
-            while (packet := self._pull()) is not None and (packet.dts if packet.dts is not None else packet.pts or 0) <= reach:
-                if packet.is_keyframe and packet.pts is not None and packet.pts - limit < limit - key.pts:
-                    key = packet
-                    break
         if key is not None and self.last is not None and key.pts is not None and key.pts == self.last.pts:
             return self.last  # the same keyframe as the previous time
         if key is not None:

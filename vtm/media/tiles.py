@@ -51,7 +51,7 @@ def scaler(tile_width: int, rotation: int) -> Callable[[Any], Any]:
             return frame
         out_w, out_h = tile_width, max(2, round(shown_h * tile_width / shown_w))
         coded_w, coded_h = (out_h, out_w) if sideways else (out_w, out_h)
-        return frame.reformat(width=coded_w, height=coded_h, interpolation="AREA")
+        return frame.reformat(width=coded_w, height=coded_h, format="bgr24", interpolation="AREA")  # one swscale pass
 
     return scale
 
