@@ -118,23 +118,27 @@ def test_a_failing_child_fails_its_call_and_is_replaced(pool: ProcessExecutor, f
 
 
 def test_other_calls_go_on_while_one_child_hangs(pool: ProcessExecutor) -> None:
+    warm = [threading.Thread(target=pool.call, args=(sleep, 0.3)) for _ in range(2)]  # both children up
+    for thread in warm:
+        thread.start()
+    for thread in warm:
+        thread.join(60)
     outcome: dict[str, object] = {}
 
     def hang() -> None:
         try:
-            pool.call(sleep, 60, timeout=3.0)
+            pool.call(sleep, 60, timeout=8.0)
         except CallFailed as exc:
             outcome["hang"] = exc.message
 
     thread = threading.Thread(target=hang)
     thread.start()
     time.sleep(0.3)
-    started = time.monotonic()
     done = [pool.call(add, i, i, timeout=30) for i in range(20)]
-    elapsed = time.monotonic() - started
-    thread.join(10)
+    still_hanging = thread.is_alive()
+    thread.join(20)
     assert done == [2 * i for i in range(20)]
-    assert elapsed < 2.5, f"the other child was held up ({elapsed:.1f} s) by the hanging one"
+    assert still_hanging, "the other calls had to wait for the hanging one"
     assert "Timed out" in str(outcome["hang"])
 
 
@@ -243,7 +247,7 @@ def test_default_memory_cap_leaves_room_for_real_decoding(big_clips: dict[str, P
 def process_rt(tmp_path: Path) -> Iterator[runtime.Runtime]:
     runtime.stop()
     settings = Settings(data_dir=tmp_path / "data", workers=2, isolation="process", test_hooks=True,
-                        job_timeout_s=3.0, job_memory_mb=600)
+                        job_timeout_s=5.0, job_memory_mb=600)
     started = runtime.start(settings, start_workers=False)
     yield started
     runtime.stop()
@@ -253,7 +257,7 @@ def process_rt(tmp_path: Path) -> Iterator[runtime.Runtime]:
     ("kind", "options", "reason"),
     [
         (JobKind.CRASH, {}, "The decoder crashed (SIGABRT)"),
-        (JobKind.HANG, {"seconds": 60}, "Timed out after 3 s"),
+        (JobKind.HANG, {"seconds": 60}, "Timed out after 5 s"),
         (JobKind.HOG, {"mb": 5000}, MEMORY_MESSAGE),
     ],
 )

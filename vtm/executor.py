@@ -37,6 +37,8 @@ MEMORY_MESSAGE = "Ran out of memory while decoding (over VTM_JOB_MEMORY_MB); the
 # Keep a child lean: one malloc arena per core and OpenBLAS buffers per core would
 # reserve memory that decoding never uses.
 CHILD_ENV = {"MALLOC_ARENA_MAX": "2", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+# A new child loads PyAV and OpenCV before it says "ready"; a call's time limit starts after.
+STARTUP_TIMEOUT_S = 60.0
 
 
 class CallFailed(Exception):
@@ -162,6 +164,20 @@ class _Child:
             self._process = self._spawner.spawn(argv, child_conn.fileno())
         finally:
             child_conn.close()
+        self._ready = False
+
+    def _wait_ready(self) -> None:
+        """Wait for a new child's "ready" (its imports done), so that the call's time
+        limit measures the call, not the start-up of a busy machine."""
+        try:
+            ready = self._conn.poll(STARTUP_TIMEOUT_S) and self._conn.recv() == ("ready",)
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
+            code = self._process.poll()
+            self.stop()
+            raise CallFailed(f"The decoder process did not start (exit code {code}); see the server log.")
+        self._ready = True
 
     @property
     def pid(self) -> int:
@@ -170,10 +186,13 @@ class _Child:
     def call(self, fn: Callable[..., Any], args: tuple[Any, ...], timeout: float | None, progress: Progress | None) -> Any:
         if self._process.poll() is not None:
             self._restart()
+        if not self._ready:
+            self._wait_ready()
         try:
             self._conn.send((fn, args, progress is not None))
         except (BrokenPipeError, OSError):
             self._restart()
+            self._wait_ready()
             self._conn.send((fn, args, progress is not None))
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
@@ -283,6 +302,7 @@ def _child_main(conn: Connection, memory_mb: int, parent_pid: int) -> None:
     _limit_memory(memory_mb)
     import vtm.tasks  # noqa: F401 - warm up (PyAV, OpenCV) before the first call, not during it
 
+    conn.send(("ready",))
     while True:
         try:
             fn, args, with_progress = conn.recv()
