@@ -12,6 +12,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import cv2
@@ -77,11 +78,11 @@ def counts(client: httpx.Client) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """720p, 10 s, one keyframe every 10 s: each exact thumbnail decodes up to 250
-    frames (~0.3 s), so 200 jobs take long enough to be killed in the middle."""
+    """360p, 10 s, one keyframe every 10 s: each exact thumbnail decodes up to 250
+    frames, so 200 jobs take long enough (~10 s on 2 cores) to be killed in the middle."""
     path = tmp_path_factory.mktemp("clips") / "recover.mp4"
     subprocess.run(
-        ["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25", "-t", "10",
+        ["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-t", "10",
          "-c:v", "libx264", "-preset", "ultrafast", "-g", "250", "-pix_fmt", "yuv420p", str(path)],
         check=True,
     )
@@ -99,9 +100,14 @@ def test_kill_9_mid_run_loses_nothing_and_runs_nothing_twice(tmp_path: Path, cli
                 upload = client.post("/api/videos", files={"video": (f"clip{n}.mp4", clip.read_bytes())})
                 assert upload.status_code == 201, upload.text
                 ids.append(upload.json()["id"])
-            for i in range(200):
-                response = client.post(f"/api/thumbnails/{ids[i % 2]}/{96 + i}/0", params={"at": f"{(i * 7) % 100}%"})
-                assert response.status_code == 202, response.text
+            def queue(numbers: range) -> list[int]:
+                with first.client() as own:
+                    return [own.post(f"/api/thumbnails/{ids[i % 2]}/{96 + i}/0", params={"at": f"{(i * 7) % 100}%"}).status_code
+                            for i in numbers]
+
+            with ThreadPoolExecutor(8) as pool:
+                statuses_queued = [code for codes in pool.map(queue, [range(k, 200, 8) for k in range(8)]) for code in codes]
+            assert statuses_queued == [202] * 200
             deadline = time.monotonic() + 120
             while counts(client)["COMPLETED"] < 15 and time.monotonic() < deadline:
                 time.sleep(0.05)
