@@ -41,7 +41,7 @@ def sheet_inputs(video: Video) -> dict[str, Any]:
 
 def storyboard_inputs(video: Video) -> dict[str, Any]:
     left, right = st.columns(2)
-    every = left.number_input("One frame every (s)", min_value=0.1, max_value=3600.0, value=default_every(video), step=0.5,
+    every = left.number_input("Every (seconds)", min_value=0.1, max_value=3600.0, value=default_every(video), step=0.5,
                               help="Players show these tiles while you scrub.")
     width = right.number_input("Tile width", min_value=32, max_value=640, value=160, step=16)
     return {"every": every, "width": width}

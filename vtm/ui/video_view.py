@@ -18,7 +18,7 @@ TABS = {
     JobKind.PREVIEW: ":material/animated_images: Preview",
     JobKind.SCENES: ":material/movie_filter: Scenes",
 }
-THUMB_COLUMNS = 3
+THUMB_COLUMNS = 2
 
 
 def render(rt: Runtime, video: Video) -> None:
