@@ -47,12 +47,15 @@ def nav_labels(page: Any) -> list[str]:
     return page.eval_on_selector_all("[data-testid=stSidebarNav] a", "links => links.map(a => a.innerText.split('\\n').pop())")
 
 
-def watch_first_paint(page: Any, url: str, seconds: float = 3.0) -> list[list[str]]:
-    """Every distinct sidebar the page shows in its first seconds."""
+def watch_first_paint(page: Any, url: str, seconds: float = 3.0, patience: float = 30.0) -> list[list[str]]:
+    """Every distinct sidebar the page shows in its first seconds (counted from the
+    first one drawn, so a slow machine does not end the watch before it starts)."""
     page.goto(url, wait_until="commit")
     seen: list[list[str]] = []
-    deadline = time.monotonic() + seconds
+    deadline = time.monotonic() + patience
     while time.monotonic() < deadline:
+        if not seen and nav_labels(page):
+            deadline = time.monotonic() + seconds
         labels = nav_labels(page)
         if labels and labels not in seen:
             seen.append(labels)
