@@ -22,9 +22,11 @@ def queue_state() -> None:
         return
     counts = service.job_counts(rt)
     running, queued, failed = (counts.get(s, 0) for s in (JobStatus.RUNNING, JobStatus.QUEUED, JobStatus.FAILED))
+    workers = rt.settings.worker_count
+    team = f"{workers} worker{'s' if workers != 1 else ''}"
     if running or queued:
-        st.caption(f":blue[:material/sync:] {running} running · {queued} queued · {rt.settings.worker_count} worker(s)")
+        st.caption(f":blue[:material/sync:] {running} running · {queued} queued · {team}")
     else:
-        st.caption(f":green[:material/check_circle:] Idle · {rt.settings.worker_count} worker(s)")
+        st.caption(f":green[:material/check_circle:] Idle · {team}")
     if failed:
         st.caption(f":red[:material/error:] {failed} failed")
