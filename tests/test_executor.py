@@ -127,7 +127,7 @@ def test_other_calls_go_on_while_one_child_hangs(pool: ProcessExecutor) -> None:
 
     def hang() -> None:
         try:
-            pool.call(sleep, 60, timeout=8.0)
+            pool.call(sleep, 60, timeout=5.0)
         except CallFailed as exc:
             outcome["hang"] = exc.message
 
