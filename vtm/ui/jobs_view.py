@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import zlib
 from typing import Any
 
 import streamlit as st
@@ -79,12 +81,16 @@ def job_table(jobs: list[Job]) -> None:
     if not jobs:
         st.info("No jobs here yet. Open the Library, pick a video and request a thumbnail.", icon=":material/info:")
         return
-    st.session_state[SHOWN] = [job.id for job in jobs]
+    ids = [job.id for job in jobs]
+    st.session_state[SHOWN] = ids
     if st.session_state.pop(OPENED, False):
         st.rerun(scope="app")  # draw the picked job's panel, below the live part
+    # A new key whenever the rows change (a new job on top, another filter): a row
+    # selection never slides onto another job; the opened job stays open below.
+    key = f"jobs_table_{zlib.crc32(repr(ids).encode()):08x}"
     st.dataframe(
         job_rows(jobs),
-        on_select=_picked,
+        on_select=functools.partial(_picked, key),
         selection_mode="single-row",
         hide_index=True,
         width="stretch",
@@ -103,15 +109,15 @@ def job_table(jobs: list[Job]) -> None:
             "took": st.column_config.TextColumn("took", width=65, help="From start to finish."),
             "error": st.column_config.TextColumn("error", width="medium"),
         },
-        key="jobs_table",
+        key=key,
     )
     if len(jobs) >= LIMIT:
         st.caption(f"Showing the newest {LIMIT} jobs; filter by status or kind to see others.")
 
 
-def _picked() -> None:
+def _picked(key: str) -> None:
     """A click on a row opens that job below (the row's id, from the table as shown)."""
-    rows = st.session_state["jobs_table"].selection.rows
+    rows = st.session_state[key].selection.rows
     shown = st.session_state.get(SHOWN, [])
     if rows and rows[0] < len(shown):
         st.session_state["jobs_pick"] = shown[rows[0]]
