@@ -220,12 +220,12 @@ class Walker:
         self._position(seconds, limit)
         key = self.ahead[0] if self.ahead else None
         if nearest and key is not None and key.is_keyframe and key.pts is not None and key.pts < limit:
-            before = key.pts
-            reach = seconds + float((limit - before) * self.base)
+            reach = seconds + float((limit - key.pts) * self.base)
             self._position(reach, self._limit(reach))
             after = self.ahead[0] if self.ahead else None
-            if after is None or after.pts is None or not after.pts > before or after.pts - limit >= limit - before:
-                self._position(seconds, limit)  # the one before is nearest: back to it
+            if after is None or after.pts is None or not after.pts > key.pts or after.pts - limit >= limit - key.pts:
+                self.ahead.clear()  # the one before is nearest: decode the packet already read
+                self.ahead.append(key)
         key = self._read()
         if key is not None and self.last is not None and key.pts is not None and key.pts == self.last.pts:
             return self.last  # the same keyframe as the previous time
