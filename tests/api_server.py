@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -113,3 +114,16 @@ def error_code(response: httpx.Response) -> str:
     assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}, body
     assert body["error"]["message"], body
     return body["error"]["code"]
+
+
+def serve_module(factory: Any, name: str, **env: str) -> Iterator[LiveServer]:
+    """A test module's server on its own data folder; stopped with Ctrl-C, its log free of errors."""
+    live = LiveServer(factory.mktemp(name) / "data", **env).start()
+    yield live
+    live.stop()
+    assert live.errors() == []
+
+
+def client_for(server: LiveServer) -> Iterator[httpx.Client]:
+    with server.client() as c:
+        yield c

@@ -14,21 +14,17 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api_server import LiveServer
+from tests.api_server import LiveServer, client_for, serve_module
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    live = LiveServer(tmp_path_factory.mktemp("events") / "data").start()
-    yield live
-    live.stop()
-    assert live.errors() == []
+    yield from serve_module(tmp_path_factory, "events")
 
 
 @pytest.fixture(scope="module")
 def client(server: LiveServer) -> Iterator[httpx.Client]:
-    with server.client() as c:
-        yield c
+    yield from client_for(server)
 
 
 @pytest.fixture(scope="module")

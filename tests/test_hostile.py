@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api_server import LiveServer
+from tests.api_server import LiveServer, client_for, serve_module
 from vtm import service
 from vtm.errors import TooLarge
 from vtm.runtime import Runtime
@@ -86,16 +86,12 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    live = LiveServer(tmp_path_factory.mktemp("hostile-server") / "data").start()
-    yield live
-    live.stop()
-    assert live.errors() == []
+    yield from serve_module(tmp_path_factory, "hostile-server")
 
 
 @pytest.fixture(scope="module")
 def client(server: LiveServer) -> Iterator[httpx.Client]:
-    with server.client() as c:
-        yield c
+    yield from client_for(server)
 
 
 def half_written(data_dir: Path) -> list[str]:

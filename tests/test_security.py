@@ -14,7 +14,7 @@ import av
 import httpx
 import pytest
 
-from tests.api_server import ROOT, LiveServer
+from tests.api_server import ROOT, LiveServer, client_for, serve_module
 from vtm.errors import Unsupported
 from vtm.media.container import sniff
 
@@ -33,16 +33,12 @@ def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    live = LiveServer(tmp_path_factory.mktemp("secure") / "data", VTM_API_TOKEN=TOKEN, VTM_MAX_UPLOAD_MB="5").start()
-    yield live
-    live.stop()
-    assert live.errors() == []
+    yield from serve_module(tmp_path_factory, "secure", VTM_API_TOKEN=TOKEN, VTM_MAX_UPLOAD_MB="5")
 
 
 @pytest.fixture(scope="module")
 def client(server: LiveServer) -> Iterator[httpx.Client]:
-    with server.client() as c:
-        yield c
+    yield from client_for(server)
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.api_server import LiveServer, rss_mb
+from tests.api_server import LiveServer, rss_mb, serve_module
 
 BOUNDARY = "vtm-upload-test-boundary"
 MB = 1024 * 1024
@@ -50,10 +50,7 @@ def leftovers(data_dir: Path) -> list[Path]:
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A server that takes at most 1 MB per upload."""
-    live = LiveServer(tmp_path_factory.mktemp("upload") / "data", VTM_MAX_UPLOAD_MB="1").start()
-    yield live
-    live.stop()
-    assert live.errors() == []
+    yield from serve_module(tmp_path_factory, "upload", VTM_MAX_UPLOAD_MB="1")
 
 
 def raw_request(server: LiveServer, headers: dict[str, str], payload: bytes, *, close_early: bool = False) -> bytes:
