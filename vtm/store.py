@@ -378,8 +378,10 @@ class Store:
     def job_output_paths(self) -> list[str]:
         return [r[0] for r in self._read("SELECT output_path FROM jobs WHERE output_path IS NOT NULL")]
 
-    def insert_jobs_bulk(self, video_id: int, kind: JobKind, params_list: list[dict[str, Any]]) -> int:
-        """Insert many QUEUED jobs at once (benchmarks and imports); existing ones are skipped."""
+    def insert_jobs_bulk(self, video_id: int, kind: JobKind, params_list: list[dict[str, Any]],
+                         status: JobStatus = JobStatus.QUEUED) -> int:
+        """Insert many jobs at once (benchmarks and imports), QUEUED unless `status` says
+        otherwise; existing ones are skipped."""
         stamp = now()
         texts = [canonical(p) for p in params_list]
         with self._write() as conn:
@@ -387,7 +389,7 @@ class Store:
             # One statement over a list parameter: executemany runs row by row (minutes for 100k).
             conn.execute(
                 "INSERT OR IGNORE INTO jobs (kind, video_id, params, status, created_at) SELECT ?, ?, unnest(?), ?, ?",
-                [kind.value, video_id, texts, JobStatus.QUEUED.value, stamp],
+                [kind.value, video_id, texts, status.value, stamp],
             )
             after = conn.execute("SELECT count(*) FROM jobs").fetchone()
         assert before is not None and after is not None

@@ -93,6 +93,13 @@ def markdown(measures: list[Measure], targets: list[Target], notes: list[str], q
     return "\n".join(lines)
 
 
+def _plain(text: str) -> str:
+    """Pillow's built-in font has no glyphs for these."""
+    for a, b in (("—", "-"), ("×", "x"), ("≤", "<="), ("≥", ">="), ("`", "")):
+        text = text.replace(a, b)
+    return text
+
+
 def chart(measures: list[Measure], targets: list[Target], path: Path) -> None:
     """Horizontal bars of median times per task (each group scaled to its slowest), VTM
     in blue, the others in grey; the targets listed below, green when met."""
@@ -104,13 +111,13 @@ def chart(measures: list[Measure], targets: list[Target], path: Path) -> None:
     font = ImageFont.load_default(size=14)
     y = 10
     for m in groups:
-        draw.text((10, y), f"{m.section} — {m.subject}", fill="black", font=font)
+        draw.text((10, y), _plain(f"{m.section} — {m.subject}"), fill="black", font=font)
         y += line
         slowest = max(s.median for s in m.stats.values())
         for s in m.stats.values():
             length = int(440 * s.median / slowest) if slowest > 0 else 0
             colour = (40, 110, 200) if s.name.lower().startswith("vtm") else (150, 150, 150)
-            draw.text((20, y + 2), s.name[:42], fill="black", font=font)
+            draw.text((20, y + 2), _plain(s.name)[:42], fill="black", font=font)
             draw.rectangle((360, y + 3, 360 + max(1, length), y + line - 3), fill=colour)
             draw.text((366 + length, y + 2), _ms(s.median), fill="black", font=font)
             y += line
@@ -119,6 +126,6 @@ def chart(measures: list[Measure], targets: list[Target], path: Path) -> None:
     for t in targets:
         colour = (20, 140, 60) if t.met else (200, 40, 40)
         text = f"{'met ' if t.met else 'MISS'}  {t.task}: {t.value:.3g}{t.unit} (target {'≤' if t.at_most else '≥'} {t.limit:g}{t.unit})"
-        draw.text((20, y), text, fill=colour, font=font)
+        draw.text((20, y), _plain(text), fill=colour, font=font)
         y += line
     image.save(path)
