@@ -37,7 +37,7 @@ def probe(path: Path) -> VideoInfo:
             duration=duration,
             fps=fps,
             frame_count=frames,
-            codec=stream.codec_context.name,
+            codec=codec_name(stream.codec_context.name),
             container=container_name,
             pixel_format=frame.format.name,
         )
@@ -58,3 +58,12 @@ def _positive(value: float | None) -> float | None:
     if value is None or not math.isfinite(value) or value <= 0 or value > 1e7:
         return None
     return value
+
+
+# FFmpeg names some decoders after the library behind them; people know the format.
+_FORMAT_OF_DECODER = {"libdav1d": "av1", "libaom-av1": "av1", "libvpx": "vp8", "libvpx-vp9": "vp9"}
+
+
+def codec_name(decoder: str) -> str:
+    """The format's name for a decoder's name (`libdav1d` decodes `av1`)."""
+    return _FORMAT_OF_DECODER.get(decoder, decoder)
