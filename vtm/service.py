@@ -198,10 +198,13 @@ def job_counts(rt: Runtime) -> dict[JobStatus, int]:
     return rt.store.count_jobs_by_status()
 
 
+TEST_HOOK_KINDS = (JobKind.CRASH, JobKind.HANG, JobKind.HOG)
+
+
 def _kind(rt: Runtime, kind: JobKind | str) -> JobKind:
     value = _enum(JobKind, kind, "kind")
     assert value is not None
-    if value in (JobKind.CRASH, JobKind.HANG, JobKind.HOG) and not rt.settings.test_hooks:
+    if value in TEST_HOOK_KINDS and not rt.settings.test_hooks:
         raise InvalidInput(f"kind={value} is only for tests (VTM_TEST_HOOKS=1).")
     return value
 
@@ -212,7 +215,7 @@ def _enum(enum: Any, value: Any, name: str) -> Any:
     try:
         return enum(value if enum is JobKind else str(value).upper())
     except ValueError:
-        choices = ", ".join(m.value for m in enum)
+        choices = ", ".join(m.value for m in enum if m not in TEST_HOOK_KINDS)
         raise InvalidInput(f"{name}={value!r}: use one of {choices}.") from None
 
 
