@@ -7,6 +7,7 @@ import os
 import shutil
 import statistics
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -17,27 +18,36 @@ from vtm.bench.media_cases import Measure
 from vtm.bench.server import PeakRss, Server
 from vtm.bench.timing import Stats, interleaved
 from vtm.config import Settings
-from vtm.models import JobKind, JobStatus
+from vtm.models import Job, JobKind, JobStatus
 
 
 def queue(source: Path, work: Path, jobs: int, workers: int) -> tuple[float, float]:
     """(jobs per second, seconds) for `jobs` exact thumbnails of `source` at different
-    times through store + worker pool with `workers` decoding child processes."""
+    times, queued first and then run by the worker pool (`workers` decoding child
+    processes, warmed up), through the real store."""
     settings = Settings(data_dir=work / f"queue-{workers}", workers=workers, isolation="process")
     rt = runtime.build(settings, start_workers=False)
+    finished = threading.Semaphore(0)
+
+    def on_change(job: Job) -> None:
+        if job.status in (JobStatus.COMPLETED, JobStatus.FAILED):
+            finished.release()
+
+    rt.store.add_listener(on_change)
     try:
         video = service.add_local_file(rt, source)
         duration = video.duration or 1.0
         warm = [{"width": 160, "height": 90, "at": f"{duration * (i + 0.5) / (workers * 2):.3f}"} for i in range(workers * 2)]
         for options in warm:
             service.request_output(rt, video.id, JobKind.THUMBNAIL, options)
-        rt.workers.start(workers)  # starts the children's imports on the warm-up jobs
-        _wait(rt, len(warm))
-        params = [{"width": 320, "height": 180, "at": f"{duration * (i + 0.5) / jobs:.3f}"} for i in range(jobs)]
+        rt.workers.start(workers)  # the children import and open their decoders on the warm-up jobs
+        _wait(finished, len(warm))
+        rt.workers.stop()
+        for i in range(jobs):
+            service.request_output(rt, video.id, JobKind.THUMBNAIL, {"width": 320, "height": 180, "at": f"{duration * (i + 0.5) / jobs:.3f}"})
         started = time.perf_counter()
-        for options in params:  # as the API would: one request at a time, workers running
-            service.request_output(rt, video.id, JobKind.THUMBNAIL, options)
-        _wait(rt, len(warm) + jobs)
+        rt.workers.start(workers)
+        _wait(finished, jobs)
         seconds = time.perf_counter() - started
         counts = rt.store.count_jobs_by_status()
         if counts.get(JobStatus.FAILED):
@@ -47,14 +57,12 @@ def queue(source: Path, work: Path, jobs: int, workers: int) -> tuple[float, flo
         rt.close()
 
 
-def _wait(rt: runtime.Runtime, total: int, timeout: float = 600) -> None:
+def _wait(finished: threading.Semaphore, count: int, timeout: float = 600) -> None:
+    """Until `count` more jobs finished (woken by the store's change listener, no polling)."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        counts = rt.store.count_jobs_by_status()
-        if counts.get(JobStatus.COMPLETED, 0) + counts.get(JobStatus.FAILED, 0) >= total:
-            return
-        time.sleep(0.02)
-    raise RuntimeError("the benchmark jobs did not finish in time")
+    for _ in range(count):
+        if not finished.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            raise RuntimeError("the benchmark jobs did not finish in time")
 
 
 def fill_jobs(data_dir: Path, source: Path, count: int) -> None:
