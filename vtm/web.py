@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from vtm import runtime
+from vtm import runtime, tcp
 from vtm.config import Settings
 from vtm.errors import StoreLocked, VtmError
 
@@ -39,6 +39,7 @@ async def lifespan(app: Any) -> AsyncIterator[dict[str, Any]]:
         sys.stderr.write(f"vtm: {exc.message}\n")
         sys.stderr.flush()
         os._exit(2)
+    tcp.no_delay_on_listeners()
     logging.getLogger(__name__).info(
         "VTM ready: data in %s, %d worker(s), decoding in %s", rt.data.root, rt.settings.worker_count, rt.settings.isolation
     )
