@@ -76,16 +76,15 @@ class _Collector:
         self.size += end - start
         if self.size > self._limit:
             raise TooLarge(f"The upload is larger than the limit of {self._limit // (1024 * 1024)} MB (VTM_MAX_UPLOAD_MB).")
-        self.pending.extend(data[start:end])
+        self.pending += memoryview(data)[start:end]
 
     def _part_end(self) -> None:
         if self._in_video:
             self._in_video = False
             self.complete = True
 
-    def take(self) -> bytes:
-        chunk = bytes(self.pending)
-        self.pending.clear()
+    def take(self) -> bytearray:
+        chunk, self.pending = self.pending, bytearray()
         return chunk
 
     def discard(self) -> None:
@@ -106,6 +105,9 @@ async def receive_multipart(
         raise BadRequest("Send the video as multipart/form-data in a field named `video` (curl -F video=@clip.mp4).", code="not_multipart")
     collector = _Collector(tmp_dir, limit)
     parser = MultipartParser(boundary, collector.callbacks())  # type: ignore[arg-type]
+    # One block is written and hashed in a thread while the next one is read and parsed:
+    # at most two blocks (2 MB) are held at a time, and blocks reach the file in order.
+    writing: asyncio.Future[None] | None = None
     try:
         checked = check_name is None
         async for chunk in body:
@@ -114,7 +116,12 @@ async def receive_multipart(
                 checked = True
                 await check_name(collector.filename)  # type: ignore[misc]
             if collector.receiver is not None and len(collector.pending) >= FLUSH:
-                await asyncio.to_thread(collector.receiver.write, collector.take())
+                if writing is not None:
+                    await writing
+                writing = asyncio.ensure_future(asyncio.to_thread(collector.receiver.write, collector.take()))
+        if writing is not None:
+            await writing
+            writing = None
         parser.finalize()
         if collector.receiver is not None and not collector.complete:
             raise ValueError("the `video` part never ended")
@@ -124,8 +131,16 @@ async def receive_multipart(
         await asyncio.to_thread(receiver.write, collector.take())
         return collector.filename, await asyncio.to_thread(receiver.finish)
     except (FormParserError, ValueError):
+        await _settle(writing)
         collector.discard()
         raise BadRequest("The multipart body is malformed or cut short.", code="bad_multipart") from None
     except BaseException:
+        await _settle(writing)
         collector.discard()
         raise
+
+
+async def _settle(writing: asyncio.Future[None] | None) -> None:
+    """Let a block still being written finish (or fail) before its file is removed."""
+    if writing is not None:
+        await asyncio.gather(writing, return_exceptions=True)
