@@ -56,6 +56,10 @@ class Walker:
     def _seek(self, seconds: float) -> None:
         if not seek(self.container, self.stream, seconds):
             seek(self.container, self.stream, 0.0)
+        self._demux_afresh()
+
+    def _demux_afresh(self) -> None:
+        """After a seek: read packets from the new position, forget what was buffered."""
         self.packets = self.container.demux(self.stream)
         self.ahead.clear()
         self.out.clear()
@@ -132,11 +136,7 @@ class Walker:
             self.container.seek(0, backward=True)  # the start of the file, whatever its timestamps
         except ERRORS:
             seek(self.container, self.stream, 0.0)
-        self.packets = self.container.demux(self.stream)
-        self.ahead.clear()
-        self.out.clear()
-        self.inflight.clear()
-        self.ended = False
+        self._demux_afresh()
 
     def _first_keyframe(self, patience: int = 1000) -> Any:
         """Drop packets before the first keyframe (decoding them gives broken pictures);
