@@ -4,17 +4,23 @@ and small helpers for API tests (RSS of a process, waiting for a job, error bodi
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
+from starlette.applications import Starlette
+
+from vtm import api, runtime
+from vtm.config import Settings
+from vtm.runtime import Runtime
 
 ROOT = Path(__file__).resolve().parent.parent
 STREAMLIT = Path(sys.executable).parent / "streamlit"
@@ -127,3 +133,17 @@ def serve_module(factory: Any, name: str, **env: str) -> Iterator[LiveServer]:
 def client_for(server: LiveServer) -> Iterator[httpx.Client]:
     with server.client() as c:
         yield c
+
+
+@contextlib.asynccontextmanager
+async def in_process(tmp_path: Path, **settings: Any) -> AsyncIterator[tuple[Runtime, httpx.AsyncClient]]:
+    """The API's routes in this process over httpx's ASGI transport, on a burst runtime
+    (jobs run only on `rt.workers.drain()`): for states a live server passes too fast."""
+    runtime.stop()
+    rt = runtime.start(Settings(data_dir=tmp_path / "data", workers=1, isolation="thread", **settings), start_workers=False)
+    transport = httpx.ASGITransport(app=Starlette(routes=api.routes))
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://vtm") as c:
+            yield rt, c
+    finally:
+        runtime.stop()

@@ -4,33 +4,15 @@ asked for while its job is QUEUED, and the token settings (`VTM_API_TOKEN`,
 
 from __future__ import annotations
 
-import contextlib
 import io
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from PIL import Image
-from starlette.applications import Starlette
 
-from tests.api_server import error_code
-from vtm import api, runtime, tickets
-from vtm.config import Settings
-from vtm.runtime import Runtime
-
-
-@contextlib.asynccontextmanager
-async def in_process(tmp_path: Path, **settings: Any) -> AsyncIterator[tuple[Runtime, httpx.AsyncClient]]:
-    runtime.stop()
-    rt = runtime.start(Settings(data_dir=tmp_path / "data", workers=1, isolation="thread", **settings), start_workers=False)
-    transport = httpx.ASGITransport(app=Starlette(routes=api.routes))
-    try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://vtm") as c:
-            yield rt, c
-    finally:
-        runtime.stop()
+from tests.api_server import error_code, in_process
+from vtm import tickets
 
 
 @pytest.fixture

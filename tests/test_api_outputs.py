@@ -4,33 +4,17 @@ the storyboard's VTT pointing at sprite URLs that serve, and the errors."""
 
 from __future__ import annotations
 
-import contextlib
 import io
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from PIL import Image
-from starlette.applications import Starlette
 
-from vtm import api, runtime, service
-from vtm.config import Settings
+from tests.api_server import in_process
+from vtm import service
 from vtm.media.storyboard import parse_vtt
 from vtm.runtime import Runtime
-
-
-@contextlib.asynccontextmanager
-async def in_process(tmp_path: Path) -> AsyncIterator[tuple[Runtime, httpx.AsyncClient]]:
-    runtime.stop()
-    rt = runtime.start(Settings(data_dir=tmp_path / "data", workers=1, isolation="thread"), start_workers=False)
-    transport = httpx.ASGITransport(app=Starlette(routes=api.routes))
-    try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://vtm") as c:
-            yield rt, c
-    finally:
-        runtime.stop()
 
 
 @pytest.fixture
