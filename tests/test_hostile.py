@@ -131,7 +131,7 @@ REFUSED: list[tuple[str, str, Callable[[dict[str, Path]], bytes], set[int], str]
     ("text renamed .mp4", "notes.mp4", lambda c: b"just some notes\n" * 100, {415}, "text"),
     ("image renamed .mp4", "photo.mp4", lambda c: c["png"].read_bytes(), {415}, "image"),
     ("audio only", "song.mp4", lambda c: c["audio"].read_bytes(), {415}, "no video stream"),
-    ("truncated, moov at the end missing", "cut.mp4", lambda c: c["truncated"].read_bytes(), {415}, "could not be opened"),
+    ("truncated, moov at the end missing", "cut.mp4", lambda c: c["truncated"].read_bytes(), {415}, "probably cut short"),
     ("huge declared dimensions", "huge.avi", lambda c: c["huge"].read_bytes(), {413}, "12000x12000 pixels, over the limit"),
     ("absurd declared dimensions", "absurd.avi", lambda c: c["absurd"].read_bytes(), {415}, "no frame could be decoded"),
 ]

@@ -48,7 +48,11 @@ def open_video(path: Path, *, threads: bool = True) -> Iterator[tuple[Any, Any]]
     try:
         container = av.open(str(path), format=demuxer(kind), options={"enable_drefs": "0"})
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
-        raise Unsupported(f"It could not be opened as a video ({_reason(exc)}).") from None
+        hint = ""
+        if kind == "mp4" and isinstance(exc, av.error.InvalidDataError):
+            # An MP4/MOV whose index (moov atom) never arrived: the usual cut-short upload.
+            hint = "; its index (moov atom) is missing, so it was probably cut short — upload the whole file"
+        raise Unsupported(f"It could not be opened as a video ({_reason(exc)}){hint}.") from None
     try:
         streams = container.streams.video
         if not streams:
