@@ -9,7 +9,6 @@ import csv
 import io
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ import httpx
 import pytest
 from PIL import Image
 
-from tests.api_server import free_port
+from vtm.bench.server import free_port, interrupt
 from vtm.media.storyboard import parse_vtt
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -148,12 +147,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
             time.sleep(0.2)
         yield url, data
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        interrupt(process)
         log.close()
 
 

@@ -26,6 +26,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def interrupt(process: subprocess.Popen[bytes], timeout: float = 20.0) -> bool:
+    """Ctrl-C a server process and wait for it; kill it if it has not exited within
+    `timeout` seconds. Returns whether it stopped by itself."""
+    if process.poll() is not None:
+        return True
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout)
+        return True
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        return False
+
+
 class Server:
     def __init__(self, data_dir: Path, log_path: Path) -> None:
         self.data_dir, self.log_path = data_dir, log_path
@@ -56,13 +71,8 @@ class Server:
         raise RuntimeError(f"the server did not answer in 90 s; see {self.log_path}")
 
     def __exit__(self, *exc: object) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        if self.process is not None:
+            interrupt(self.process)
         if self._log:
             self._log.close()
 
