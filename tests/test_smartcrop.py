@@ -12,7 +12,7 @@ import pytest
 
 from vtm.media import render, tiles
 from vtm.media.samples import write_clip
-from vtm.media.smartcrop import Box, crop_size, saliency, sequence_box, smart_box, smart_fit
+from vtm.media.smartcrop import Box, active_area, crop_size, saliency, sequence_box, smart_box, smart_fit
 
 SKIN = (120, 160, 220)  # BGR
 
@@ -122,3 +122,35 @@ def test_one_box_for_the_frames_of_a_real_clip(tmp_path: Path) -> None:
     assert sequence_box(frames[:5], 180, 320).x == pytest.approx(box.x, abs=15), "a subset of the tiles gives about the same box"
     with pytest.raises(ValueError, match="one size"):
         sequence_box([frames[0], frames[1][:100]], 180, 320)
+
+
+@pytest.mark.parametrize("subject_x", [None, 480, 1300])
+def test_pillarbox_edges_are_not_a_subject(subject_x: int | None) -> None:
+    """4:3 content in a 16:9 frame, cropped to portrait: the bars' sharp edges must not pull
+    the crop; with nothing in the picture, the centre crop."""
+    frame = np.zeros((1080, 1920, 3), np.uint8)
+    content = sky(1440, 1080)
+    if subject_x:
+        head(content, subject_x - 240, 500, 80)
+    frame[:, 240:1680] = content
+    box = smart_box(frame, 1080, 1920)
+    if subject_x is None:
+        assert box == Box(656, 0, 608, 1080)
+    else:
+        assert box.x <= subject_x - 80 and subject_x + 80 <= box.x + box.w
+
+
+@pytest.mark.parametrize(
+    ("paint", "expected"),
+    [
+        (lambda f: f.__setitem__((slice(None), slice(240, 1680)), 120), (240, 0, 1680, 1080)),  # pillarbox
+        (lambda f: f.__setitem__((slice(138, 942), slice(None)), 120), (0, 138, 1920, 942)),  # letterbox
+        (lambda f: None, (0, 0, 1920, 1080)),  # all black: nothing to cut, not everything
+        (lambda f: f.__setitem__((slice(None), slice(1, None, 2)), 40) or f.__setitem__((slice(None), 0), 40),
+         (0, 0, 1920, 1080)),  # dark (mean 20) but not plain: not a bar
+    ],
+)
+def test_active_area(paint, expected: tuple[int, int, int, int]) -> None:
+    frame = np.zeros((1080, 1920, 3), np.uint8)
+    paint(frame)
+    assert active_area(frame) == expected

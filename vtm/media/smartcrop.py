@@ -5,9 +5,14 @@ Saliency is computed on a copy about 64 px on its long side, as the sum of two m
 scaled to 0..1: the spectral residual of the grey image (Hou & Zhang, CVPR 2007: the log
 amplitude spectrum minus its local average, back through the inverse FFT with the
 original phase; it lights up what is unexpected in the picture: objects, not texture),
-and colour contrast (distance of each blurred pixel from the picture's mean colour in
-Lab, after Achanta et al. 2009; it covers large plain subjects whose inside the spectral
-residual leaves dark). The median is subtracted, so a plain background weighs nothing.
+and colour contrast (distance in CIE Lab of each slightly blurred pixel from its blurred
+surround, after Achanta et al. 2009's frequency-tuned saliency; it covers plain subjects
+whose inside the spectral residual leaves dark; the surround is blurred over an oddly
+reflected border, so a sky or a wall gradient stays flat up to the edges). Contrast under
+6 Lab units is noise: a picture with nothing above it has no saliency at all (centre
+crop). The median of the sum is subtracted, so the background weighs nothing. Black bars
+(letterbox, pillarbox: dark, plain rows and columns at the edges) are cut off first: their
+edges would look like the strongest subject of the picture.
 
 The crop has the output's aspect and is as large as the picture allows, so it slides
 along one axis only. It starts where it holds the most saliency, then slides until what
@@ -36,6 +41,7 @@ from vtm.media import render
 
 MAP_SIZE = 64  # long side of the saliency map, as in the spectral residual paper
 SURROUND = 0.15  # colour contrast is against the blurred surround, this fraction of the picture wide
+BAR_LUMA, BAR_STD = 24, 8  # a black bar: darker and plainer than this
 CONTRAST_FLOOR = 6.0  # CIE Lab units: less than this from the surround is noise, not a subject
 MEAN_SHIFT_STEPS = 50
 TOLERANCE = 0.02  # of the total saliency: centring may lose this much
@@ -58,12 +64,49 @@ def crop_size(src_w: int, src_h: int, out_w: int, out_h: int) -> tuple[int, int]
     return src_w, min(src_h, max(1, round(src_w * out_h / out_w)))
 
 
+def _map_size(w: int, h: int) -> tuple[int, int]:
+    scale = MAP_SIZE / max(w, h)
+    return max(4, round(w * scale)), max(4, round(h * scale))
+
+
+def active_area(image: np.ndarray) -> tuple[int, int, int, int]:
+    """(x0, y0, x1, y1) inside the black bars of a letterboxed or pillarboxed picture: rows
+    and columns that are dark (mean luma < 24) and plain (std < 8), up to 40% per side."""
+    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+    h, w = grey.shape
+    if grey.mean() < BAR_LUMA and grey.std() < BAR_STD:  # a black picture is not all bars
+        return 0, 0, w, h
+
+    def bar(lines: np.ndarray, limit: int) -> int:
+        dark = (lines.mean(axis=1) < BAR_LUMA) & (lines.std(axis=1) < BAR_STD)
+        return int(np.argmin(dark[:limit])) if not dark[:limit].all() else limit
+
+    top, bottom = bar(grey, int(h * 0.4)), bar(grey[::-1], int(h * 0.4))
+    left, right = bar(grey.T, int(w * 0.4)), bar(grey.T[::-1], int(w * 0.4))
+    return left, top, w - right, h - bottom
+
+
 def saliency(image: np.ndarray) -> np.ndarray:
     """A saliency map about MAP_SIZE px on its long side, >= 0, summing to 1 (all zeros
-    when nothing stands out)."""
+    when nothing stands out). Black bars weigh nothing, and their edges are not taken
+    for a subject: the map is computed inside them."""
     h, w = image.shape[:2]
-    scale = MAP_SIZE / max(w, h)
-    size = (max(4, round(w * scale)), max(4, round(h * scale)))
+    x0, y0, x1, y1 = active_area(image)
+    if (x1 - x0, y1 - y0) == (w, h) or min(x1 - x0, y1 - y0) < 8:
+        return _saliency(image)
+    size = _map_size(w, h)
+    inner = (round(x0 * size[0] / w), round(y0 * size[1] / h), round(x1 * size[0] / w), round(y1 * size[1] / h))
+    full = np.zeros((size[1], size[0]))
+    if inner[2] > inner[0] and inner[3] > inner[1]:
+        full[inner[1] : inner[3], inner[0] : inner[2]] = cv2.resize(_saliency(image[y0:y1, x0:x1]),
+                                                                    (inner[2] - inner[0], inner[3] - inner[1]),
+                                                                    interpolation=cv2.INTER_AREA)
+    total = full.sum()
+    return full / total if total > 0 else full
+
+
+def _saliency(image: np.ndarray) -> np.ndarray:
+    size = _map_size(*image.shape[1::-1])
     small = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
     lab = cv2.cvtColor(cv2.GaussianBlur(small, (0, 0), 1.0), cv2.COLOR_BGR2LAB).astype(np.float64)
     lab[..., 0] *= 100 / 255  # OpenCV's 8-bit L is 0..255; back to CIE units, like a and b
