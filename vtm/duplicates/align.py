@@ -7,6 +7,9 @@ shared when many frames match *at the same time offset*: a trimmed copy is the s
 sequence shifted, so every match between the two votes for the offset j − i, and the
 offsets with the most votes are checked frame by frame along that diagonal. A phase
 shift under one sampling step is absorbed by also accepting the neighbouring diagonal.
+A range is found with the strict threshold, then grows over the frames next to it that
+come within `EXTEND_BITS` (hysteresis, as an edge detector's: the harder frames of a
+cropped copy join a range the easy ones proved).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from vtm.media.fingerprint import Fingerprint
 from vtm.media.phash import MIRROR_MASK
 
 MATCH_BITS = 12
+EXTEND_BITS = 20  # a range found at MATCH_BITS grows over neighbours this close
 WINDOW = 6  # frames each side of a candidate hit checked before a pair is aligned
 WINDOW_MATCHES = 4  # of those 13, at least this many must match
 GAP = 3  # matching frames this close belong to one range
@@ -26,6 +30,8 @@ MIN_RUN = 4  # a range spans at least this many sampled frames
 STILL_MIN = 30  # a range showing one picture only (a still, a slide) must be this long
 MAX_OFFSETS = 8  # distinct shared passages per pair
 CHUNK_CELLS = 4_000_000
+HINT_REACH = 16
+MAX_HINTS = 16
 MASK = np.uint64(MIRROR_MASK)
 
 
@@ -68,10 +74,11 @@ def window_matches(hashes: np.ndarray, usable: np.ndarray, lo: np.ndarray, hi: n
     return count
 
 
-def align(a: Fingerprint, b: Fingerprint, mirror: bool) -> Alignment:
-    """The passages `a` and `b` (or `b`'s mirror image) share."""
+def align(a: Fingerprint, b: Fingerprint, mirror: bool, hints: np.ndarray | None = None) -> Alignment:
+    """The passages `a` and `b` (or `b`'s mirror image) share. `hints`: offsets j − i
+    where matching frames were already found; only offsets near them are tried then."""
     hb = b.hashes ^ MASK if mirror else b.hashes
-    votes = _diagonal_votes(a, b, hb)
+    votes = _diagonal_votes(a, b, hb) if hints is None else _votes_near(a, b, hb, hints)
     used_a, used_b = np.zeros(len(a), bool), np.zeros(len(b), bool)
     ranges: list[Range] = []
     matched, bits, covered = 0, 0.0, 0
@@ -82,10 +89,12 @@ def align(a: Fingerprint, b: Fingerprint, mirror: bool) -> Alignment:
             break
         offset = best - (len(a) - 1)
         votes[max(0, best - 2) : best + 3] = 0
-        d, ok = _diagonal(a, b, hb, offset)
-        ok &= ~used_a & ~_shifted(used_b, offset, len(a))
+        d, inside = _diagonal(a, b, hb, offset)
+        inside &= ~used_a & ~_shifted(used_b, offset, len(a))
+        strict, ok = inside & (d <= MATCH_BITS), inside & (d <= EXTEND_BITS)
         for i0, i1 in _runs(ok):
-            if i1 - i0 + 1 < STILL_MIN and not _changes(a, i0, i1):
+            proof = strict[i0 : i1 + 1]
+            if not _runs(proof) or (i1 - i0 + 1 < STILL_MIN and not _changes(a.hashes[i0 : i1 + 1][proof])):
                 continue
             ranges.append(Range(round(i0 * step, 3), round(min((i1 + 1) * step, a.duration), 3),
                                 round((i0 + offset) * step, 3), round(min((i1 + 1 + offset) * step, b.duration), 3)))
@@ -114,9 +123,27 @@ def _diagonal_votes(a: Fingerprint, b: Fingerprint, hb: np.ndarray) -> np.ndarra
     return votes
 
 
+def _votes_near(a: Fingerprint, b: Fingerprint, hb: np.ndarray, hints: np.ndarray) -> np.ndarray:
+    """Like `_diagonal_votes`, for the offsets within `HINT_REACH` of a hint only (a hint
+    from the first frame of a still shot can be off by that shot's length)."""
+    votes = np.zeros(len(a) + len(b) - 1, np.int64)
+    values, counts = np.unique(hints, return_counts=True)
+    top = values[np.argsort(-counts, kind="stable")[:MAX_HINTS]]
+    offsets = np.unique((top[:, None] + np.arange(-HINT_REACH, HINT_REACH + 1)[None, :]).ravel())
+    offsets = offsets[(offsets > -len(a)) & (offsets < len(b))]
+    i = np.arange(len(a))
+    for chunk in np.array_split(offsets, max(1, len(offsets) * len(a) // CHUNK_CELLS + 1)):
+        j = i[None, :] + chunk[:, None]
+        inside = (j >= 0) & (j < len(b))
+        jj = np.where(inside, j, 0)
+        near = inside & (distance(a.hashes[None, :], hb[jj]) <= MATCH_BITS) & ~a.flat[None, :] & ~b.flat[jj]
+        votes[chunk + len(a) - 1] = near.sum(axis=1)
+    return votes
+
+
 def _diagonal(a: Fingerprint, b: Fingerprint, hb: np.ndarray, offset: int) -> tuple[np.ndarray, np.ndarray]:
     """Per frame i of `a`: the smallest distance to b's frame i + offset or a neighbour
-    of it, and whether that is a match."""
+    of it, and whether frame i + offset is inside `b`."""
     best = np.full(len(a), 64, np.int64)
     i = np.arange(len(a))
     facing = (i + offset >= 0) & (i + offset < len(b))  # ranges stay inside both videos
@@ -126,13 +153,13 @@ def _diagonal(a: Fingerprint, b: Fingerprint, hb: np.ndarray, offset: int) -> tu
         jj = np.where(inside, j, 0)
         d = np.where(inside & ~a.flat & ~b.flat[jj], distance(a.hashes, hb[jj]), 64)
         best = np.minimum(best, d)
-    return best, facing & (best <= MATCH_BITS)
+    return best, facing
 
 
-def _changes(a: Fingerprint, i0: int, i1: int) -> bool:
-    """Whether a's frames i0..i1 show more than one picture: one unrelated still that
-    happens to look like another video's still is a coincidence, a sequence is not."""
-    frames = a.hashes[i0 : i1 + 1][~a.flat[i0 : i1 + 1]]
+def _changes(frames: np.ndarray) -> bool:
+    """Whether the strictly matching frames show more than one picture: one unrelated
+    still that happens to look like another video's still is a coincidence, a sequence
+    is not."""
     return len(frames) > 1 and int(distance(frames, frames[0]).max()) > MATCH_BITS
 
 
@@ -153,8 +180,8 @@ def _runs(ok: np.ndarray) -> list[tuple[int, int]]:
     firsts = np.concatenate([[0], breaks + 1])
     lasts = np.concatenate([breaks, [len(where) - 1]])
     runs = []
-    for f, l in zip(firsts, lasts, strict=True):
-        i0, i1 = int(where[f]), int(where[l])
-        if i1 - i0 + 1 >= MIN_RUN and (l - f + 1) * 2 >= i1 - i0 + 1:
+    for first, last in zip(firsts, lasts, strict=True):
+        i0, i1 = int(where[first]), int(where[last])
+        if i1 - i0 + 1 >= MIN_RUN and (last - first + 1) * 2 >= i1 - i0 + 1:
             runs.append((i0, i1))
     return runs

@@ -64,13 +64,19 @@ def _search(fingerprints: Mapping[int, Fingerprint], only_id: int | None, min_si
     lo = np.stack(bounds[0]) if len(va) else np.zeros((2, 0), np.int64)
     hi = np.stack(bounds[1]) if len(va) else np.zeros((2, 0), np.int64)
     kept = window_matches(library.hashes, library.usable, lo, hi, hits.a, hits.b, hits.mirror) >= WINDOW_MATCHES
-    pairs = np.unique(np.stack([va[kept], vb[kept], hits.mirror[kept].astype(np.int64)], axis=1), axis=0)
+    va, vb, mirror = va[kept], vb[kept], hits.mirror[kept].astype(np.int64)
+    offset = (hits.b[kept] - library.offsets[vb]) - (hits.a[kept] - library.offsets[va])
+    order = np.lexsort((offset, mirror, vb, va))
+    va, vb, mirror, offset = va[order], vb[order], mirror[order], offset[order]
+    starts = np.flatnonzero(np.concatenate([[True], (np.diff(va) != 0) | (np.diff(vb) != 0) | (np.diff(mirror) != 0)]))
+    ends = np.concatenate([starts[1:], [len(va)]])
     best: dict[tuple[int, int], Duplicate] = {}
-    for x, y, mirror in pairs.tolist():
+    for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
+        x, y = int(va[s]), int(vb[s])
         a, b = fingerprints[int(library.ids[x])], fingerprints[int(library.ids[y])]
         if a.every_s != b.every_s:
             continue
-        duplicate = _duplicate(int(library.ids[x]), int(library.ids[y]), a, b, bool(mirror))
+        duplicate = _duplicate(int(library.ids[x]), int(library.ids[y]), a, b, bool(mirror[s]), offset[s:e])
         if duplicate is None or duplicate.similarity < min_similarity:
             continue
         key = (duplicate.video_a, duplicate.video_b)
@@ -79,8 +85,8 @@ def _search(fingerprints: Mapping[int, Fingerprint], only_id: int | None, min_si
     return sorted(best.values(), key=lambda d: (-d.similarity, d.video_a, d.video_b))
 
 
-def _duplicate(id_a: int, id_b: int, a: Fingerprint, b: Fingerprint, mirror: bool) -> Duplicate | None:
-    alignment = align(a, b, mirror)
+def _duplicate(id_a: int, id_b: int, a: Fingerprint, b: Fingerprint, mirror: bool, hints: np.ndarray) -> Duplicate | None:
+    alignment = align(a, b, mirror, hints)
     if not alignment.ranges:
         return None
     shorter = max(1, min(int((~a.flat).sum()), int((~b.flat).sum())))

@@ -110,12 +110,20 @@ def _pairs_in_buckets(library: Library, positions: np.ndarray, plain: np.ndarray
     small = np.repeat(sizes <= BUCKET_CAP, sizes)
     keys, where, flip = keys[small], where[small], flip[small]
     video = library.video[where]
+    # Each entry's place in its bucket: pairs are (entry, entry + step) within a bucket.
+    edges = np.flatnonzero(np.diff(keys)) + 1
+    firsts = np.concatenate([[0], edges])
+    sizes = np.diff(np.concatenate([firsts, [len(keys)]]))
+    rank = np.arange(len(keys)) - np.repeat(firsts, sizes)
+    left = np.repeat(sizes, sizes) - rank - 1  # entries after this one in its bucket
     a_parts, b_parts, m_parts = [], [], []
+    active = np.flatnonzero(left > 0)
     for step in range(1, BUCKET_CAP):
-        if step >= len(keys):
+        active = active[left[active] >= step]
+        if not len(active):
             break
-        x, y = np.arange(len(keys) - step), np.arange(step, len(keys))
-        same = (keys[x] == keys[y]) & (video[x] != video[y])
+        x, y = active, active + step
+        same = video[x] != video[y]
         x, y = x[same], y[same]
         # Both as they are: a plain pair. Exactly one mirrored: a mirror pair, counted once
         # (with the mirrored entry from the later video). Both mirrored: the plain pair again.

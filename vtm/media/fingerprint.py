@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from vtm.media.decoder import decoded, frame_time, open_video, rotate, display_rotation, to_bgr
+from vtm.media.decoder import decoded, display_rotation, frame_time, open_video, rotate, to_bgr
 from vtm.media.frames import grab_many
 from vtm.media.phash import is_flat, phash_small, small_grey
 
