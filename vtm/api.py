@@ -3,25 +3,25 @@ Routes map requests to `vtm.service` and its errors to JSON; no rules live here.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from vtm import __version__, runtime, service, sse
-from vtm.errors import TooLarge
+from vtm import __version__, parsing, runtime, service, sse
+from vtm.api_fallback import fallback_routes
+from vtm.errors import InvalidInput, TooLarge
+from vtm.events import EVENT_ID
 from vtm.http import endpoint, int_param, options, path_int
+from vtm.http_files import file_response
 from vtm.models import Job, JobKind
 from vtm.openapi import document
 from vtm.upload import receive_multipart
 
 THUMB_OPTIONS = ("at", "fit", "format", "quality", "pad", "fast")
 MULTIPART_SLACK = 64 * 1024  # room for the multipart framing around the file
-MEDIA_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp", ".gif": "image/gif",
-               ".vtt": "text/vtt", ".json": "application/json", ".csv": "text/csv"}
 
 
 def _json(data: Any, status: int = 200) -> JSONResponse:
@@ -46,9 +46,10 @@ async def openapi(request: Request) -> Response:
 async def upload_video(request: Request) -> Response:
     rt = runtime.current()
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > rt.settings.max_upload_bytes + MULTIPART_SLACK:
-        raise TooLarge(f"The upload ({int(declared) // (1024 * 1024)} MB) is larger than the limit of "
-                       f"{rt.settings.max_upload_mb} MB (VTM_MAX_UPLOAD_MB).")
+    if declared.isascii() and declared.isdigit() and (
+            len(declared) > parsing.MAX_DIGITS or int(declared) > rt.settings.max_upload_bytes + MULTIPART_SLACK):
+        raise TooLarge(f"The upload ({declared if len(declared) <= 12 else 'over 10**12 bytes'} bytes) is larger than the "
+                       f"limit of {rt.settings.max_upload_mb} MB (VTM_MAX_UPLOAD_MB).")
 
     async def check_name(filename: str | None) -> None:
         await run_in_threadpool(service.check_name_free, rt, service.require_file_field(filename))
@@ -64,7 +65,8 @@ async def upload_video(request: Request) -> Response:
 async def list_videos(request: Request) -> Response:
     rt = runtime.current()
     sort = request.query_params.get("sort") or "newest"
-    videos = await run_in_threadpool(service.list_videos, rt, request.query_params.get("q", ""), sort)
+    search = parsing.text("q", request.query_params.get("q", ""))
+    videos = await run_in_threadpool(service.list_videos, rt, search, parsing.text("sort", sort))
     return _json([v.to_dict() for v in videos])
 
 
@@ -149,8 +151,12 @@ async def events(request: Request) -> Response:
     sse.watch_shutdown(bus)
     # `since` is for clients that cannot set headers (a browser's first EventSource connection).
     last = request.headers.get("last-event-id") or request.query_params.get("since")
-    return StreamingResponse(sse.stream(bus, last), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    if last is not None and not EVENT_ID.fullmatch(last.strip()):
+        raise InvalidInput(f"{parsing.shown(last)} is not an event id (`<boot>.<number>`, as the stream sent it).")
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    if request.method == "HEAD":  # the headers a GET would get; a stream has no end to send
+        return Response(media_type="text/event-stream", headers=headers)
+    return StreamingResponse(sse.stream(bus, last), media_type="text/event-stream", headers=headers)
 
 
 # -- helpers ------------------------------------------------------------------------
@@ -162,12 +168,7 @@ def _job_json(job: Job) -> dict[str, Any]:
 
 
 def _file(request: Request, job: Job, path: Any) -> Response:
-    stat = path.stat()
-    etag = '"' + hashlib.sha1(f"{job.id}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:20] + '"'
-    headers = {"ETag": etag, "Cache-Control": "public, max-age=3600"}
-    if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
-        return Response(status_code=304, headers=headers)
-    return FileResponse(path, media_type=MEDIA_TYPES.get(path.suffix.lower()), headers=headers)
+    return file_response(request, path, str(job.id))
 
 
 routes = [
@@ -191,3 +192,4 @@ routes = [
 from vtm import api_outputs  # noqa: E402  (outputs of every kind, issue 5)
 
 routes += api_outputs.routes
+routes += fallback_routes(routes)  # last: every other /api request answers JSON 404/405

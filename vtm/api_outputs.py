@@ -10,23 +10,21 @@ compared with the output folder's listing; they never reach the filesystem as pa
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from vtm import runtime, service
-from vtm.errors import BadRequest, TooLarge
+from vtm import parsing, runtime, service
+from vtm.errors import InvalidInput, TooLarge
 from vtm.http import endpoint, path_int
+from vtm.http_files import file_response
 from vtm.models import Job, JobStatus
 
 MAX_BODY = 64 * 1024
-MEDIA_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp", ".gif": "image/gif",
-               ".vtt": "text/vtt", ".json": "application/json", ".csv": "text/csv"}
+EXAMPLE = '{"kind": "sheet", "columns": 4, "rows": 4}'
 
 
 def job_json(job: Job) -> dict[str, Any]:
@@ -42,26 +40,44 @@ async def _body(request: Request) -> dict[str, Any]:
         raw += chunk
         if len(raw) > MAX_BODY:
             raise TooLarge(f"The request body is over {MAX_BODY // 1024} KB; send only the kind and its options.")
-    try:
-        body = json.loads(raw or b"{}")
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise BadRequest('The body is not JSON; send for example {"kind": "sheet", "columns": 4, "rows": 4}.') from None
+    body = parsing.json_body(raw or b"{}")
     if not isinstance(body, dict):
-        raise BadRequest('The body must be a JSON object such as {"kind": "storyboard", "every": 10}.')
+        raise InvalidInput(f'The body must be a JSON object such as {EXAMPLE}, not a JSON {_json_type(body)}.',
+                           code="wrong_shape")
     return body
+
+
+def _options(body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The kind and its options from `{"kind": ..., <options>}` or `{"kind": ..., "options": {...}}`;
+    a body of another shape is refused (422), never partly read."""
+    kind = body.pop("kind", None)
+    if not isinstance(kind, str) or not kind:
+        raise InvalidInput(f'Say which output as a string: {{"kind": "thumbnail" | "sheet" | "storyboard" | "preview" | '
+                           f'"scenes", ...}} (got {parsing.shown(kind)}).', code="wrong_shape")
+    if "options" not in body:
+        return kind, body
+    nested = body.pop("options")
+    if not isinstance(nested, dict):
+        raise InvalidInput(f'"options" must be a JSON object such as {{"columns": 4}}, not a JSON {_json_type(nested)}.',
+                           code="wrong_shape")
+    twice = sorted(set(nested) & set(body))
+    if twice:
+        raise InvalidInput(f"{parsing.shown(', '.join(twice), 60)} given both at the top and under \"options\"; give each once.",
+                           code="wrong_shape")
+    return kind, {**nested, **body}
+
+
+def _json_type(value: Any) -> str:
+    names = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number", float: "number"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
 
 
 @endpoint()
 async def request_output(request: Request) -> Response:
-    body = await _body(request)
-    kind = body.pop("kind", None)
-    if not kind:
-        raise BadRequest('Say which output: {"kind": "thumbnail" | "sheet" | "storyboard" | "preview" | "scenes", ...}.')
-    nested = body.pop("options", None)
-    if isinstance(nested, dict):
-        body = {**nested, **body}
+    video_id = path_int(request, "video_id")
+    kind, options = _options(await _body(request))
     rt = runtime.current()
-    job, _ = await run_in_threadpool(service.request_output, rt, path_int(request, "video_id"), str(kind), body)
+    job, _ = await run_in_threadpool(service.request_output, rt, video_id, kind, options, True)
     return JSONResponse(job_json(job), status_code=202)
 
 
@@ -70,12 +86,7 @@ async def job_file(request: Request) -> Response:
     rt = runtime.current()
     job = await run_in_threadpool(service.get_job, rt, path_int(request, "job_id"))
     path = await run_in_threadpool(service.job_file, rt, job, request.path_params["name"])
-    stat = path.stat()
-    etag = '"' + hashlib.sha1(f"{job.id}:{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:20] + '"'
-    headers = {"ETag": etag, "Cache-Control": "public, max-age=3600"}
-    if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
-        return Response(status_code=304, headers=headers)
-    return FileResponse(path, media_type=MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream"), headers=headers)
+    return file_response(request, path, f"{job.id}:{path.name}")
 
 
 routes = [

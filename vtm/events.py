@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import threading
 import time
 from collections import deque
@@ -20,6 +21,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from vtm.models import Job
+
+# What a client may send back as Last-Event-ID: `<boot>.<seq>` as sent, or a bare number.
+EVENT_ID = re.compile(r"[0-9a-z]{1,16}\.[0-9]{1,18}|[0-9]{1,18}")
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ class EventBus:
         if not last_event_id:
             return self._seq
         boot, _, seq = last_event_id.strip().rpartition(".")
-        if boot == self.boot and seq.isdigit():
+        if boot == self.boot and seq.isascii() and seq.isdigit() and len(seq) <= 18:
             return min(int(seq), self._seq)
         return 0
 

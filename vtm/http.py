@@ -13,12 +13,13 @@ from urllib.parse import urlsplit
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
-from vtm import runtime, tickets
-from vtm.errors import Forbidden, InvalidInput, Unauthorized, VtmError
+from vtm import parsing, runtime, tickets
+from vtm.errors import Forbidden, InvalidInput, NotFound, Unauthorized, VtmError
 
 log = logging.getLogger(__name__)
 Endpoint = Callable[[Request], Awaitable[Response]]
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+MAX_ID = 2**62
 
 
 def error_response(exc: VtmError) -> JSONResponse:
@@ -48,7 +49,8 @@ def endpoint(*, query: Iterable[str] = (), ticket: bool = False) -> Callable[[En
                 unknown = sorted(set(request.query_params) - allowed)
                 if unknown:
                     known = ", ".join(sorted(allowed)) or "none"
-                    raise InvalidInput(f"Unknown query option(s): {', '.join(unknown)}. Known: {known}.", code="unknown_option")
+                    names = parsing.shown(", ".join(unknown), 80).strip("'")
+                    raise InvalidInput(f"Unknown query option(s): {names}. Known: {known}.", code="unknown_option")
                 return await handler(request)
             except VtmError as exc:
                 return error_response(exc)
@@ -102,24 +104,15 @@ def int_param(request: Request, name: str, default: int | None = None, *, low: i
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise InvalidInput(f"{name}={raw!r} is not a whole number.") from None
-    if value < low or (high is not None and value > high):
-        raise InvalidInput(f"{name}={value} must be between {low} and {high}.")
-    return value
+    return parsing.whole(name, raw, low, MAX_ID if high is None else high)
 
 
 def path_int(request: Request, name: str) -> int:
-    raw = request.path_params[name]
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        raise InvalidInput(f"{name}={raw!r} is not a whole number.") from None
-    if not 0 <= value <= 2**62:
-        raise InvalidInput(f"{name}={value} is out of range.")
-    return value
+    """An id from the path; one no row can have (over 18 digits) is not found."""
+    raw = str(request.path_params[name])
+    if raw.isascii() and raw.isdigit() and len(raw) > parsing.MAX_DIGITS:
+        raise NotFound(f"There is no {name.removesuffix('_id')} {parsing.shown(raw, 24)}.")
+    return parsing.whole(name, raw, 0, MAX_ID)
 
 
 def options(request: Request, names: Iterable[str]) -> dict[str, Any]:

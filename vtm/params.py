@@ -10,18 +10,20 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from vtm import parsing
 from vtm.errors import InvalidInput
 from vtm.media.render import FITS, FORMATS, box_size
 from vtm.models import JobKind, Video
 
 MAX_SIDE = 7680
+MAX_AT_S = 10_000_000.0  # seconds; times past the end take the last frame
 THUMBNAIL_DEFAULTS: dict[str, Any] = {"at": "0", "fit": "cover", "format": "jpg", "quality": 85, "pad": "000000", "fast": False}
-_NUMBER = re.compile(r"^\d+(\.\d+)?$")
+_NUMBER = re.compile(r"^[0-9]+(\.[0-9]+)?$")
 
 
 def parse_at(value: Any) -> str:
     """`12.5` seconds, `40%` of the duration, or `auto`; normalised to a string."""
-    text = str(value).strip().lower() if value is not None else "0"
+    text = parsing.text("at", value, parsing.MAX_NUMBER_TEXT).strip().lower() if value is not None else "0"
     if text in ("", "first"):
         return "0"
     if text == "auto":
@@ -29,23 +31,17 @@ def parse_at(value: Any) -> str:
     if text.endswith("%") and _NUMBER.match(text[:-1]):
         pct = float(text[:-1])
         if pct > 100:
-            raise InvalidInput(f"at={value!r}: a percentage must be between 0% and 100%.")
+            raise InvalidInput(f"at={parsing.shown(value)}: a percentage must be between 0% and 100%.")
         return f"{_num(pct)}%"
     if _NUMBER.match(text):
-        return _num(float(text))
-    raise InvalidInput(f"at={value!r}: use seconds (12.5), a percentage (40%) or auto.")
+        return _num(parsing.decimal("at", text, 0, MAX_AT_S))
+    raise InvalidInput(f"at={parsing.shown(value)}: use seconds (12.5), a percentage (40%) or auto.")
 
 
 def parse_side(name: str, value: Any) -> int:
     if value is None or value == "":
         return 0
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise InvalidInput(f"{name}={value!r} is not a whole number of pixels.") from None
-    if not 0 <= number <= MAX_SIDE:
-        raise InvalidInput(f"{name}={number}: it must be between 0 and {MAX_SIDE} pixels (0 keeps the aspect).")
-    return number
+    return parsing.whole(f"{name} (pixels; 0 keeps the aspect)", value, 0, MAX_SIDE)
 
 
 def thumbnail(video: Video, options: Mapping[str, Any]) -> dict[str, Any]:
@@ -58,14 +54,14 @@ def thumbnail(video: Video, options: Mapping[str, Any]) -> dict[str, Any]:
     width, height = box_size(video.width, video.height, width, height)
     fit = str(options.get("fit") or "cover").lower()
     if fit not in FITS:
-        raise InvalidInput(f"fit={fit!r}: use one of {', '.join(FITS)}.")
+        raise InvalidInput(f"fit={parsing.shown(fit)}: use one of {', '.join(FITS)}.")
     fmt = str(options.get("format") or "jpg").lower().replace("jpeg", "jpg")
     if fmt not in FORMATS:
-        raise InvalidInput(f"format={fmt!r}: use one of {', '.join(FORMATS)}.")
+        raise InvalidInput(f"format={parsing.shown(fmt)}: use one of {', '.join(FORMATS)}.")
     quality = _int_in("quality", options.get("quality", 85), 1, 100)
     pad = str(options.get("pad") or "000000").lstrip("#").lower()
     if not re.fullmatch(r"[0-9a-f]{6}", pad):
-        raise InvalidInput(f"pad={pad!r}: use a hex colour such as 000000 or ffffff.")
+        raise InvalidInput(f"pad={parsing.shown(pad)}: use a hex colour such as 000000 or ffffff.")
     fast = _bool("fast", options.get("fast", False))
     return {
         "width": width,
@@ -88,9 +84,9 @@ MAX_PREVIEW_FRAMES = 300
 
 def parse_grid(value: Any) -> tuple[int, int]:
     """`4x4` (columns x rows) as two numbers."""
-    match = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", str(value))
+    match = re.fullmatch(r"\s*([0-9]{1,4})\s*[xX×]\s*([0-9]{1,4})\s*", parsing.text("grid", value, parsing.MAX_NUMBER_TEXT))
     if not match:
-        raise InvalidInput(f"grid={value!r}: use COLUMNSxROWS, for example 4x4.")
+        raise InvalidInput(f"grid={parsing.shown(value)}: use COLUMNSxROWS, for example 4x4.")
     return int(match.group(1)), int(match.group(2))
 
 
@@ -102,7 +98,7 @@ def sheet(video: Video, options: Mapping[str, Any]) -> dict[str, Any]:
         opts["columns"], opts["rows"] = parse_grid(options["grid"])
     fmt = str(opts["format"]).lower().replace("jpeg", "jpg")
     if fmt not in FORMATS:
-        raise InvalidInput(f"format={fmt!r}: use one of {', '.join(FORMATS)}.")
+        raise InvalidInput(f"format={parsing.shown(fmt)}: use one of {', '.join(FORMATS)}.")
     return {
         "columns": _int_in("columns", opts["columns"], 1, 12),
         "rows": _int_in("rows", opts["rows"], 1, 20),
@@ -173,38 +169,47 @@ DEFAULTS = {JobKind.THUMBNAIL: THUMBNAIL_DEFAULTS, JobKind.SHEET: SHEET_DEFAULTS
             JobKind.PREVIEW: PREVIEW_DEFAULTS, JobKind.SCENES: SCENES_DEFAULTS}
 
 
+# The JSON type of each option, from its default; `at` is a time in seconds or a text.
+_JSON_TYPES: dict[type, tuple[type, ...]] = {bool: (bool,), int: (int,), float: (int, float), str: (str,)}
+_JSON_EXTRA: dict[str, tuple[type, ...]] = {"width": (int,), "height": (int,), "at": (str, int, float), "grid": (str,)}
+_JSON_NAMES = {bool: "true or false", int: "a whole number", float: "a number", str: "a string"}
+
+
+def check_json_types(kind: JobKind, options: Mapping[str, Any]) -> None:
+    """Options that came as JSON must have their JSON type: `"columns": "4"` or
+    `"columns": 4.5` is refused (422), not read as a number. `null` means the default."""
+    expected = {**{k: _JSON_TYPES[type(v)] for k, v in DEFAULTS.get(kind, {}).items()}, **_JSON_EXTRA}
+    for name, value in options.items():
+        types = expected.get(name)
+        if value is None or types is None:  # unknown names are refused by normalise, with the list of known ones
+            continue
+        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+            wanted = " or ".join(_JSON_NAMES[t] for t in types)
+            given = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", int: "an integer"}
+            raise InvalidInput(f"{name}={parsing.shown(value)}: send {wanted}, not {given.get(type(value), 'a number')}.")
+
+
 def normalise(kind: JobKind, video: Video, options: Mapping[str, Any]) -> dict[str, Any]:
     try:
         normaliser = NORMALISERS[kind]
     except KeyError:
-        raise InvalidInput(f"kind={kind!r} is not available.") from None
+        raise InvalidInput(f"kind={parsing.shown(kind)} is not available.") from None
     return normaliser(video, options)
 
 
 def _reject_unknown(options: Mapping[str, Any], allowed: set[str]) -> None:
-    unknown = sorted(set(options) - allowed)
+    unknown = sorted(str(name) for name in set(options) - allowed)
     if unknown:
-        raise InvalidInput(f"Unknown option(s): {', '.join(unknown)}. Known: {', '.join(sorted(allowed))}.")
+        names = parsing.shown(", ".join(unknown), 80).strip("'")
+        raise InvalidInput(f"Unknown option(s): {names}. Known: {', '.join(sorted(allowed))}.")
 
 
 def _int_in(name: str, value: Any, low: int, high: int) -> int:
-    try:
-        number = int(str(value))
-    except ValueError:
-        raise InvalidInput(f"{name}={value!r} is not a whole number.") from None
-    if not low <= number <= high:
-        raise InvalidInput(f"{name}={number}: it must be between {low} and {high}.")
-    return number
+    return parsing.whole(name, value, low, high)
 
 
 def _float_in(name: str, value: Any, low: float, high: float) -> float:
-    try:
-        number = float(str(value).strip())
-    except ValueError:
-        raise InvalidInput(f"{name}={value!r} is not a number.") from None
-    if not low <= number <= high:  # NaN fails this too
-        raise InvalidInput(f"{name}={value!r}: it must be a number between {_num(low)} and {_num(high)}.")
-    return round(number, 3)
+    return round(parsing.decimal(name, value, low, high), 3) + 0.0
 
 
 def _bool(name: str, value: Any) -> bool:
@@ -215,7 +220,7 @@ def _bool(name: str, value: Any) -> bool:
         return True
     if text in ("0", "false", "no", "off", ""):
         return False
-    raise InvalidInput(f"{name}={value!r}: use true or false.")
+    raise InvalidInput(f"{name}={parsing.shown(value)}: use true or false.")
 
 
 def _num(value: float) -> str:

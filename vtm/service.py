@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from vtm import params, tasks
+from vtm import params, parsing, tasks
 from vtm.errors import BadRequest, Conflict, InvalidInput, NotFound, TooLarge, Unsupported
 from vtm.executor import CallFailed
 from vtm.files import VIDEO_EXTENSIONS, Received, receive_file, remove_tree, safe_filename, sha256_of
@@ -107,7 +107,7 @@ def _info_columns(info: VideoInfo) -> dict[str, Any]:
 
 def list_videos(rt: Runtime, search: str = "", sort: str = "newest") -> list[Video]:
     if sort not in VIDEO_SORTS:
-        raise InvalidInput(f"sort={sort!r}: use one of {', '.join(VIDEO_SORTS)}.")
+        raise InvalidInput(f"sort={parsing.shown(sort)}: use one of {', '.join(VIDEO_SORTS)}.")
     return rt.store.list_videos(search=search, sort=sort)
 
 
@@ -139,10 +139,14 @@ def delete_video(rt: Runtime, video_id: int) -> Video:
 
 
 # -- jobs ---------------------------------------------------------------------------
-def request_output(rt: Runtime, video_id: int, kind: JobKind | str, options: Mapping[str, Any]) -> tuple[Job, bool]:
+def request_output(rt: Runtime, video_id: int, kind: JobKind | str, options: Mapping[str, Any],
+                   json_types: bool = False) -> tuple[Job, bool]:
     """The job that makes this output: the existing one for the same request, or a new
-    QUEUED one. Returns (job, created)."""
+    QUEUED one. Returns (job, created). With `json_types`, options that came as JSON
+    must have their JSON types (a string is not a number)."""
     kind = _kind(rt, kind)
+    if json_types:
+        params.check_json_types(kind, options)
     video = rt.store.get_video(video_id)
     normalised = params.normalise(kind, video, options)
     return rt.store.enqueue_job(video.id, kind, normalised)
@@ -216,7 +220,7 @@ def _enum(enum: Any, value: Any, name: str) -> Any:
         return enum(value if enum is JobKind else str(value).upper())
     except ValueError:
         choices = ", ".join(m.value for m in enum if m not in TEST_HOOK_KINDS)
-        raise InvalidInput(f"{name}={value!r}: use one of {choices}.") from None
+        raise InvalidInput(f"{name}={parsing.shown(value)}: use one of {choices}.") from None
 
 
 def require_file_field(filename: str | None) -> str:
@@ -256,7 +260,7 @@ def job_file(rt: Runtime, job: Job, name: str) -> Path:
     for path in output_files(rt, job):
         if path.name == name:
             return path
-    raise NotFound(f"Job {job.id} has no file named {name!r}.")
+    raise NotFound(f"Job {job.id} has no file named {parsing.shown(name, 80)}.")
 
 
 def storyboard_cues(rt: Runtime, job: Job) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ import hmac
 import time
 
 HEADER = "X-VTM-Upload-Ticket"
+MAX_EXPIRY_DIGITS = 12  # seconds since 1970: 12 digits last until the year 33658
 TTL_S = 12 * 3600  # a dashboard tab left open for a working day can still upload
 
 
@@ -24,7 +25,7 @@ def mint(token: str, *, now: float | None = None, ttl_s: int = TTL_S) -> str:
 
 def valid(token: str, ticket: str, *, now: float | None = None) -> bool:
     expiry, _, signature = ticket.strip().partition(".")
-    if not token or not expiry.isdigit() or not signature:
+    if not token or not signature or len(expiry) > MAX_EXPIRY_DIGITS or not (expiry.isascii() and expiry.isdigit()):
         return False
     if int(expiry) < (time.time() if now is None else now):
         return False
