@@ -4,10 +4,12 @@
 """
 
 import streamlit as st
+from starlette.middleware import Middleware
 
 from vtm import api, web
+from vtm.api_fallback import JsonErrors
 from vtm.ui.router import use_navigation_only
 
 use_navigation_only()  # pages come from st.navigation only, from the first session on
 
-app = st.App("dashboard.py", routes=api.routes, lifespan=web.lifespan)
+app = st.App("dashboard.py", routes=api.routes, lifespan=web.lifespan, middleware=[Middleware(JsonErrors)])
