@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from vtm import __version__
+from vtm.output_limits import MAX_SIDE
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -112,14 +113,14 @@ def document() -> dict[str, Any]:
         "/api/thumbnails/{video_id}/{width}/{height}": {"post": {
             "summary": "Request a thumbnail (the same request returns the same job)",
             "parameters": [_id("video_id"),
-                           {"name": "width", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0, "maximum": 7680}},
-                           {"name": "height", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0, "maximum": 7680}},
+                           {"name": "width", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0, "maximum": MAX_SIDE}},
+                           {"name": "height", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0, "maximum": MAX_SIDE}},
                            *THUMB_QUERY],
             "responses": _responses("202", "the job", "401", "404", "422", content=JOB)}},
         "/api/t/{video_id}": {"get": {
             "summary": "The thumbnail image for these options",
-            "parameters": [_id("video_id"), _query("w", {"type": "integer", "minimum": 0, "maximum": 7680}),
-                           _query("h", {"type": "integer", "minimum": 0, "maximum": 7680}), *THUMB_QUERY],
+            "parameters": [_id("video_id"), _query("w", {"type": "integer", "minimum": 0, "maximum": MAX_SIDE}),
+                           _query("h", {"type": "integer", "minimum": 0, "maximum": MAX_SIDE}), *THUMB_QUERY],
             "responses": _responses("200", "the image", "304", "404", "409", "422",
                                     content={"image/jpeg": {}, "image/png": {}, "image/webp": {}})}},
         "/api/events": {"get": {

@@ -10,12 +10,12 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from vtm import parsing
+from vtm import output_limits, parsing
 from vtm.errors import InvalidInput
 from vtm.media.render import FITS, FORMATS, box_size
 from vtm.models import JobKind, Video
+from vtm.output_limits import MAX_SIDE
 
-MAX_SIDE = 7680
 MAX_AT_S = 10_000_000.0  # seconds; times past the end take the last frame
 THUMBNAIL_DEFAULTS: dict[str, Any] = {"at": "0", "fit": "cover", "format": "jpg", "quality": 85, "pad": "000000", "fast": False}
 _NUMBER = re.compile(r"^[0-9]+(\.[0-9]+)?$")
@@ -194,7 +194,9 @@ def normalise(kind: JobKind, video: Video, options: Mapping[str, Any]) -> dict[s
         normaliser = NORMALISERS[kind]
     except KeyError:
         raise InvalidInput(f"kind={parsing.shown(kind)} is not available.") from None
-    return normaliser(video, options)
+    normalised = normaliser(video, options)
+    output_limits.check(kind, video, normalised)  # the final size, both sides and all pixels
+    return normalised
 
 
 def _reject_unknown(options: Mapping[str, Any], allowed: set[str]) -> None:

@@ -146,6 +146,7 @@ RUNNERS: dict[JobKind, Callable[[Task, Progress], str]] = {
 
 
 POSTER_WIDTH = 480
+POSTER_MAX_HEIGHT = 960
 
 
 def inspect(source: str, poster: str, limits: Any = None) -> Any:
@@ -162,6 +163,8 @@ def inspect(source: str, poster: str, limits: Any = None) -> Any:
     info = probe(Path(source))
     frame = pick_frame(Path(source), "auto", info.duration)
     h, w = frame.image.shape[:2]
-    height = max(2, round(POSTER_WIDTH * h / w))
-    write_atomic(Path(poster), encode(fit(frame.image, POSTER_WIDTH, height, "stretch"), "jpg", 82))
+    width, height = POSTER_WIDTH, max(2, round(POSTER_WIDTH * h / w))
+    if height > POSTER_MAX_HEIGHT:  # a very tall video: bound the height, not only the width
+        width, height = max(2, round(POSTER_MAX_HEIGHT * w / h)), POSTER_MAX_HEIGHT
+    write_atomic(Path(poster), encode(fit(frame.image, width, height, "stretch"), "jpg", 82))
     return info

@@ -11,6 +11,7 @@ import streamlit as st
 from vtm import service
 from vtm.errors import VtmError
 from vtm.models import JobKind, Video
+from vtm.output_limits import MAX_SIDE
 from vtm.runtime import Runtime
 from vtm.ui.feedback import show_error
 
@@ -19,9 +20,9 @@ Inputs = Callable[[Video], dict[str, Any]]
 
 def thumbnail_inputs(video: Video) -> dict[str, Any]:
     left, right = st.columns(2)
-    width = left.number_input("Width", min_value=0, max_value=7680, value=320, step=16, placeholder="keep aspect",
+    width = left.number_input("Width", min_value=0, max_value=MAX_SIDE, value=320, step=16, placeholder="keep aspect",
                               help="Pixels. Leave empty (or 0) to follow the height and keep the aspect ratio.")
-    height = right.number_input("Height", min_value=0, max_value=7680, value=None, step=16, placeholder="keep aspect",
+    height = right.number_input("Height", min_value=0, max_value=MAX_SIDE, value=None, step=16, placeholder="keep aspect",
                                 help="Pixels. Leave empty (or 0) to follow the width and keep the aspect ratio.")
     at = st.text_input("Time", value="auto", placeholder="auto, 12.5 or 40%",
                        help="`auto` picks a sharp, non-black frame; or seconds (`12.5`); or a percentage (`40%`).")
