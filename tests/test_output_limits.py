@@ -46,7 +46,7 @@ OUTPUTS = [("tall", {"kind": "sheet"}), ("tall", {"kind": "sheet", "width": 1280
 
 
 @pytest.mark.anyio
-async def test_extreme_aspect_videos_are_refused_by_final_size_for_every_kind(tmp_path: Path, extreme: dict[str, Path]) -> None:
+async def test_extreme_aspect_videos_are_refused_by_final_size_and_what_fits_is_made(tmp_path: Path, extreme: dict[str, Path]) -> None:
     async with in_process(tmp_path) as (rt, c):
         ids = {}
         for name, path in extreme.items():
@@ -70,13 +70,8 @@ async def test_extreme_aspect_videos_are_refused_by_final_size_for_every_kind(tm
             assert response.status_code == 422, (name, body, response.text)
             assert response.json()["error"]["code"] == "output_too_large", body
         assert rt.store.list_jobs() == []  # nothing was queued
-
-
-@pytest.mark.anyio
-async def test_what_fits_is_made_at_the_size_checked(tmp_path: Path, extreme: dict[str, Path]) -> None:
-    async with in_process(tmp_path) as (rt, c):
-        tall = (await c.post("/api/videos", files={"video": ("tall.mp4", extreme["tall"].read_bytes())})).json()
-        wide = (await c.post("/api/videos", files={"video": ("wide.mp4", extreme["wide"].read_bytes())})).json()
+        # What fits is made, at the size checked.
+        tall, wide = {"id": ids["tall"]}, {"id": ids["wide"]}
         jobs = [(await c.post(f"/api/thumbnails/{tall['id']}/0/7680?format=png&fit=stretch")).json(),
                 (await c.post(f"/api/thumbnails/{wide['id']}/7680/0?fit=contain")).json(),
                 (await c.post(f"/api/videos/{tall['id']}/outputs", json={"kind": "sheet", "width": 32, "rows": 3})).json(),
@@ -93,6 +88,11 @@ async def test_what_fits_is_made_at_the_size_checked(tmp_path: Path, extreme: di
                 assert max(image.size) <= MAX_SHEET_SIDE and image.width * image.height <= MAX_PIXELS
 
 
+USUAL = [(JobKind.SHEET, {"columns": 12, "rows": 20, "width": 320}), (JobKind.STORYBOARD, {"columns": 10, "rows": 10, "width": 640}),
+         (JobKind.PREVIEW, {"moments": 12, "seconds": 2.5, "fps": 10, "width": 960}),
+         (JobKind.THUMBNAIL, {"width": 7680, "height": 0}), (JobKind.SCENES, {"width": 1280})]
+
+
 @pytest.mark.parametrize(("kind", "width", "height", "options"), [
     (JobKind.SHEET, 1920, 1080, {"columns": 12, "rows": 20, "width": 1280}),  # 15438 x 14526: pixels
     (JobKind.SHEET, 1080, 1920, {"columns": 4, "rows": 8, "width": 1280}),  # tile 1080x1920, 8 rows: a side
@@ -106,15 +106,8 @@ def test_grids_and_previews_are_checked_as_a_whole(kind: JobKind, width: int, he
         params.normalise(kind, video(width, height), options)
     message = refused.value.message
     assert any(name in message for name in ("MAX_SHEET_SIDE", "MAX_PIXELS", "MAX_PREVIEW_PIXELS", "MAX_SIDE"))
-
-
-@pytest.mark.parametrize(("kind", "options"), [
-    (JobKind.SHEET, {"columns": 12, "rows": 20, "width": 320}), (JobKind.STORYBOARD, {"columns": 10, "rows": 10, "width": 640}),
-    (JobKind.PREVIEW, {"moments": 12, "seconds": 2.5, "fps": 10, "width": 960}), (JobKind.THUMBNAIL, {"width": 7680, "height": 0}),
-    (JobKind.SCENES, {"width": 1280}),
-])
-def test_the_usual_requests_on_a_1080p_video_still_fit(kind: JobKind, options: dict[str, Any]) -> None:
-    params.normalise(kind, video(1920, 1080), options)
+    for usual_kind, usual in USUAL:  # the usual requests on a 1080p video still fit
+        params.normalise(usual_kind, video(1920, 1080), usual)
     assert MAX_PREVIEW_PIXELS == 300 * 960 * 540
 
 

@@ -340,3 +340,22 @@ def import_folder(rt: Runtime, folder: Path, progress: Any = None) -> list[tuple
         if progress:
             progress((n + 1) / len(paths))
     return results
+
+
+# -- pictures shown on pages ----------------------------------------------------------
+DISPLAY_TIMEOUT_S = 30.0
+
+
+def display_copy(rt: Runtime, path: Path, box: int, crop: tuple[int, int, int, int] | None = None) -> bytes:
+    """A copy of a picture VTM made that fits in `box` x `box` (of its `crop` rectangle),
+    made in a decoder process: the server never decodes a big picture itself. Raises
+    Unsupported (code `unshowable`) with the reason when it cannot be shown."""
+    from vtm.media.display import shrink, unshowable
+
+    try:
+        data: bytes = rt.ingest_executor.call(shrink, str(path), box, crop, timeout=DISPLAY_TIMEOUT_S)
+    except CallFailed as failure:
+        if isinstance(failure.user_error, Unsupported):
+            raise failure.user_error from None
+        raise unshowable(failure.message[:1].lower() + failure.message[1:].rstrip(".")) from None
+    return data

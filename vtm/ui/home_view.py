@@ -46,5 +46,6 @@ def recent_pictures(rt: Runtime) -> None:
         path = attempt(lambda job=job: service.output_file(rt, job))
         if path is not None:
             caption = f"{format.md(job.video_filename or '')} · {job.width}×{job.height}"
-            cell.image(posters.card_image(path), caption=caption, width="stretch")
-            cell.caption(format.ago(job.finished_at))
+            with cell:
+                posters.show_card(rt, path, caption)
+                st.caption(format.ago(job.finished_at))

@@ -73,7 +73,7 @@ def video_grid(rt: Runtime, videos: list[Video]) -> None:
 def card(rt: Runtime, video: Video) -> None:
     poster = service.poster_path(rt, video)
     if poster:
-        st.image(posters.card_image(poster), width="stretch")
+        posters.show_card(rt, poster)
     st.markdown(f"**{format.md(video.filename)}**")
     st.caption(f"{format.video_facts(video)}  \nadded {format.ago(video.created_at)}")
     st.button("Open", key=f"open_{video.id}", icon=":material/arrow_forward:", on_click=open_video, args=(video.id,),

@@ -3,6 +3,7 @@ the storyboard with a scrub slider, the scenes gallery; each with its downloads.
 
 from __future__ import annotations
 
+import functools
 import mimetypes
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import streamlit as st
 from vtm import service
 from vtm.models import Job, JobKind
 from vtm.runtime import Runtime
-from vtm.ui import format
+from vtm.ui import format, images
 from vtm.ui.feedback import attempt
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
@@ -34,8 +35,7 @@ def show(rt: Runtime, job: Job, *, compact: bool = False) -> None:
 
         scenes_view.show(rt, job)
     elif main.suffix.lower() in IMAGE_SUFFIXES:
-        # A path, not pixels: Streamlit serves the file as is, so WebP/GIF stay animated.
-        st.image(str(main), width="stretch" if compact else "content")
+        images.show(rt, main, width="stretch" if compact else "content")
     downloads(job, files)
 
 
@@ -46,7 +46,7 @@ def downloads(job: Job, files: list[Path]) -> None:
     for cell, path in zip(cells, chosen, strict=True):
         cell.download_button(
             f"{path.suffix.lstrip('.').upper()} · {format.size(path.stat().st_size)}",
-            data=path.read_bytes(),
+            data=functools.partial(path.read_bytes),  # read when clicked, not on every render
             file_name=download_name(job, path),
             mime=mimetypes.guess_type(path.name)[0] or "application/octet-stream",
             key=f"dl_{job.id}_{path.name}",

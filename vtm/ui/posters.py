@@ -1,5 +1,6 @@
 """Poster frames shaped for the card grid: every poster padded to 16:9 so that a
-portrait video's card is as tall as the others."""
+portrait video's card is as tall as the others. The picture comes bounded from
+`vtm.ui.images` (never decoded at full size here)."""
 
 from __future__ import annotations
 
@@ -8,20 +9,30 @@ from pathlib import Path
 import streamlit as st
 from PIL import Image
 
+from vtm.runtime import Runtime
+from vtm.ui import images
+
 ASPECT = 16 / 9
 PAD = (236, 239, 244)  # the theme's secondary background, a little darker
 WIDTH = 480
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _card_image(path: str, mtime: float) -> Image.Image:
-    with Image.open(path) as source:
-        image = source.convert("RGB")
-    image.thumbnail((WIDTH, round(WIDTH / ASPECT)))
-    canvas = Image.new("RGB", (WIDTH, round(WIDTH / ASPECT)), PAD)
+def card_image(rt: Runtime, path: Path) -> Image.Image | None:
+    """The picture fitted and padded into a 480x270 card, or None when it cannot be shown."""
+    height = round(WIDTH / ASPECT)
+    image = images.image(rt, path, WIDTH)
+    if image is None:
+        return None
+    image.thumbnail((WIDTH, height))
+    canvas = Image.new("RGB", (WIDTH, height), PAD)
     canvas.paste(image, ((canvas.width - image.width) // 2, (canvas.height - image.height) // 2))
     return canvas
 
 
-def card_image(path: Path) -> Image.Image:
-    return _card_image(str(path), path.stat().st_mtime)
+def show_card(rt: Runtime, path: Path, caption: str | None = None) -> None:
+    """The card picture with its (escaped) caption, or a placeholder with the reason."""
+    card = card_image(rt, path)
+    if card is None:
+        images.placeholder(images.picture(rt, path, WIDTH).reason, caption)
+    else:
+        st.image(card, caption=caption, width="stretch")

@@ -8,7 +8,7 @@ import streamlit as st
 from vtm import service
 from vtm.models import Job
 from vtm.runtime import Runtime
-from vtm.ui import format
+from vtm.ui import format, images
 from vtm.ui.feedback import attempt
 
 COLUMNS = 4
@@ -28,6 +28,6 @@ def show(rt: Runtime, job: Job) -> None:
             caption = (f"**{scene['scene']}** · {format.clock(scene['start_s'])}–{format.clock(scene['end_s'])} "
                        f"({scene['end_s'] - scene['start_s']:.1f} s)")
             if scene.get("path"):
-                st.image(str(scene["path"]), caption=caption, width="stretch")
+                images.show(rt, scene["path"], caption=caption, box=images.CARD_BOX)
             else:
                 st.caption(caption)
