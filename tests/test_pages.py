@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from vtm import service
 from vtm.models import JobKind, JobStatus, Video
 from vtm.runtime import Runtime
+from vtm.ui import format
 from vtm.ui.router import use_navigation_only
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -169,7 +170,7 @@ def test_a_bad_time_is_a_message_and_no_job(rt: Runtime, videos: dict[str, Path]
     at.text_input[0].set_value(value)  # the thumbnail form's Time
     at.button(key="FormSubmitter:request_thumbnail-Request thumbnail").click().run()
     assert not at.exception
-    assert message in at.error[0].value
+    assert format.md(message) in at.error[0].value
     assert service.list_jobs(rt) == []
 
 
@@ -200,7 +201,7 @@ def test_file_names_are_shown_as_typed(rt: Runtime, videos: dict[str, Path], tmp
     service.request_thumbnail(rt, video.id, 160, 0)
     rt.workers.drain()
     # Every Markdown special of the stored name is escaped, so it renders literally.
-    escaped = "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~$:" else c for c in video.filename)
+    escaped = format.md(video.filename)
     for at in (app("library"), app("library", video=str(video.id)), app()):
         assert not at.exception
         shown = texts(at) + "\n".join(c for image in at.image for c in image.captions)

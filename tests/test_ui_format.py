@@ -12,12 +12,19 @@ from vtm.ui.request_forms import default_every
 from vtm.ui.storyboard_view import display_width
 
 
+J = format.WORD_JOINER
+
+
 @pytest.mark.parametrize(("name", "expected"), [
     ("clip.mp4", "clip\\.mp4"),
     ("**bold**.mp4", "\\*\\*bold\\*\\*\\.mp4"),
-    ("[x](javascript:alert(1)).mp4", "\\[x\\]\\(javascript\\:alert\\(1\\)\\)\\.mp4"),
-    ("<img src=x onerror=alert(1)>", "\\<img src=x onerror=alert\\(1\\)\\>"),
-    (":red[alarm] :material/home:", "\\:red\\[alarm\\] \\:material/home\\:"),
+    ("[x](javascript:alert(1)).mp4", f"\\[x\\]\\(javascript\\:{J}alert\\(1\\)\\)\\.mp4"),
+    ("<img src=x onerror=alert(1)>", "\\<img src\\=x onerror\\=alert\\(1\\)\\>"),
+    (":red[alarm] :material/home:", f"\\:{J}red\\[alarm\\] \\:{J}material\\/home\\:"),
+    (":smile: :streamlit: 12:30", f"\\:{J}smile\\: \\:{J}streamlit\\: 12\\:{J}30"),
+    ("&amp; $x$ a@b.co", f"\\&amp\\; \\$x\\$ a\\@{J}b\\.co"),
+    ("http://x.y WWW.x.y", f"http\\:{J}\\/\\/x\\.y WWW{J}\\.x\\.y"),
+    ("two\nlines", "two lines"),
     ("été 2024", "été 2024"),
 ])
 def test_md_shows_names_as_typed(name: str, expected: str) -> None:

@@ -11,16 +11,18 @@ import streamlit as st
 
 from vtm import runtime
 from vtm.errors import Conflict, NotFound, VtmError
+from vtm.ui.format import md
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
 def show_error(exc: VtmError) -> None:
+    """The message as plain text: it often quotes what the user typed or the URL held."""
     if isinstance(exc, (Conflict, NotFound)):
-        st.warning(exc.message, icon=":material/warning:")
+        st.warning(md(exc.message), icon=":material/warning:")
     else:
-        st.error(exc.message, icon=":material/error:")
+        st.error(md(exc.message), icon=":material/error:")
 
 
 @contextmanager
@@ -46,6 +48,6 @@ def runtime_ready() -> bool:
     try:
         runtime.current()
     except RuntimeError as exc:
-        st.error(str(exc), icon=":material/power_off:")
+        st.error(md(str(exc)), icon=":material/power_off:")
         return False
     return True

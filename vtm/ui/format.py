@@ -2,17 +2,38 @@
 
 from __future__ import annotations
 
+import string
 from datetime import UTC, datetime
 
 from vtm.models import Video
 
-_MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>~$:")
+_PUNCTUATION = frozenset(string.punctuation)  # every ASCII punctuation character may be backslash-escaped
+WORD_JOINER = "\u2060"  # invisible, zero-width, no line break
 
 
 def md(text: str) -> str:
-    """`text` as Markdown that shows it exactly as typed: never formatting, links or
-    HTML (Streamlit escapes HTML in Markdown; this also neutralises `**`, `[..](..)`)."""
-    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in text)
+    """`text` as Markdown that shows it exactly as typed: never formatting, a link, an
+    image, HTML, math, or one of Streamlit's directives (`:red[x]`) and icons.
+
+    Every ASCII punctuation character is backslash-escaped (CommonMark allows it for all
+    of them), which stops `**`, `[..](..)`, `![..](..)`, `<tag>`, `&entity;`, `$math$`
+    and `:red[...]`. Some transforms run on the *text* after parsing, where escapes are
+    gone: GFM links bare `http://`, `www.` and `a@b.c`; Streamlit turns `:material_x:`,
+    `:streamlit:` and emoji shortcodes into icons and pictures. An invisible word joiner
+    (U+2060) after such a `:` or `@`, and between `www` and `.`, breaks those patterns.
+    Line breaks become spaces."""
+    out = []
+    for i, ch in enumerate(text):
+        if ch in "\r\n":
+            out.append(" ")
+            continue
+        if ch == "." and text[max(0, i - 3) : i].lower() == "www":
+            out.append(WORD_JOINER)
+        out.append("\\" + ch if ch in _PUNCTUATION else ch)
+        following = text[i + 1 : i + 2]
+        if (ch == ":" and (following.isalnum() or following in ("_", "+", "-", "/"))) or (ch == "@" and following):
+            out.append(WORD_JOINER)
+    return "".join(out)
 
 
 def size(num_bytes: int | None) -> str:

@@ -7,7 +7,6 @@ every name or message is escaped so that no file name is ever rendered as markup
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import streamlit as st
@@ -16,13 +15,7 @@ from vtm import service
 from vtm.errors import VtmError
 from vtm.models import Video
 from vtm.runtime import Runtime
-
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
-
-
-def plain(text: str) -> str:
-    """`text` with every Markdown/HTML character escaped: shown as written, never as markup."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
+from vtm.ui.format import md
 
 
 def describe(video: Video) -> str:
@@ -33,15 +26,15 @@ def describe(video: Video) -> str:
 
 def show_results(rt: Runtime, results: list[dict[str, Any]]) -> None:
     for result in results:
-        name = plain(result.get("name") or "(no name)")
+        name = md(result.get("name") or "(no name)")
         if result.get("ok") and result.get("id") is not None:
             try:
                 video = service.get_video(rt, int(result["id"]))
             except VtmError as exc:
-                st.warning(f"**{name}** was added, then: {plain(exc.message)}", icon=":material/warning:")
+                st.warning(f"**{name}** was added, then: {md(exc.message)}", icon=":material/warning:")
                 continue
-            st.success(f"**{plain(video.filename)}** added · {plain(describe(video))}", icon=":material/check_circle:")
+            st.success(f"**{md(video.filename)}** added · {md(describe(video))}", icon=":material/check_circle:")
         else:
             error = result.get("error") or {}
             message = error.get("message") or f"the server answered {result.get('status')}."
-            st.error(f"**{name}** was not added: {plain(message)}", icon=":material/error:")
+            st.error(f"**{name}** was not added: {md(message)}", icon=":material/error:")
