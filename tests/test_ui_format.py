@@ -11,7 +11,6 @@ from vtm.ui import format
 from vtm.ui.request_forms import default_every
 from vtm.ui.storyboard_view import display_width
 
-
 J = format.WORD_JOINER
 
 
