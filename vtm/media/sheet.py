@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from vtm.media import render, tiles
+from vtm.media import fonts, render, tiles
 from vtm.models import VideoInfo
 
 GAP = 6
@@ -84,18 +84,9 @@ def _with_header(body: Image.Image, lines: list[str]) -> Image.Image:
     heights = [big.size + 6, small.size + 6]
     height = GAP * 2 + sum(heights)
     sheet = Image.new("RGB", (body.width, height + body.height), BACKGROUND)
-    draw = ImageDraw.Draw(sheet)
     y = GAP + 2
     for line, face, colour, step in zip(lines, (big, small), (TEXT, MUTED), heights, strict=False):
-        draw.text((GAP + 4, y), _fit_text(draw, line, face, body.width - 2 * GAP), font=face, fill=colour)
+        fonts.draw_line(sheet, (GAP + 4, y), line, face.size, colour, body.width - 2 * GAP)  # any script (vtm.media.fonts)
         y += step
     sheet.paste(body, (0, height))
     return sheet
-
-
-def _fit_text(draw: ImageDraw.ImageDraw, text: str, face: Any, width: int) -> str:
-    if draw.textlength(text, font=face) <= width:
-        return text
-    while len(text) > 4 and draw.textlength(text + "…", font=face) > width:
-        text = text[:-1]
-    return text + "…"
