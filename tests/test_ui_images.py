@@ -90,14 +90,15 @@ def test_a_big_picture_is_shrunk_by_a_decoder_process_not_the_server(isolated: R
     output = service.output_file(rt, rt.store.get_job(job.id))
     with Image.open(output) as made:
         assert made.size == (7000, 7000)  # 49 MP: 147 MB of RGB to decode
+    at = app("jobs")  # warm: Streamlit, pandas and pyarrow loaded
     Path("/proc/self/clear_refs").write_text("5")  # reset this process's peak RSS
     before = vm_hwm_mb()
-    at = app("jobs")
-    at.number_input(key="jobs_pick").set_value(job.id).run()
+    at.number_input(key="jobs_pick").set_value(job.id).run()  # the job's panel shows its picture
     grew = vm_hwm_mb() - before
+    print(f"rendering the page with a 7000x7000 PNG raised the peak RSS by {grew:.0f} MB")
     assert not at.exception and PLACEHOLDER not in page_text(at)
     assert len(at.image) == 1
-    assert grew < 100, f"the page's render raised the server's peak RSS by {grew:.0f} MB"
+    assert grew < 50, f"the page's render raised the server's peak RSS by {grew:.0f} MB"
     shown = service.display_copy(rt, output, 1280)
     with Image.open(io.BytesIO(shown)) as copy:
         assert copy.size == (1280, 1280)
