@@ -78,6 +78,7 @@ def test_the_dashboard_still_serves_its_pages_beside_the_api(client: httpx.Clien
 
 
 def test_a_wrong_method_is_405_json_with_allow_on_every_route(client: httpx.Client, thumb: dict[str, Any]) -> None:
+    assert [getattr(r, "path", None) for r in api.routes[-2:]] == ["/api", "/api/{rest:path}"]  # no route after the catch-all
     checked = 0
     for path, allowed in served().items():
         for method in set(METHODS) - allowed:

@@ -41,7 +41,7 @@ def parse_at(value: Any) -> str:
 def parse_side(name: str, value: Any) -> int:
     if value is None or value == "":
         return 0
-    return parsing.whole(f"{name} (pixels; 0 keeps the aspect)", value, 0, MAX_SIDE)
+    return parsing.whole(name, value, 0, MAX_SIDE)  # pixels; 0 keeps the aspect
 
 
 def thumbnail(video: Video, options: Mapping[str, Any]) -> dict[str, Any]:
