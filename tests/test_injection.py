@@ -52,7 +52,8 @@ def markdown_sources(at: Any) -> list[str]:
 
     def collect(message: Message) -> None:
         for field, value in message.ListFields():
-            values = value if isinstance(value, (list, tuple)) or hasattr(value, "__len__") and not isinstance(value, (str, bytes, Message)) else [value]
+            repeated = hasattr(value, "__len__") and not isinstance(value, (str, bytes, Message))
+            values = value if repeated else [value]
             for item in values:
                 if isinstance(item, Message):
                     collect(item)

@@ -109,15 +109,16 @@ SPECIAL = st.sampled_from(["NaN", "nan", "Infinity", "-Infinity", "inf", "-0", "
                            "١٢٣", "4.0", "85.5", "", " ", "%", "true", "null", "[]", "{}", "W/\"x\"", "*", "..", "9" * 400])
 LONG = st.text(min_size=257, max_size=20_000)
 HOSTILE_TEXT = st.one_of(HUGE, SPECIAL, LONG)
-HEADER_TEXT = st.one_of(HUGE, SPECIAL.filter(lambda t: t.isascii() and t.strip() == t and t != ""), st.text(st.characters(min_codepoint=33, max_codepoint=126),
-                                                                   min_size=257, max_size=8000))
+HEADER_TEXT = st.one_of(HUGE, SPECIAL.filter(lambda t: t.isascii() and t.strip() == t and t != ""),
+                        st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=257, max_size=8000))
 OPTION_NAMES = ["kind", "options", "width", "height", "at", "fit", "format", "quality", "pad", "fast", "columns", "rows",
                 "grid", "every", "count", "moments", "seconds", "fps", "threshold", "min_scene"]
 KINDS = st.sampled_from(["thumbnail", "sheet", "storyboard", "preview", "scenes"])
 JSON_VALUE = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(-(10**100), 10**100), st.floats(allow_nan=False, allow_infinity=False),
               st.text(max_size=300)),
-    lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(st.sampled_from(OPTION_NAMES), children, max_size=4)),
+    lambda children: st.one_of(st.lists(children, max_size=4),
+                               st.dictionaries(st.sampled_from(OPTION_NAMES), children, max_size=4)),
     max_leaves=12,
 )
 
@@ -132,7 +133,8 @@ def _raw_value() -> st.SearchStrategy[str]:
 BODIES = st.one_of(
     st.builds(lambda n, o, close: (o * n + (("]" if o == "[" else "}") * n if close else "")).encode(),
               st.integers(9, 30_000), st.sampled_from(["[", '{"a":']), st.booleans()),
-    st.builds(lambda kind, name, value: f'{{"kind": "{kind}", "{name}": {value}}}'.encode(), KINDS, st.sampled_from(OPTION_NAMES), _raw_value()),
+    st.builds(lambda kind, name, value: f'{{"kind": "{kind}", "{name}": {value}}}'.encode(), KINDS,
+              st.sampled_from(OPTION_NAMES), _raw_value()),
     st.builds(lambda kind, name, value: f'{{"kind": "{kind}", "options": {{"{name}": {value}}}}}'.encode(), KINDS,
               st.sampled_from(OPTION_NAMES), _raw_value()),
     _raw_value().map(str.encode),

@@ -46,7 +46,8 @@ OUTPUTS = [("tall", {"kind": "sheet"}), ("tall", {"kind": "sheet", "width": 1280
 
 
 @pytest.mark.anyio
-async def test_extreme_aspect_videos_are_refused_by_final_size_and_what_fits_is_made(tmp_path: Path, extreme: dict[str, Path]) -> None:
+async def test_extreme_aspect_videos_are_refused_by_final_size_and_what_fits_is_made(tmp_path: Path,
+                                                                                    extreme: dict[str, Path]) -> None:
     async with in_process(tmp_path) as (rt, c):
         ids = {}
         for name, path in extreme.items():
@@ -88,7 +89,8 @@ async def test_extreme_aspect_videos_are_refused_by_final_size_and_what_fits_is_
                 assert max(image.size) <= MAX_SHEET_SIDE and image.width * image.height <= MAX_PIXELS
 
 
-USUAL = [(JobKind.SHEET, {"columns": 12, "rows": 20, "width": 320}), (JobKind.STORYBOARD, {"columns": 10, "rows": 10, "width": 640}),
+USUAL = [(JobKind.SHEET, {"columns": 12, "rows": 20, "width": 320}),
+         (JobKind.STORYBOARD, {"columns": 10, "rows": 10, "width": 640}),
          (JobKind.PREVIEW, {"moments": 12, "seconds": 2.5, "fps": 10, "width": 960}),
          (JobKind.THUMBNAIL, {"width": 7680, "height": 0}), (JobKind.SCENES, {"width": 1280})]
 

@@ -26,7 +26,8 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-@pytest.mark.parametrize("value", [HUGE, "9" * 19, "1_000", "١٢", " 1 2", "0x10", "1e3", "4.0", 4.0, True, "", "+", None, [], {}])
+@pytest.mark.parametrize("value", [HUGE, "9" * 19, "1_000", "١٢", " 1 2", "0x10", "1e3", "4.0", 4.0, True, "", "+", None,
+                                   [], {}])
 def test_whole_refuses_what_is_not_a_short_whole_number(value: Any) -> None:
     with pytest.raises(InvalidInput) as refused:
         parsing.whole("n", value, 0, 10**18)
@@ -145,7 +146,8 @@ async def test_negative_zero_and_spellings_of_one_request_are_one_job(tmp_path: 
         video = (await c.post("/api/videos", files={"video": ("z.mp4", videos["landscape"].read_bytes())})).json()
         url = f"/api/videos/{video['id']}/outputs"
         ids = {(await c.post(url, content=body)).json()["id"] for body in (
-            b'{"kind": "scenes", "min_scene": 0}', b'{"kind": "scenes", "min_scene": -0.0}', b'{"kind": "scenes", "min_scene": -0}',
+            b'{"kind": "scenes", "min_scene": 0}', b'{"kind": "scenes", "min_scene": -0.0}',
+            b'{"kind": "scenes", "min_scene": -0}',
             b'{"kind": "scenes", "options": {"min_scene": 0.0}}')}
         assert len(ids) == 1
         thumbs = {(await c.post(f"/api/thumbnails/{video['id']}/64/0?at={at}")).json()["id"] for at in ("0", "0.0", "00", "")}

@@ -11,7 +11,7 @@ from typing import Any
 
 from vtm import params, parsing, tasks
 from vtm.errors import BadRequest, Conflict, InvalidInput, NotFound, TooLarge, Unsupported
-from vtm.executor import CallFailed
+from vtm.executor import CallFailed, Interrupted
 from vtm.files import VIDEO_EXTENSIONS, Received, receive_file, remove_tree, safe_filename, sha256_of
 from vtm.media.limits import Limits
 from vtm.models import Job, JobKind, JobStatus, Video, VideoInfo
@@ -358,4 +358,6 @@ def display_copy(rt: Runtime, path: Path, box: int, crop: tuple[int, int, int, i
         if isinstance(failure.user_error, Unsupported):
             raise failure.user_error from None
         raise unshowable(failure.message[:1].lower() + failure.message[1:].rstrip(".")) from None
+    except Interrupted:
+        raise unshowable("VTM is shutting down") from None
     return data

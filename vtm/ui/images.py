@@ -10,7 +10,7 @@ as a path (Streamlit would decode it at full size to resize it):
 - anything bigger → shrunk by a decoder process (`service.display_copy`), under its
   memory cap and time limit.
 
-Copies are cached per file, modification time and box.
+Copies are cached per file, modification time and box, for 10 minutes.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def picture(rt: Runtime, path: Path, box: int = BOX, crop: Crop | None = None) -
     return _cached(rt, str(path), stat.st_mtime_ns, stat.st_size, box, crop)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_data(max_entries=256, ttl=600, show_spinner=False)  # a copy that failed (a timeout) is tried again later
 def _cached(_rt: Runtime, path: str, mtime_ns: int, size: int, box: int, crop: Crop | None) -> Picture:
     try:
         info = display.header(Path(path))
