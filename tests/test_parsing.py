@@ -42,6 +42,14 @@ def test_decimal_refuses_what_is_not_a_short_finite_number(value: Any) -> None:
     assert len(refused.value.message) < 160
 
 
+def test_python_ints_of_any_size_are_refused_with_a_short_message() -> None:
+    for value in (10**5000, -(10**5000), 10**19):
+        for parse in (lambda v: parsing.whole("n", v, 0, 10), lambda v: parsing.decimal("x", v, 0, 10)):
+            with pytest.raises(InvalidInput) as refused:
+                parse(value)
+            assert len(refused.value.message) < 160 and "digits" in refused.value.message
+
+
 def test_negative_zero_is_zero() -> None:
     for value in (-0.0, "-0", "-0.0", 0):
         number = parsing.decimal("x", value, 0, 10)
