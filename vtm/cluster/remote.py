@@ -58,7 +58,8 @@ def run_call(sink: Any, call_id: str, fn: Callable[..., Any], args: tuple[Any, .
                 result = fn(*node_args, _reporter(sink, call_id))
             else:
                 result = fn(*node_args)
-        return ("ok", paths.to_app(result) if isinstance(result, str) else result, node_id, ip)
+        mapped = any(a is not b for a, b in zip(node_args, args, strict=True))
+        return ("ok", paths.to_app(result) if mapped and isinstance(result, str) else result, node_id, ip)
     except MemoryError:  # also av.error.MemoryError (FFmpeg's ENOMEM)
         return ("error", "MemoryError", MEMORY_MESSAGE, None, traceback.format_exc())
     except errors.VtmError as exc:
@@ -86,10 +87,12 @@ def _to_node(arg: Any, paths: PathMap) -> Any:
     if not paths.pairs:
         return arg
     if isinstance(arg, str):
-        return paths.to_node(arg)
+        node = paths.to_node(arg)
+        return arg if node == arg else node
     if dataclasses.is_dataclass(arg) and not isinstance(arg, type):
-        changes = {f.name: paths.to_node(getattr(arg, f.name)) for f in dataclasses.fields(arg)
-                   if f.name in ("source", "dest") and isinstance(getattr(arg, f.name), str)}
+        values = {name: getattr(arg, name, None) for name in ("source", "dest")}
+        changes = {name: paths.to_node(value) for name, value in values.items()
+                   if isinstance(value, str) and paths.to_node(value) != value}
         return dataclasses.replace(arg, **changes) if changes else arg
     return arg
 
