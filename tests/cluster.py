@@ -7,6 +7,7 @@ capped at 80 MB. The head keeps its port across a restart, as a real head would.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import tempfile
 from pathlib import Path
@@ -29,7 +30,9 @@ def free_port(host: str = HEAD_IP) -> int:
 
 class LocalCluster:
     def __init__(self, root: Path | None = None, port: int | None = None) -> None:
+        # Short: Ray's socket paths under it must stay within 107 bytes.
         self.root = Path(root or tempfile.mkdtemp(prefix="vtm-ray-"))
+        self._owns_root = root is None
         self.port = port or free_port()
         self.cluster: Any = None
         self.workers: dict[str, Any] = {}
@@ -73,6 +76,11 @@ class LocalCluster:
         self.cluster.remove_node(self.cluster.head_node, allow_graceful=False)
         self.cluster.shutdown()
         self.cluster = None
+
+    def close(self) -> None:
+        self.stop()
+        if self._owns_root:
+            shutil.rmtree(self.root, ignore_errors=True)
 
     def _node_args(self, name: str, ip: str, **extra: Any) -> dict[str, Any]:
         temp = self.root / name

@@ -43,7 +43,7 @@ def cluster(data: DataDir) -> Iterator[LocalCluster]:
     local.add_worker(env)
     local.add_worker(env)
     yield local
-    local.stop()
+    local.close()
 
 
 @pytest.fixture(scope="module")
