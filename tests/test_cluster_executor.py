@@ -21,7 +21,7 @@ from tests.cluster import HEAD_IP, LocalCluster
 from tests.cluster_jobs import differences, leftovers, media_tasks, rebase
 from vtm import errors, tasks
 from vtm.cluster import Placement, RayExecutor
-from vtm.executor import CallFailed, InlineExecutor
+from vtm.executor import MEMORY_MESSAGE, CallFailed, InlineExecutor
 from vtm.files import DataDir
 from vtm.models import JobKind
 from vtm.tasks import Task
@@ -135,6 +135,15 @@ def test_a_call_past_its_time_limit_is_cancelled_with_force(executor: RayExecuto
     assert len(placed) == 1, "it ran once: a cancelled call is not retried"
     # The node's worker was killed, not left sleeping: both CPUs are free again for new calls.
     assert run_all(executor, [Task(89, JobKind.HANG, {"seconds": 0.1}, "", None, "x")] * 2) == ["x", "x"]
+
+
+def test_a_call_over_its_memory_cap_fails_with_that_reason(executor: RayExecutor) -> None:
+    hog = Task(90, JobKind.HOG, {"mb": 100_000}, "", None, "x")
+    with pytest.raises(CallFailed) as failure:
+        executor.call(tasks.run, hog, timeout=120, progress=lambda _: None)
+    assert failure.value.message == MEMORY_MESSAGE
+    # The cap is lifted after the call: the same worker processes run the next calls.
+    assert run_all(executor, [Task(91, JobKind.HANG, {"seconds": 0.1}, "", None, "y")] * 2) == ["y", "y"]
 
 
 def test_a_node_killed_mid_run_loses_no_call(executor: RayExecutor, cluster: LocalCluster, data: DataDir,
