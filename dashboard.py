@@ -7,7 +7,7 @@ their own URL (`/upload`, `/library`, `/jobs`): Streamlit serves the default pag
 
 import streamlit as st
 
-from vtm.ui import sidebar
+from vtm.ui import sidebar, space_banner
 from vtm.ui.feedback import runtime_ready
 
 st.set_page_config(page_title="VTM", page_icon=":material/movie:", layout="wide")
@@ -22,4 +22,5 @@ page = st.navigation(pages, position="sidebar")
 st.set_page_config(page_title=f"{page.title} · VTM")
 sidebar.render()
 if runtime_ready():
+    space_banner.render()
     page.run()

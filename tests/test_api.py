@@ -130,7 +130,7 @@ def test_client_filenames_never_become_paths(client: httpx.Client, server: LiveS
     assert response.status_code == 201, response.text
     video = response.json()
     assert video["filename"] == stored
-    assert (server.data_dir / "videos" / str(video["id"]) / stored).is_file()
+    assert (server.data_dir / "videos" / str(video["id"]) / "source" / stored).is_file()
     assert client.delete(f"/api/videos/{video['id']}").status_code == 204
 
 
@@ -147,7 +147,7 @@ def test_two_uploads_of_one_name_at_once_give_one_video(client: httpx.Client, se
     assert sorted(r.status_code for r in responses) == [201, 409], [r.text for r in responses]
     winner = next(r.json() for r in responses if r.status_code == 201)
     assert [v["id"] for v in client.get("/api/videos", params={"q": "twice"}).json()] == [winner["id"]]
-    assert sorted(p.name for p in (server.data_dir / "videos").iterdir() if (p / "twice.mp4").exists()) == [str(winner["id"])]
+    assert sorted(p.name for p in (server.data_dir / "videos").iterdir() if (p / "source" / "twice.mp4").exists()) == [str(winner["id"])]
     assert list((server.data_dir / "tmp").iterdir()) == []
 
 

@@ -62,9 +62,18 @@ def test_thumbnail_names_follow_the_old_service(tmp_path: Path) -> None:
     assert other.name == "thumbnail_7_320_180_at-40pct_fit-contain.png"
 
 
-def test_clear_tmp_removes_leftovers(tmp_path: Path) -> None:
+def test_clear_unfinished_removes_only_vtm_named_leftovers(tmp_path: Path) -> None:
     data = DataDir(tmp_path)
     (data.tmp / "upload-1.part").write_bytes(b"x")
+    (data.tmp / ".5-abc.part").mkdir()
     (tmp_path / "thumbnails" / ".thumbnail_1_2_3.jpg.abc.part").write_bytes(b"x")
-    assert data.clear_tmp() == 2
-    assert list(data.tmp.iterdir()) == [] and list((tmp_path / "thumbnails").iterdir()) == []
+    (tmp_path / "videos" / "3").mkdir()
+    (tmp_path / "videos" / "3" / ".poster.jpg.x1.part").write_bytes(b"x")
+    # not named by VTM: left where they are, whatever the database says
+    (data.tmp / "notes.txt").write_bytes(b"mine")
+    (tmp_path / "thumbnails" / "holiday.jpg").write_bytes(b"mine")
+    (tmp_path / "videos" / "3" / "clip.mp4").write_bytes(b"mine")
+    assert data.clear_unfinished() == 4
+    assert [p.name for p in data.tmp.iterdir()] == ["notes.txt"]
+    assert [p.name for p in (tmp_path / "thumbnails").iterdir()] == ["holiday.jpg"]
+    assert [p.name for p in (tmp_path / "videos" / "3").iterdir()] == ["clip.mp4"]

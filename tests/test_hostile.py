@@ -202,7 +202,8 @@ def test_hostile_names_are_made_safe(server: LiveServer, client: httpx.Client, c
     assert "/" not in name and "\\" not in name and "\x00" not in name and "<" not in name and ">" not in name
     assert len(name) <= 200
     folder = server.data_dir / "videos" / str(video["id"])
-    assert [p.name for p in folder.iterdir() if p.name != "poster.jpg"] == [name]
+    assert sorted(p.name for p in folder.iterdir()) == ["poster.jpg", "source"]
+    assert [p.name for p in (folder / "source").iterdir()] == [name]
     assert client.get(f"/api/videos/{video['id']}").json()["filename"] == name
 
 

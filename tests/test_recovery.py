@@ -215,29 +215,38 @@ def test_kill_9_during_a_streamed_upload_leaves_no_row_and_no_file(tmp_path: Pat
 
 
 # -- in process: what start-up sweeps and what a clean shutdown does -------------------------
-def test_start_removes_what_a_kill_left_between_probe_and_row(tmp_path: Path, videos: dict[str, Path]) -> None:
+def test_start_removes_unfinished_writes_and_keeps_what_the_database_does_not_know(
+        tmp_path: Path, videos: dict[str, Path], caplog: pytest.LogCaptureFixture) -> None:
     settings = Settings(data_dir=tmp_path / "data", workers=1, isolation="thread")
     rt = runtime.build(settings, start_workers=False)
     kept = service.add_local_file(rt, videos["landscape"])
     root = rt.data.root
     rt.close()
-    # what a kill -9 leaves at each step of an upload or a render
+    # what a kill -9 leaves at each step of an upload or a render: VTM's own temporary names
     (root / "tmp" / "upload-abc.part").write_bytes(b"x" * 100)
-    orphan = root / "videos" / "77"
-    orphan.mkdir()
-    (orphan / "poster.jpg").write_bytes(b"\xff\xd8\xff")
-    (orphan / "clip.mp4").write_bytes(videos["landscape"].read_bytes())
     (root / "videos" / str(kept.id) / ".poster.jpg.x1.part").write_bytes(b"half")
     (root / "thumbnails" / ".thumbnail_1_64_48.jpg.x2.part").write_bytes(b"half")
+    # what the database does not know (a kill between probe and row, or a lost database):
+    # not provably VTM's leftovers, so kept and reported
+    orphan = root / "videos" / "77"
+    (orphan / "source").mkdir(parents=True)
+    (orphan / "poster.jpg").write_bytes(b"\xff\xd8\xff")
+    (orphan / "source" / "clip.mp4").write_bytes(videos["landscape"].read_bytes())
     (root / "thumbnails" / "thumbnail_77_64_48.jpg").write_bytes(b"\xff\xd8\xff")
     (root / "outputs" / "999").mkdir()
     rt = runtime.build(settings, start_workers=False)
     try:
         assert leftovers(root) == []
-        assert sorted(p.name for p in (root / "videos").iterdir()) == [str(kept.id)]
-        assert (root / "videos" / str(kept.id) / kept.filename).is_file(), "a good upload must survive the sweep"
-        assert list((root / "thumbnails").iterdir()) == []
-        assert list((root / "outputs").iterdir()) == []
+        assert sorted(p.name for p in (root / "videos").iterdir()) == [str(kept.id), "77"]
+        assert (orphan / "source" / "clip.mp4").read_bytes() == videos["landscape"].read_bytes()
+        assert [p.name for p in (root / "thumbnails").iterdir()] == ["thumbnail_77_64_48.jpg"]
+        assert [p.name for p in (root / "outputs").iterdir()] == ["999"]
+        assert "1 video folders without a row, 2 outputs without a job" in caplog.text
+        # new ids never land in a folder the database forgot
+        again = service.add_local_file(rt, videos["wide"])
+        assert again.id > 77
+        job = service.request_thumbnail(rt, again.id, 64, 0)
+        assert job.id > 999
     finally:
         rt.close()
 

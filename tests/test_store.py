@@ -32,8 +32,8 @@ def test_status_check_matches_enum(store: Store) -> None:
         values = set(re.findall(r"'(\w+)'", store_module._values(enum)))
         assert values == {m.value for m in enum}
     video = add(store)
-    with pytest.raises(Exception, match="CHECK"):
-        store._conn.execute("INSERT INTO jobs (kind, video_id, params, status, created_at) VALUES ('thumbnail', ?, '{}', 'BOGUS', now())", [video.id])
+    with pytest.raises(Exception, match="CHECK"), store._write() as conn:
+        conn.execute("INSERT INTO jobs (kind, video_id, params, status, created_at) VALUES ('thumbnail', ?, '{}', 'BOGUS', now())", [video.id])
 
 
 def test_duplicate_filename_is_conflict(store: Store) -> None:

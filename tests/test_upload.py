@@ -199,7 +199,7 @@ def test_a_1gb_upload_streams_to_disk(tmp_path: Path, videos: dict[str, Path]) -
             assert growth < 100, report
             assert max(sampled.latency) < 1.0, report
             assert list((live.data_dir / "tmp").iterdir()) == []
-            assert (live.data_dir / "videos" / str(video["id"]) / "big.mp4").stat().st_size == 1024 * MB
+            assert (live.data_dir / "videos" / str(video["id"]) / "source" / "big.mp4").stat().st_size == 1024 * MB
             assert c.delete(f"/api/videos/{video['id']}").status_code == 204
     finally:
         live.stop()

@@ -50,6 +50,8 @@ async def upload_video(request: Request) -> Response:
             len(declared) > parsing.MAX_DIGITS or int(declared) > rt.settings.max_upload_bytes + MULTIPART_SLACK):
         raise TooLarge(f"The upload ({declared if len(declared) <= 12 else 'over 10**12 bytes'} bytes) is larger than the "
                        f"limit of {rt.settings.max_upload_mb} MB (VTM_MAX_UPLOAD_MB).")
+    if declared.isascii() and declared.isdigit():
+        service.check_room(rt, int(declared))  # 507 before the body is read when it cannot fit
 
     async def check_name(filename: str | None) -> None:
         await run_in_threadpool(service.check_name_free, rt, service.require_file_field(filename))
@@ -189,7 +191,7 @@ routes = [
     Route("/api/events", events, methods=["GET"]),
 ]
 
-from vtm import api_outputs  # noqa: E402  (outputs of every kind, issue 5)
+from vtm import api_doctor, api_outputs  # noqa: E402  (outputs of every kind, issue 5; vtm doctor --api)
 
-routes += api_outputs.routes
+routes += api_outputs.routes + api_doctor.routes
 routes += fallback_routes(routes)  # last: every other /api request answers JSON 404/405

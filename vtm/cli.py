@@ -6,6 +6,7 @@
     vtm preview FILE...
     vtm scenes FILE... --csv
     vtm import FOLDER...            (adds videos to the library by reference)
+    vtm doctor [--repair]           (compares the data folder with the database)
     vtm serve                       (the dashboard + API: streamlit run app.py)
 
 Exit codes: 0 all went well, 1 some inputs failed (each named with its reason on
@@ -105,6 +106,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--token", default=None, help="API token for --api (default: $VTM_API_TOKEN)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
+    p = command("doctor", "Compare the data folder with the database; --repair fixes it without deleting a file.",
+                run_doctor, files=False)
+    p.add_argument("--repair", action="store_true",
+                   help="register lost videos again, move unknown files to data/quarantine/<time>/ (never deletes)")
+    p.add_argument("--json", action="store_true", help="the full report as JSON")
+    p.add_argument("--api", metavar="URL", help="ask a running server instead, e.g. http://localhost:8501")
+    p.add_argument("--token", default=None, help="API token for --api (default: $VTM_API_TOKEN)")
+
     p = command("serve", "Start the dashboard, API and workers (same as `streamlit run app.py`).", run_serve, files=False)
     p.add_argument("streamlit_args", nargs="*", metavar="STREAMLIT_OPTION", help="passed on to streamlit, e.g. --server.port 8600")
     return parser
@@ -178,6 +187,12 @@ def run_scenes(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     from vtm.cli_library import run_import as run
+
+    return run(args)
+
+
+def run_doctor(args: argparse.Namespace) -> int:
+    from vtm.cli_doctor import run_doctor as run
 
     return run(args)
 

@@ -63,6 +63,9 @@ def _import_local(paths: list[Path], quiet: bool) -> int:
         print(f"vtm: {exc.message} To import through the running server: "
               f"vtm import FOLDER --api http://localhost:8501 (uploads a copy).", file=sys.stderr)
         return 1
+    except VtmError as exc:  # a data folder that cannot be used: one line, no traceback
+        print(f"vtm: {exc.message}", file=sys.stderr)
+        return 1
     failures = 0
     bar = Bar(len(paths), enabled=not quiet)
     try:

@@ -34,6 +34,7 @@ class Settings:
     max_height: int = _setting("VTM_MAX_HEIGHT", 8192, "Tallest video accepted, in pixels.")
     max_duration_s: float = _setting("VTM_MAX_DURATION_S", 6 * 3600.0, "Longest video accepted, in seconds.")
     max_frames: int = _setting("VTM_MAX_FRAMES", 2_000_000, "Most frames a video may declare.")
+    min_free_mb: int = _setting("VTM_MIN_FREE_MB", 1024, "The dashboard warns when the data folder's disk has less free space, in MB.")
     test_hooks: bool = _setting("VTM_TEST_HOOKS", False, "When 1, enables job kinds that crash or hang on purpose (tests only).")
 
     @classmethod

@@ -10,7 +10,9 @@ what happened and what to do next.
     │   └── StoreLocked      another process holds the data folder
     ├── TooLarge        413  over an upload or size limit
     ├── Unsupported     415  not a video we can decode
-    └── InvalidInput    422  a value out of range or an unknown option
+    ├── InvalidInput    422  a value out of range or an unknown option
+    ├── DataFolderError 503  the data folder or its database cannot be used (start-up)
+    └── DiskFull        507  no space left where VTM writes (ENOSPC anywhere)
 """
 
 from __future__ import annotations
@@ -72,3 +74,19 @@ class Unsupported(VtmError):
 class InvalidInput(VtmError):
     status = 422
     code = "invalid_input"
+
+
+class DataFolderError(VtmError):
+    """The data folder or its database cannot be used: a file where the folder should be,
+    a read-only or unreadable folder, a damaged database. Said in one line at start."""
+
+    status = 503
+    code = "data_folder_unusable"
+
+
+class DiskFull(VtmError):
+    """No space left on the disk VTM writes to (ENOSPC/EDQUOT), built by `vtm.disk`
+    with the folder and the space left in its message."""
+
+    status = 507
+    code = "disk_full"

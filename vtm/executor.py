@@ -8,10 +8,16 @@ limit or runs out of memory fails that call with a clear reason and is replaced;
 server and other calls go on. Children die with the server, even `kill -9`ed: each
 sets PR_SET_PDEATHSIG (Linux) and watches its parent's PID. `InlineExecutor` runs
 calls in the calling thread (tests, benchmarks, `VTM_ISOLATION=thread`).
+
+Integrity: every request carries a call id and every answer (progress, result, error)
+carries it back; an answer with another id is refused. A call that ends in any way but
+a clean answer to it replaces its child. Errors raised by a progress callback never
+escape the call (logged once); only `Cancelled` stops it.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import multiprocessing as mp
 import os
@@ -32,6 +38,7 @@ from vtm import errors
 
 log = logging.getLogger(__name__)
 Progress = Callable[[float], None]
+Cancel = Callable[[], bool]
 PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
 MEMORY_MESSAGE = "Ran out of memory while decoding (over VTM_JOB_MEMORY_MB); the decoder was restarted."
 # Keep a child lean: one malloc arena per core and OpenBLAS buffers per core would
@@ -39,6 +46,9 @@ MEMORY_MESSAGE = "Ran out of memory while decoding (over VTM_JOB_MEMORY_MB); the
 CHILD_ENV = {"MALLOC_ARENA_MAX": "2", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
 # A new child loads PyAV and OpenCV before it says "ready"; a call's time limit starts after.
 STARTUP_TIMEOUT_S = 60.0
+# How often a waiting call checks whether it was cancelled.
+POLL_S = 0.25
+_CALL_IDS = itertools.count(1)
 
 
 class CallFailed(Exception):
@@ -55,6 +65,12 @@ class Interrupted(Exception):
     """The executor was closed (server shutting down) while a call ran: not the job's fault."""
 
 
+class Cancelled(BaseException):
+    """The caller no longer wants the result (its job or video was deleted). Raised by a
+    progress callback or reported by `cancelled()`; the call stops and its child is
+    replaced. A BaseException, so that no `except Exception` on the way swallows it."""
+
+
 def _failure(exc: BaseException) -> CallFailed:
     if isinstance(exc, errors.VtmError):
         return CallFailed(exc.message, None, user_error=exc)
@@ -63,11 +79,36 @@ def _failure(exc: BaseException) -> CallFailed:
     return CallFailed(f"Could not process the video: {exc or type(exc).__name__}", traceback.format_exc())
 
 
-class InlineExecutor:
-    def call(self, fn: Callable[..., Any], *args: Any, timeout: float | None = None, progress: Progress | None = None) -> Any:
+def guarded(progress: Progress | None, cancelled: Cancel | None, label: str) -> Progress | None:
+    """`progress` that never lets its own errors escape into the call (a deleted job row,
+    a failing database write): the first one is logged and the call goes on. It raises
+    only `Cancelled`, when the callback or `cancelled()` says the result is not wanted."""
+    if progress is None and cancelled is None:
+        return None
+    warned = [False]
+
+    def report(value: float) -> None:
+        if cancelled is not None and cancelled():
+            raise Cancelled(label)
+        if progress is None:
+            return
         try:
-            if progress is not None:
-                return fn(*args, progress)
+            progress(value)
+        except Exception as exc:  # noqa: BLE001 - reported once; progress is not the result
+            if not warned[0]:
+                warned[0] = True
+                log.warning("%s: a progress report failed (%s); the call goes on", label, exc)
+
+    return report
+
+
+class InlineExecutor:
+    def call(self, fn: Callable[..., Any], *args: Any, timeout: float | None = None, progress: Progress | None = None,
+             cancelled: Cancel | None = None) -> Any:
+        report = guarded(progress, cancelled, "inline call")
+        try:
+            if report is not None:
+                return fn(*args, report)
             return fn(*args)
         except Exception as exc:
             raise _failure(exc) from exc
@@ -85,10 +126,11 @@ class ProcessExecutor:
         for child in self._all:
             self._idle.put(child)
 
-    def call(self, fn: Callable[..., Any], *args: Any, timeout: float | None = None, progress: Progress | None = None) -> Any:
+    def call(self, fn: Callable[..., Any], *args: Any, timeout: float | None = None, progress: Progress | None = None,
+             cancelled: Cancel | None = None) -> Any:
         child = self._checkout()
         try:
-            return child.call(fn, args, timeout, progress)
+            return child.call(fn, args, timeout, progress, cancelled)
         except CallFailed:
             if self._closed.is_set():
                 raise Interrupted("VTM is shutting down; the call was stopped.") from None
@@ -146,8 +188,10 @@ class _Spawner:
 
 
 class _Child:
-    """One decoding process, reused call after call, replaced when it dies, hangs or
-    runs out of memory."""
+    """One decoding process, reused call after call. A call that ends in any way but a
+    clean answer to *that* call (a crash, a timeout, an answer carrying another call's
+    id, a cancel, an error in this process while waiting) replaces the process, so
+    the next call never reads what was meant for an earlier one."""
 
     def __init__(self, memory_mb: int, spawner: _Spawner) -> None:
         self._memory_mb = memory_mb
@@ -158,13 +202,16 @@ class _Child:
     def _start(self) -> None:
         # A fresh interpreter running `python -m vtm.executor`: it does not re-run the
         # parent's __main__ (streamlit, pytest), and a crash in it is only its own.
-        self._conn, child_conn = mp.Pipe()
+        conn, child_conn = mp.Pipe()
         argv = [sys.executable, "-m", "vtm.executor", str(child_conn.fileno()), str(self._memory_mb), str(os.getpid())]
         try:
-            self._process = self._spawner.spawn(argv, child_conn.fileno())
+            process = self._spawner.spawn(argv, child_conn.fileno())
+        except BaseException:
+            conn.close()
+            raise
         finally:
             child_conn.close()
-        self._ready = False
+        self._conn, self._process, self._ready = conn, process, False
 
     def _wait_ready(self) -> None:
         """Wait for a new child's "ready" (its imports done), so that the call's time
@@ -183,45 +230,71 @@ class _Child:
     def pid(self) -> int:
         return self._process.pid
 
-    def call(self, fn: Callable[..., Any], args: tuple[Any, ...], timeout: float | None, progress: Progress | None) -> Any:
+    def call(self, fn: Callable[..., Any], args: tuple[Any, ...], timeout: float | None, progress: Progress | None,
+             cancelled: Cancel | None = None) -> Any:
+        call_id = next(_CALL_IDS)
+        report = guarded(progress, cancelled, f"call {call_id}")
+        clean = False
+        try:
+            self._send((call_id, fn, args, progress is not None))
+            answer = self._await(call_id, timeout, report, cancelled)
+            clean = True
+        finally:
+            if not clean:
+                self._replace()
+        if answer[0] == "ok":
+            return answer[2]
+        return self._raise(answer)
+
+    def _send(self, request: tuple[Any, ...]) -> None:
         if self._process.poll() is not None:
-            self._restart()
+            self._replace(raising=True)
         if not self._ready:
             self._wait_ready()
         try:
-            self._conn.send((fn, args, progress is not None))
-        except (BrokenPipeError, OSError):
-            self._restart()
+            self._conn.send(request)
+        except (BrokenPipeError, OSError):  # died while idle: the call has not started yet
+            self._replace(raising=True)
             self._wait_ready()
-            self._conn.send((fn, args, progress is not None))
+            self._conn.send(request)
+
+    def _await(self, call_id: int, timeout: float | None, report: Progress | None, cancelled: Cancel | None) -> tuple[Any, ...]:
+        """The child's answer to `call_id`; raises CallFailed for anything else."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+            wait = POLL_S if remaining is None else min(POLL_S, remaining)
             try:
-                ready = self._conn.poll(remaining)
+                ready = self._conn.poll(wait)
             except (EOFError, OSError):
                 ready = True
             if not ready:
-                self._restart()
-                raise CallFailed(f"Timed out after {timeout:.0f} s (VTM_JOB_TIMEOUT_S); the decoder was stopped and replaced.")
+                if cancelled is not None and cancelled():
+                    raise Cancelled(f"call {call_id}")
+                if remaining is not None and remaining <= wait:
+                    raise CallFailed(f"Timed out after {timeout:.0f} s (VTM_JOB_TIMEOUT_S); the decoder was stopped and replaced.")
+                continue
             try:
                 message = self._conn.recv()
             except (EOFError, OSError):
-                code = self._wait_exit()
-                self._restart()
-                raise CallFailed(_crash_reason(code)) from None
+                raise CallFailed(_crash_reason(self._wait_exit())) from None
+            except Exception as exc:  # an answer that does not unpickle
+                raise CallFailed(f"The decoder's answer could not be read ({exc}); it was replaced.") from None
+            if not isinstance(message, tuple) or len(message) < 2 or message[1] != call_id:
+                log.warning("call %s: the decoder answered %r instead; refused, the decoder is replaced", call_id,
+                            message[:2] if isinstance(message, tuple) else type(message).__name__)
+                raise CallFailed("The decoder answered for another job; the answer was refused and the decoder "
+                                 "replaced. Retry this job.")
             if message[0] == "progress":
-                if progress is not None:
-                    progress(message[1])
-            elif message[0] == "ok":
-                return message[1]
-            else:
-                return self._raise(message)
+                if report is not None:
+                    report(message[2])
+                continue
+            return message
 
     def _raise(self, message: tuple[Any, ...]) -> Any:
-        _, name, text, code, tb = message
+        _, _, name, text, code, tb = message
         if name == "MemoryError":
-            self._restart()  # a child that hit its cap may be left fragmented or half-initialised
+            self._replace()  # a child that hit its cap may be left fragmented or half-initialised
             raise CallFailed(text, tb)
         cls = getattr(errors, name, None)
         if isinstance(cls, type) and issubclass(cls, errors.VtmError):
@@ -234,12 +307,22 @@ class _Child:
         except subprocess.TimeoutExpired:
             return None
 
-    def _restart(self) -> None:
+    def _replace(self, *, raising: bool = False) -> None:
+        """Stop this child and start a new one (not when closed). Called from `finally`,
+        so it raises only when asked to: a failed start is retried by the next call."""
         old = self._process.pid
         self.stop()
         if self._closed:
-            raise CallFailed("VTM is shutting down; the decoder was stopped.")
-        self._start()
+            if raising:
+                raise CallFailed("VTM is shutting down; the decoder was stopped.")
+            return
+        try:
+            self._start()
+        except Exception as exc:
+            if raising:
+                raise CallFailed(f"The decoder process could not be started ({exc}); see the server log.") from None
+            log.warning("decoder process %s stopped; starting its replacement failed (%s), the next call retries", old, exc)
+            return
         log.info("decoder process %s replaced by %s", old, self._process.pid)
 
     def close(self) -> None:
@@ -305,21 +388,23 @@ def _child_main(conn: Connection, memory_mb: int, parent_pid: int) -> None:
     conn.send(("ready",))
     while True:
         try:
-            fn, args, with_progress = conn.recv()
+            call_id, fn, args, with_progress = conn.recv()
         except (EOFError, OSError):
             return
+        # Every answer carries the id of the request it belongs to.
         try:
             if with_progress:
-                result = fn(*args, lambda p: conn.send(("progress", float(p))))
+                result = fn(*args, lambda p, call_id=call_id: conn.send(("progress", call_id, float(p))))
             else:
                 result = fn(*args)
-            conn.send(("ok", result))
+            conn.send(("ok", call_id, result))
         except MemoryError:  # also av.error.MemoryError (FFmpeg's ENOMEM)
-            conn.send(("error", "MemoryError", MEMORY_MESSAGE, None, traceback.format_exc()))
+            conn.send(("error", call_id, "MemoryError", MEMORY_MESSAGE, None, traceback.format_exc()))
         except errors.VtmError as exc:
-            conn.send(("error", type(exc).__name__, exc.message, exc.code, None))
+            conn.send(("error", call_id, type(exc).__name__, exc.message, exc.code, None))
         except Exception as exc:  # a bug or a decoder failure: keep the traceback for us
-            conn.send(("error", type(exc).__name__, f"Could not process the video: {exc or type(exc).__name__}", None, traceback.format_exc()))
+            conn.send(("error", call_id, type(exc).__name__, f"Could not process the video: {exc or type(exc).__name__}", None,
+                       traceback.format_exc()))
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
-from vtm import parsing, runtime, tickets
+from vtm import disk, parsing, runtime, tickets
 from vtm.errors import Forbidden, InvalidInput, NotFound, Unauthorized, VtmError
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,9 @@ def endpoint(*, query: Iterable[str] = (), ticket: bool = False) -> Callable[[En
                 # The client went away mid-request: nobody is left to answer.
                 log.info("%s %s: the client disconnected", request.method, request.url.path)
                 return Response(status_code=499)
-            except Exception:
+            except Exception as exc:
+                if disk.is_full(exc):  # "no space left" from anywhere: 507 disk_full, not a 500
+                    return error_response(disk.full_error(runtime.current().data.root))
                 log.exception("%s %s failed", request.method, request.url.path)
                 return internal_error()
 

@@ -142,7 +142,15 @@ def document() -> dict[str, Any]:
             "summary": "One file of a job's output (storyboard sprites, scene keyframes, preview GIF)",
             "parameters": [_id("job_id"), {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
             "responses": _responses("200", "the file", "304", "404", "409", "422")}},
+        "/api/doctor": {"get": {"summary": "The data folder compared with the database (`vtm doctor --api`)",
+                                "responses": _responses("200", "{before, actions, after}", content=JSON_OBJ)}},
+        "/api/doctor/repair": {"post": {
+            "summary": "Register lost videos again, move unknown files to data/quarantine (never deletes a file)",
+            "responses": _responses("200", "{before, actions, after}", content=JSON_OBJ)}},
     }
+    for path in ("/api/videos", "/api/thumbnails/{video_id}/{width}/{height}", "/api/videos/{video_id}/outputs",
+                 "/api/jobs/{job_id}/retry"):  # vtm.disk: no space left where VTM writes
+        paths[path]["post"]["responses"]["507"] = _responses("200", "", "507")["507"]
     for item in paths.values():
         for method, operation in item.items():
             if method in ("post", "put", "patch", "delete"):  # vtm.http: the token and the same-site check

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from vtm import doctor
 from vtm.config import Settings
-from vtm.errors import NotFound
 from vtm.events import EventBus
 from vtm.executor import InlineExecutor, ProcessExecutor
-from vtm.files import DataDir, remove_tree
+from vtm.files import DataDir, unusable
 from vtm.models import Job, JobStatus
 from vtm.store import Store
 from vtm.worker import Executor, WorkerPool
@@ -50,15 +49,23 @@ _lock = threading.Lock()
 _holder: dict[str, Runtime] = {}
 
 
-def build(settings: Settings, *, start_workers: bool = True) -> Runtime:
+def build(settings: Settings, *, start_workers: bool = True, report: bool = True) -> Runtime:
     """Open the data folder and start what runs in the background. With
-    `start_workers=False` nothing runs until `runtime.workers.drain()` (burst mode)."""
+    `start_workers=False` nothing runs until `runtime.workers.drain()` (burst mode).
+    A data folder that cannot be used raises one typed error (DataFolderError,
+    StoreLocked, DiskFull) whose message says what to do. `report=False` leaves the
+    folder check out of the log (`vtm doctor` prints it itself)."""
     data = DataDir(settings.data_dir)
     events = EventBus()
     store = Store(data.database)
-    left = data.clear_tmp() + sweep_orphans(data, store)
-    if left:
-        log.warning("removed %d unfinished or orphaned file(s) from %s", left, data.root)
+    try:
+        prepare(data, store, report=report)
+    except OSError as exc:
+        store.close()
+        raise unusable(data.root, exc) from None
+    except BaseException:
+        store.close()
+        raise
     isolated = settings.isolation == "process"
     count = settings.worker_count
     jobs_executor: Executor = ProcessExecutor(count, settings.job_memory_mb) if isolated else InlineExecutor()
@@ -72,42 +79,56 @@ def build(settings: Settings, *, start_workers: bool = True) -> Runtime:
             workers.notify()
 
     store.add_listener(on_change)
-    workers.recover()
+    try:
+        workers.recover()
+    except BaseException:
+        runtime.close()
+        raise
     if start_workers:
         workers.start(count)
         runtime.started_threads = count
     return runtime
 
 
-def sweep_orphans(data: DataDir, store: Store) -> int:
-    """Remove what a process killed mid-write left outside data/tmp: half-written files
-    (`.*.part`), the folder of an upload killed between probing and its row, outputs
-    of jobs or videos whose rows are gone. Returns how many entries went."""
-    count = 0
-    for part in data.root.glob("videos/*/.*.part"):
-        part.unlink(missing_ok=True)
-        count += 1
-    for folder, exists in (("videos", store.get_video), ("outputs", store.get_job)):
-        for entry in (data.root / folder).iterdir():
-            if entry.is_dir() and not _row_exists(exists, entry.name):
-                remove_tree(entry)
-                count += 1
-    for thumb in (data.root / "thumbnails").glob("thumbnail_*"):
-        video_id = thumb.name.split("_")[1]
-        if not _row_exists(store.get_video, video_id):
-            thumb.unlink(missing_ok=True)
-            count += 1
-    return count
+def prepare(data: DataDir, store: Store, *, report: bool = True) -> None:
+    """What start-up does to the data folder. It removes only what VTM's own unfinished
+    writes left (by their names); files the database does not know are left where they
+    are and reported (`vtm doctor` lists them, `--repair` registers or moves them aside),
+    since a missing or older database would otherwise look like an empty library."""
+    removed = data.clear_unfinished()
+    if removed:
+        log.info("removed %d unfinished temporary file(s) from %s", removed, data.root)
+    migrate_uploads(data, store)
+    inventory = data.inventory()
+    store.advance_ids(*inventory.highest_ids())
+    if not report:
+        return
+    found = doctor.examine(data, store, inventory, thorough=False)
+    if not found.ok:
+        log.warning("the data folder %s and its database disagree: %s. Nothing was deleted; `vtm doctor` lists "
+                    "them and `vtm doctor --repair` registers lost videos again and moves unknown files aside.",
+                    data.root, found.summary())
 
 
-def _row_exists(get: Callable[[int], object], name: str) -> bool:
-    if not name.isdigit():
-        return True  # not ours to judge: leave it
-    try:
-        get(int(name))
-    except NotFound:
-        return False
-    return True
+def migrate_uploads(data: DataDir, store: Store) -> int:
+    """Move uploads from beside the poster (folders made before `source/`) into
+    `source/`. Safe to stop at any point: a file already moved is only re-pointed."""
+    moved = 0
+    for video in store.list_videos():
+        if video.imported:
+            continue
+        old = data.absolute(video.path)
+        new = data.upload_path(video.id, old.name)
+        if old == new or old.parent != data.video_dir(video.id):
+            continue
+        if old.is_file():
+            data.move_into_source(video.id, old)
+        if new.is_file():
+            store.set_video_path(video.id, data.relative(new))
+            moved += 1
+    if moved:
+        log.info("moved %d upload(s) into their video's source/ folder", moved)
+    return moved
 
 
 def start(settings: Settings | None = None, *, start_workers: bool = True) -> Runtime:

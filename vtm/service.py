@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from vtm import params, parsing, tasks
-from vtm.errors import BadRequest, Conflict, InvalidInput, NotFound, TooLarge, Unsupported
+from vtm import disk, params, parsing, tasks
+from vtm.errors import BadRequest, Conflict, DiskFull, InvalidInput, NotFound, TooLarge, Unsupported
 from vtm.executor import CallFailed, Interrupted
 from vtm.files import VIDEO_EXTENSIONS, Received, receive_file, remove_tree, safe_filename, sha256_of
 from vtm.media.limits import Limits
@@ -19,8 +19,6 @@ from vtm.runtime import Runtime
 from vtm.store import VIDEO_SORTS
 
 log = logging.getLogger(__name__)
-
-POSTER_NAME = "poster.jpg"
 
 
 # -- videos -------------------------------------------------------------------------
@@ -44,12 +42,13 @@ def add_video(rt: Runtime, received: Received, filename: str) -> Video:
         name = check_name_free(rt, filename)
         if received.size == 0:
             raise Unsupported(f"{name}: the file is empty (0 bytes).", code="empty_file")
-        video_id = rt.store.next_video_id()
+        video_id = _new_video_id(rt)
         folder = rt.data.video_dir(video_id)
-        folder.mkdir(parents=True, exist_ok=True)
-        info = _inspect(rt, name, received.path, folder / POSTER_NAME)
+        final = rt.data.upload_path(video_id, name)
+        with disk.full_as_error(rt.data.root):
+            final.parent.mkdir(parents=True)
+        info = _inspect(rt, name, received.path, rt.data.poster_path(video_id))
         _check_limits(rt, name, info)
-        final = folder / name
         os.replace(received.path, final)
         video = rt.store.add_video(
             id=video_id, filename=name, path=rt.data.relative(final), size=received.size,
@@ -62,6 +61,36 @@ def add_video(rt: Runtime, received: Received, filename: str) -> Video:
         raise
     log.info("video %s: added %s (%dx%d, %s s, %s)", video.id, name, info.width, info.height, info.duration, info.codec)
     return video
+
+
+def _new_video_id(rt: Runtime) -> int:
+    """A fresh id whose folder does not exist: a folder the database forgot is never reused."""
+    video_id = rt.store.next_video_id()
+    while rt.data.video_dir(video_id).exists():
+        video_id = rt.store.next_video_id()
+    return video_id
+
+
+def check_room(rt: Runtime, size: int) -> None:
+    """DiskFull now, before any byte is read, when `size` bytes would not fit."""
+    disk.require_room(rt.data.root, size, "The upload")
+
+
+def check_data_folder(rt: Runtime, *, repair: bool = False) -> dict[str, Any]:
+    """`vtm doctor`: what disagrees between the data folder and the database, and with
+    `repair` what was done about it: {"before", "actions", "after"} (see vtm.doctor)."""
+    from vtm import doctor
+
+    report = doctor.examine(rt.data, rt.store)
+    actions = doctor.repair(rt, report) if repair and not report.ok else []
+    after = doctor.examine(rt.data, rt.store) if actions else report
+    return {"before": report.to_dict(), "actions": actions, "after": after.to_dict()}
+
+
+def disk_space(rt: Runtime) -> tuple[int, bool]:
+    """(free bytes on the data folder's disk, whether that is under VTM_MIN_FREE_MB)."""
+    free = disk.free_bytes(rt.data.root)
+    return free, free < rt.settings.min_free_mb * disk.MB
 
 
 def add_local_file(rt: Runtime, source: Path, filename: str | None = None) -> Video:
@@ -77,6 +106,8 @@ def _inspect(rt: Runtime, name: str, path: Path, poster: Path) -> VideoInfo:
     except CallFailed as failure:
         error = failure.user_error
         reason = failure.message[:1].lower() + failure.message[1:]
+        if isinstance(error, DiskFull):
+            raise error from None
         if isinstance(error, TooLarge):
             raise TooLarge(f"{name}: {reason}", code=error.code) from None
         if error is not None and error.message:
@@ -116,24 +147,26 @@ def get_video(rt: Runtime, video_id: int) -> Video:
 
 
 def poster_path(rt: Runtime, video: Video) -> Path | None:
-    path = rt.data.video_dir(video.id) / POSTER_NAME
-    return path if path.exists() else None
+    path = rt.data.poster_path(video.id)
+    return path if path.is_file() else None
 
 
 def delete_video(rt: Runtime, video_id: int) -> Video:
-    """Remove a video, its jobs and every file made from it."""
+    """Remove a video, its jobs and every file made from it. The rows go first, in one
+    transaction: from then on every request for the video is a 404 and no job of it
+    can be added; its running jobs are cancelled (what they write is removed)."""
     video, jobs = rt.store.delete_video(video_id)
+    rt.workers.cancel([job.id for job in jobs if job.status is JobStatus.RUNNING])
     for job in jobs:
-        if job.output_path:
-            output = rt.data.absolute(job.output_path)
-            if job.kind is JobKind.THUMBNAIL:
-                output.unlink(missing_ok=True)
-            else:
-                remove_tree(rt.data.output_dir(job.id))
+        if job.kind is JobKind.THUMBNAIL:
+            if job.output_path:
+                rt.data.absolute(job.output_path).unlink(missing_ok=True)
+        else:
+            remove_tree(rt.data.output_dir(job.id))
     if not video.imported:
-        remove_tree(rt.data.video_dir(video.id))
+        rt.data.discard_folder(rt.data.video_dir(video.id), video.id)
     else:
-        (rt.data.video_dir(video.id) / POSTER_NAME).unlink(missing_ok=True)
+        rt.data.poster_path(video.id).unlink(missing_ok=True)
     log.info("video %s: deleted with %d job(s)", video.id, len(jobs))
     return video
 
@@ -306,11 +339,11 @@ def import_file(rt: Runtime, source: Path) -> Video:
     size = source.stat().st_size
     if size == 0:
         raise Unsupported(f"{name}: the file is empty (0 bytes).", code="empty_file")
-    video_id = rt.store.next_video_id()
+    video_id = _new_video_id(rt)
     folder = rt.data.video_dir(video_id)
-    folder.mkdir(parents=True, exist_ok=True)
     try:
-        info = _inspect(rt, name, source, folder / POSTER_NAME)
+        folder.mkdir(parents=True)
+        info = _inspect(rt, name, source, rt.data.poster_path(video_id))
         _check_limits(rt, name, info)
         video = rt.store.add_video(id=video_id, filename=name, path=str(source), size=size, sha256=sha256_of(source),
                                    imported=True, **_info_columns(info))

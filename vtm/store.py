@@ -3,25 +3,29 @@
 Reads go through a per-thread cursor (DuckDB's MVCC gives each a consistent view);
 writes take the lock on the one connection, which avoids DuckDB's "Conflict on update"
 between threads. Status changes happen only here, through named functions.
+
+A full disk: a commit that cannot be written raises `DiskFull` and changes nothing.
+A failed checkpoint makes DuckDB refuse the database until it is opened again, so the
+store reopens it (same process, same lock) and goes on. A job's FAILED status that
+cannot be saved is kept in memory, shown by every read, and written as soon as the
+disk has room (`flush_unsaved`); a restart before that requeues the job.
 """
 
 from __future__ import annotations
 
-import fcntl
+import dataclasses
 import json
 import logging
-import os
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from vtm.errors import Conflict, NotFound, StoreLocked
+from vtm.errors import Conflict, DiskFull, NotFound
 from vtm.models import Job, JobKind, JobStatus, Video, VideoStatus
+from vtm.store_connection import Database
 
 log = logging.getLogger(__name__)
 
@@ -105,54 +109,16 @@ class Store:
 
     def __init__(self, path: Path, *, on_job_change: JobListener | None = None) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lockfile = _hold_folder_lock(self.path.parent / "vtm.lock")
-        try:
-            self._conn = duckdb.connect(str(self.path))
-        except duckdb.IOException as exc:
-            self._lockfile.close()
-            raise StoreLocked(f"Cannot open {self.path}: {exc}") from None
-        self._lock = threading.RLock()
-        self._local = threading.local()
-        self._cursors: list[duckdb.DuckDBPyConnection] = []
+        self._db = Database(self.path, _create_schema)
+        self._read, self._write = self._db.read, self._db.write
         self._listeners: list[JobListener] = [on_job_change] if on_job_change else []
-        with self._lock:
-            self._conn.execute(SCHEMA)
-            self._conn.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
-            )
+        self._unsaved: dict[int, tuple[str, str | None, datetime]] = {}
 
-    # -- plumbing ---------------------------------------------------------------
     def add_listener(self, listener: JobListener) -> None:
         self._listeners.append(listener)
 
     def close(self) -> None:
-        with self._lock:
-            for cursor in self._cursors:
-                cursor.close()
-            self._cursors.clear()
-            self._conn.close()
-            self._lockfile.close()
-
-    def _read(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
-        cursor = getattr(self._local, "cursor", None)
-        if cursor is None:
-            with self._lock:
-                cursor = self._conn.cursor()
-                self._cursors.append(cursor)
-            self._local.cursor = cursor
-        return cursor.execute(sql, params or []).fetchall()
-
-    @contextmanager
-    def _write(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with self._lock:
-            self._conn.execute("BEGIN TRANSACTION")
-            try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+        self._db.close()
 
     def _changed(self, job: Job | None) -> Job | None:
         if job is not None:
@@ -182,8 +148,8 @@ class Store:
 
     def next_video_id(self) -> int:
         """Reserve an id for a video about to be added (its folder is named after it)."""
-        with self._lock:
-            row = self._conn.execute("SELECT nextval('video_ids')").fetchone()
+        with self._write() as conn:
+            row = conn.execute("SELECT nextval('video_ids')").fetchone()
         assert row is not None
         return int(row[0])
 
@@ -210,13 +176,35 @@ class Store:
         return [_video(r) for r in rows]
 
     def delete_video(self, video_id: int) -> tuple[Video, list[Job]]:
-        """Remove a video and its jobs in one transaction; returns what was removed."""
-        video = self.get_video(video_id)
-        jobs = self.list_jobs(video_id=video_id, limit=None)
+        """Remove a video and its jobs in one transaction; returns exactly what was
+        removed. Requests for it enqueued before are in the list; after, they are 404."""
         with self._write() as conn:
+            row = conn.execute(f"SELECT {VIDEO_COLUMNS} FROM videos WHERE id = ?", [video_id]).fetchone()
+            if row is None:
+                raise NotFound(f"No video with id {video_id}.")
+            jobs = [_job(r) for r in conn.execute(f"SELECT {JOB_COLUMNS} FROM {JOB_FROM} WHERE j.video_id = ?", [video_id]).fetchall()]
             conn.execute("DELETE FROM jobs WHERE video_id = ?", [video_id])
             conn.execute("DELETE FROM videos WHERE id = ?", [video_id])
-        return video, jobs
+        for job in jobs:
+            self._unsaved.pop(job.id, None)
+        return _video(row), jobs
+
+    def set_video_path(self, video_id: int, path: str) -> None:
+        with self._write() as conn:
+            conn.execute("UPDATE videos SET path = ? WHERE id = ?", [path, video_id])
+
+    def advance_ids(self, video_id: int, job_id: int) -> None:
+        """Make the next ids higher than `video_id` and `job_id` (names found on disk), so
+        that a new video or output never lands in a folder the database forgot."""
+        with self._write() as conn:
+            for sequence, table, floor in (("video_ids", "videos", video_id), ("job_ids", "jobs", job_id)):
+                last = conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()
+                used = conn.execute("SELECT coalesce(last_value, 0) FROM duckdb_sequences() WHERE sequence_name = ?",
+                                    [sequence]).fetchone()
+                assert last is not None and used is not None
+                missing = max(floor, int(last[0])) - int(used[0])
+                if missing > 0:
+                    conn.execute(f"SELECT max(nextval('{sequence}')) FROM range(?)", [missing])
 
     # -- jobs -------------------------------------------------------------------
     def enqueue_job(self, video_id: int, kind: JobKind, params: dict[str, Any]) -> tuple[Job, bool]:
@@ -224,6 +212,8 @@ class Store:
         Returns the job and whether it was created."""
         key = canonical(params)
         with self._write() as conn:
+            if conn.execute("SELECT 1 FROM videos WHERE id = ?", [video_id]).fetchone() is None:
+                raise NotFound(f"No video with id {video_id}.")  # deleted since it was read
             row = conn.execute(
                 "SELECT id FROM jobs WHERE video_id = ? AND kind = ? AND params = ?",
                 [video_id, kind.value, key],
@@ -247,14 +237,14 @@ class Store:
         rows = self._read(f"SELECT {JOB_COLUMNS} FROM {JOB_FROM} WHERE j.id = ?", [job_id])
         if not rows:
             raise NotFound(f"No job with id {job_id}.")
-        return _job(rows[0])
+        return self._overlay(_job(rows[0]))
 
     def find_job(self, video_id: int, kind: JobKind, params: dict[str, Any]) -> Job | None:
         rows = self._read(
             f"SELECT {JOB_COLUMNS} FROM {JOB_FROM} WHERE j.video_id = ? AND j.kind = ? AND j.params = ?",
             [video_id, kind.value, canonical(params)],
         )
-        return _job(rows[0]) if rows else None
+        return self._overlay(_job(rows[0])) if rows else None
 
     def list_jobs(
         self,
@@ -274,12 +264,18 @@ class Store:
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             args += [limit, offset]
-        return [_job(r) for r in self._read(sql, args)]
+        return [self._overlay(_job(r)) for r in self._read(sql, args)]
 
     def count_jobs_by_status(self) -> dict[JobStatus, int]:
         counts = dict.fromkeys(JobStatus, 0)
         for status, count in self._read("SELECT status, count(*) FROM jobs GROUP BY status"):
             counts[JobStatus(status)] = count
+        if self._unsaved:
+            ids = list(self._unsaved)
+            marks = ", ".join("?" for _ in ids)
+            rows = self._read(f"SELECT count(*) FROM jobs WHERE status = 'RUNNING' AND id IN ({marks})", ids)
+            counts[JobStatus.RUNNING] -= rows[0][0]
+            counts[JobStatus.FAILED] += rows[0][0]
         return counts
 
     def claim_next(self) -> Job | None:
@@ -303,7 +299,11 @@ class Store:
                 "UPDATE jobs SET progress = ? WHERE id = ? AND status = 'RUNNING'",
                 [max(0.0, min(1.0, progress)), job_id],
             )
-        return self._changed(self.get_job(job_id))
+        try:
+            job = self.get_job(job_id)
+        except NotFound:
+            return None  # deleted with its video while it ran
+        return self._changed(job)
 
     def mark_completed(self, job_id: int, output_path: str) -> Job:
         with self._write() as conn:
@@ -317,25 +317,62 @@ class Store:
         return job
 
     def mark_failed(self, job_id: int, message: str, traceback: str | None = None) -> Job:
-        with self._write() as conn:
-            conn.execute(
-                "UPDATE jobs SET status = 'FAILED', error = ?, traceback = ?, finished_at = ? WHERE id = ?",
-                [message, traceback, now(), job_id],
-            )
+        """FAILED with its reason. When the disk is too full to save that, the status is
+        kept in memory (every read shows it) and saved by `flush_unsaved` later."""
+        try:
+            self._save_failure(job_id, message, traceback, now())
+        except DiskFull:
+            self._unsaved[job_id] = (message, traceback, now())
+            log.warning("job %s: FAILED (%s); the disk is full, so this is kept in memory and saved when there is room",
+                        job_id, message)
         job = self.get_job(job_id)
         self._changed(job)
         return job
+
+    def _save_failure(self, job_id: int, message: str, traceback: str | None, at: datetime) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE jobs SET status = 'FAILED', error = ?, traceback = ?, finished_at = ? WHERE id = ?",
+                [message, traceback, at, job_id],
+            )
+        self._unsaved.pop(job_id, None)
+
+    def flush_unsaved(self) -> int:
+        """Save the FAILED statuses a full disk kept in memory; returns how many are still unsaved."""
+        for job_id, (message, traceback, at) in list(self._unsaved.items()):
+            try:
+                self._save_failure(job_id, message, traceback, at)
+            except DiskFull:
+                break
+            log.info("job %s: its FAILED status is saved now", job_id)
+        return len(self._unsaved)
+
+    def _overlay(self, job: Job) -> Job:
+        pending = self._unsaved.get(job.id)
+        if pending is None or job.status is not JobStatus.RUNNING:
+            return job
+        message, traceback, at = pending
+        return dataclasses.replace(job, status=JobStatus.FAILED, error=message, traceback=traceback, finished_at=at)
+
+    def discard_job(self, job_id: int) -> None:
+        """Remove the row of a job whose video is gone (it goes with its video)."""
+        with self._write() as conn:
+            conn.execute("DELETE FROM jobs WHERE id = ?", [job_id])
+        self._unsaved.pop(job_id, None)
 
     def retry(self, job_id: int) -> Job:
         job = self.get_job(job_id)
         if job.status is not JobStatus.FAILED:
             raise Conflict(f"Job {job_id} is {job.status}; only FAILED jobs can be retried.", code="not_failed")
         with self._write() as conn:
+            if conn.execute("SELECT 1 FROM videos WHERE id = ?", [job.video_id]).fetchone() is None:
+                raise NotFound(f"The video of job {job_id} was deleted; the job cannot run again.")
             conn.execute(
                 "UPDATE jobs SET status = 'QUEUED', attempts = 0, progress = 0, error = NULL, "
                 "traceback = NULL, started_at = NULL, finished_at = NULL, created_at = ? WHERE id = ?",
                 [now(), job_id],
             )
+        self._unsaved.pop(job_id, None)
         job = self.get_job(job_id)
         self._changed(job)
         return job
@@ -414,31 +451,6 @@ def _job(row: tuple[Any, ...]) -> Job:
     )
 
 
-class _FolderLock:
-    def __init__(self, handle: Any) -> None:
-        self._handle = handle
-
-    def close(self) -> None:
-        if not self._handle.closed:
-            fcntl.flock(self._handle, fcntl.LOCK_UN)
-            self._handle.close()
-
-
-def _hold_folder_lock(path: Path) -> _FolderLock:
-    """One process per data folder: an advisory lock on `vtm.lock`, holding our PID."""
-    handle = open(path, "a+")  # noqa: SIM115 - held for the life of the store
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.seek(0)
-        holder = handle.read().strip() or "unknown"
-        handle.close()
-        raise StoreLocked(
-            f"The data folder {path.parent} is in use by process {holder}; stop that process, "
-            "use its API, or set VTM_DATA_DIR to another folder."
-        ) from None
-    handle.seek(0)
-    handle.truncate()
-    handle.write(str(os.getpid()))
-    handle.flush()
-    return _FolderLock(handle)
+def _create_schema(conn: duckdb.DuckDBPyConnection) -> None:
+    conn.execute(SCHEMA)
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vtm.disk import full_as_error
 from vtm.errors import NotFound
 from vtm.files import write_atomic
 from vtm.media.decoder import decode_threads
@@ -44,7 +45,8 @@ def run(task: Task, progress: Progress) -> str:
         if not Path(task.source).is_file():
             raise NotFound(f"The video file {task.source} is missing (moved or deleted after it was imported?); "
                            "put it back or delete the video and add it again.")
-    with decode_threads(1):  # the pool runs one job per core: one decoding thread each (README "Speed")
+    # "No space left" while writing is DiskFull naming the folder, not "Could not process the video".
+    with decode_threads(1), full_as_error(Path(task.dest).parent, "while writing this output"):
         return runner(task, progress)
 
 
@@ -166,5 +168,6 @@ def inspect(source: str, poster: str, limits: Any = None) -> Any:
     width, height = POSTER_WIDTH, max(2, round(POSTER_WIDTH * h / w))
     if height > POSTER_MAX_HEIGHT:  # a very tall video: bound the height, not only the width
         width, height = max(2, round(POSTER_MAX_HEIGHT * w / h)), POSTER_MAX_HEIGHT
-    write_atomic(Path(poster), encode(fit(frame.image, width, height, "stretch"), "jpg", 82))
+    with full_as_error(Path(poster).parent, "while writing the poster frame"):
+        write_atomic(Path(poster), encode(fit(frame.image, width, height, "stretch"), "jpg", 82))
     return info

@@ -3,6 +3,10 @@
 Threads sleep on an Event until a job arrives (no polling loop). `run_once()` and
 `drain()` run jobs synchronously in the caller (tests, CLI, benchmarks). On start,
 jobs a dead process left RUNNING are requeued, up to `max_attempts` starts each.
+
+A job ends COMPLETED, FAILED (with the reason, also "disk full") or gone with its
+video: deleting a video cancels its running jobs, and a job whose video vanished is
+removed, not left FAILED. What a stopped render left half-written is removed.
 """
 
 from __future__ import annotations
@@ -14,8 +18,8 @@ from pathlib import Path
 
 from vtm import tasks
 from vtm.config import Settings
-from vtm.errors import NotFound
-from vtm.executor import CallFailed, InlineExecutor, Interrupted, ProcessExecutor
+from vtm.errors import DiskFull, NotFound
+from vtm.executor import CallFailed, Cancelled, InlineExecutor, Interrupted, ProcessExecutor
 from vtm.files import DataDir, remove_tree
 from vtm.models import Job, JobKind, JobStatus
 from vtm.params import THUMBNAIL_DEFAULTS
@@ -24,6 +28,8 @@ from vtm.store import Store
 log = logging.getLogger(__name__)
 Executor = InlineExecutor | ProcessExecutor
 PROGRESS_EVERY_S = 0.25
+# While the disk is full: how often to try again (claims, statuses kept in memory).
+FULL_RETRY_S = 1.0
 
 
 class WorkerPool:
@@ -32,6 +38,8 @@ class WorkerPool:
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._cancelled: set[int] = set()
+        self._full_since: float | None = None
 
     # -- lifecycle ----------------------------------------------------------------
     def recover(self) -> tuple[list[int], list[int]]:
@@ -62,6 +70,11 @@ class WorkerPool:
     def notify(self) -> None:
         self._wake.set()
 
+    def cancel(self, job_ids: list[int]) -> None:
+        """Stop these jobs if they run (their video was deleted): the decoder working on
+        one is replaced, what it wrote is removed, nothing is recorded."""
+        self._cancelled.update(job_ids)
+
     # -- running jobs ---------------------------------------------------------------
     def run_once(self) -> Job | None:
         """Claim and run one job in this thread; returns it finished, or None if none waits."""
@@ -80,43 +93,79 @@ class WorkerPool:
         while not self._stopping.is_set():
             self._wake.clear()
             try:
+                unsaved = self.store.flush_unsaved()
                 job = self.run_once()
+            except DiskFull as exc:
+                self._disk_full(exc)
+                self._wake.wait(timeout=FULL_RETRY_S)
+                continue
             except Exception:
                 log.exception("worker loop error; continuing")
                 time.sleep(1)
                 continue
+            if self._full_since is not None:
+                log.info("the disk has room again; jobs go on")
+                self._full_since = None
             if job is None:
-                self._wake.wait(timeout=60)
+                self._wake.wait(timeout=FULL_RETRY_S if unsaved else 60)
+
+    def _disk_full(self, exc: DiskFull) -> None:
+        if self._full_since is None:
+            self._full_since = time.monotonic()
+            log.warning("workers wait: %s", exc.message)
 
     def _run(self, job: Job) -> Job:
         started = time.monotonic()
         try:
             video = self.store.get_video(job.video_id)
         except NotFound:
-            return self.store.mark_failed(job.id, f"Video {job.video_id} no longer exists.")
+            self.store.discard_job(job.id)  # its video was deleted: the job goes with it
+            log.info("job %s: its video %s is gone; the job is removed", job.id, job.video_id)
+            return job
         dest = self.output_path(job)
         task = tasks.Task(job.id, job.kind, job.params, str(self.data.absolute(video.path)), video.duration, str(dest))
         try:
-            output = self.executor.call(tasks.run, task, timeout=self.timeout_for(video.duration), progress=self._progress(job.id))
+            output = self.executor.call(tasks.run, task, timeout=self.timeout_for(video.duration),
+                                        progress=self._progress(job.id), cancelled=lambda: job.id in self._cancelled)
         except Interrupted:
+            self.data.remove_partials(dest)
             log.info("job %s: stopped by shutdown; back in the queue", job.id)
             return self.store.release(job.id)
+        except Cancelled:
+            self._discard(job, dest)
+            log.info("job %s: stopped, its video was deleted; what it wrote is removed", job.id)
+            return job
         except CallFailed as failure:
+            self.data.remove_partials(dest)
             log.warning("job %s (%s, video %s) failed: %s", job.id, job.kind, job.video_id, failure.message)
-            return self.store.mark_failed(job.id, failure.message, failure.traceback)
+            return self._record_failure(job, failure.message, failure.traceback)
+        finally:
+            self._cancelled.discard(job.id)
         try:
             finished = self.store.mark_completed(job.id, self.data.relative(Path(output)))
         except NotFound:
             # The video (and its jobs) were deleted while this ran: drop what it made.
-            self._discard(job, Path(output))
+            self._discard(job, dest)
             log.info("job %s: its video was deleted while it ran; output removed", job.id)
             return job
+        except DiskFull as exc:
+            # The output is whole but the database cannot say so: remove it (a retry makes it again).
+            self._discard(job, dest)
+            return self._record_failure(job, exc.message, None)
         log.info("job %s: %s of video %s in %.0f ms", job.id, job.kind, job.video_id, (time.monotonic() - started) * 1000)
         return finished
 
-    def _discard(self, job: Job, output: Path) -> None:
+    def _record_failure(self, job: Job, message: str, traceback: str | None) -> Job:
+        try:
+            return self.store.mark_failed(job.id, message, traceback)
+        except NotFound:
+            self.store.discard_job(job.id)
+            return job
+
+    def _discard(self, job: Job, dest: Path) -> None:
+        self.data.remove_partials(dest)
         if job.kind is JobKind.THUMBNAIL:
-            output.unlink(missing_ok=True)
+            dest.unlink(missing_ok=True)
         else:
             remove_tree(self.data.output_dir(job.id))
 
@@ -127,7 +176,8 @@ class WorkerPool:
             now = time.monotonic()
             if value < 1.0 and now - last[0] >= PROGRESS_EVERY_S:
                 last[0] = now
-                self.store.set_progress(job_id, value)
+                if self.store.set_progress(job_id, value) is None:
+                    raise Cancelled(f"job {job_id} was deleted")
 
         return report
 
