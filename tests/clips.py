@@ -144,3 +144,24 @@ def encode(path: Path, codec: str, pix_fmt: str, width: int, height: int, *, sec
         for packet in stream.encode():
             container.mux(packet)
     return path
+
+
+def long_testsrc(path: Path, *, seconds: int = 300, fps: int = 50) -> Path:
+    """Small frames, many of them (5 min at 50 fps): a scenes job decodes all 15,000, which
+    takes several seconds, long enough to delete its video or fill its disk meanwhile."""
+    import subprocess
+
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", f"testsrc2=size=256x144:rate={fps}",
+                    "-t", str(seconds), "-c:v", "libx264", "-preset", "ultrafast", "-crf", "38", "-g", "500",
+                    "-pix_fmt", "yuv420p", str(path)], check=True)
+    return path
+
+
+def noise(path: Path, *, seconds: float = 3.0) -> Path:
+    """A clip of noise (about 1.4 MB a second): it compresses badly, so it fills a disk quickly."""
+    import subprocess
+
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
+                    "-vf", "noise=alls=60:allf=t+u", "-t", str(seconds), "-c:v", "libx264", "-preset", "ultrafast",
+                    "-crf", "16", "-pix_fmt", "yuv420p", str(path)], check=True)
+    return path

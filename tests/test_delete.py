@@ -6,7 +6,6 @@ after, with no job, file or retry of the video left behind."""
 from __future__ import annotations
 
 import io
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -33,11 +32,7 @@ FPS = 25
 @pytest.fixture(scope="module")
 def long_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """5 minutes at 50 fps, small: a scenes job decodes all 15,000 frames (several seconds)."""
-    path = tmp_path_factory.mktemp("long") / "long.mp4"
-    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=256x144:rate=50", "-t", "300",
-                    "-c:v", "libx264", "-preset", "ultrafast", "-crf", "38", "-g", "500", "-pix_fmt", "yuv420p", str(path)],
-                   check=True)
-    return path
+    return clips.long_testsrc(tmp_path_factory.mktemp("long") / "long.mp4")
 
 
 @pytest.fixture(scope="module")
