@@ -69,6 +69,7 @@ def test_an_upload_may_take_the_name_of_any_file_vtm_writes(tmp_path: Path, vide
         at.switch_page("pages/library.py")
         at.run()
         assert not at.exception, [e.value for e in at.exception]
+        print(f"\n{len(names)} names VTM writes, each used as an upload's name: nothing overwritten")
         for vid in list(added)[::3]:
             service.delete_video(rt, vid)
             assert not rt.data.video_dir(vid).exists()

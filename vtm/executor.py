@@ -30,17 +30,16 @@ import time
 import traceback
 from collections.abc import Callable
 from concurrent.futures import Future
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from vtm import errors
+from vtm.executor_child import MEMORY_MESSAGE
 
 log = logging.getLogger(__name__)
 Progress = Callable[[float], None]
 Cancel = Callable[[], bool]
 PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
-MEMORY_MESSAGE = "Ran out of memory while decoding (over VTM_JOB_MEMORY_MB); the decoder was restarted."
 # Keep a child lean: one malloc arena per core and OpenBLAS buffers per core would
 # reserve memory that decoding never uses.
 CHILD_ENV = {"MALLOC_ARENA_MAX": "2", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
@@ -350,62 +349,7 @@ def _crash_reason(code: int | None) -> str:
     return f"The decoder exited unexpectedly (exit code {code}) on this video; it was restarted."
 
 
-# -- the child side -------------------------------------------------------------------
-def _die_with_parent(parent_pid: int) -> None:
-    """Exit when the server exits, however it ends: the kernel's parent-death signal
-    where there is one, and a watcher thread that notices a new parent PID (a decode
-    holding the GIL delays the watcher, not the signal)."""
-    if sys.platform.startswith("linux"):
-        import ctypes
+if __name__ == "__main__":  # `python -m vtm.executor FD MEMORY_MB PARENT_PID`: one decoding child
+    from vtm.executor_child import main
 
-        pr_set_pdeathsig = 1
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != parent_pid:  # the parent died before the signal was armed
-        os._exit(0)
-
-    def watch() -> None:
-        while os.getppid() == parent_pid:
-            time.sleep(1.0)
-        os._exit(0)
-
-    threading.Thread(target=watch, name="vtm-parent-watch", daemon=True).start()
-
-
-def _limit_memory(memory_mb: int) -> None:
-    if memory_mb > 0:
-        import resource
-
-        limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
-
-
-def _child_main(conn: Connection, memory_mb: int, parent_pid: int) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _die_with_parent(parent_pid)
-    _limit_memory(memory_mb)
-    import vtm.tasks  # noqa: F401 - warm up (PyAV, OpenCV) before the first call, not during it
-
-    conn.send(("ready",))
-    while True:
-        try:
-            call_id, fn, args, with_progress = conn.recv()
-        except (EOFError, OSError):
-            return
-        # Every answer carries the id of the request it belongs to.
-        try:
-            if with_progress:
-                result = fn(*args, lambda p, call_id=call_id: conn.send(("progress", call_id, float(p))))
-            else:
-                result = fn(*args)
-            conn.send(("ok", call_id, result))
-        except MemoryError:  # also av.error.MemoryError (FFmpeg's ENOMEM)
-            conn.send(("error", call_id, "MemoryError", MEMORY_MESSAGE, None, traceback.format_exc()))
-        except errors.VtmError as exc:
-            conn.send(("error", call_id, type(exc).__name__, exc.message, exc.code, None))
-        except Exception as exc:  # a bug or a decoder failure: keep the traceback for us
-            conn.send(("error", call_id, type(exc).__name__, f"Could not process the video: {exc or type(exc).__name__}", None,
-                       traceback.format_exc()))
-
-
-if __name__ == "__main__":
-    _child_main(Connection(int(sys.argv[1])), int(sys.argv[2]), int(sys.argv[3]))
+    main(sys.argv[1:])
