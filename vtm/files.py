@@ -101,16 +101,7 @@ class DataDir:
         return self.video_dir(video_id) / POSTER_NAME
 
     def thumbnail_path(self, video_id: int, params: dict[str, Any], defaults: dict[str, Any]) -> Path:
-        """`thumbnail_<video_id>_<w>_<h>.jpg` as the old service named them; options that
-        differ from the defaults add a suffix so each output has its own file."""
-        extra = [
-            f"{key}-{_slug(str(params[key]))}"
-            for key in sorted(params)
-            if key not in ("width", "height", "format") and params[key] != defaults.get(key)
-        ]
-        suffix = ("_" + "_".join(extra)) if extra else ""
-        ext = params.get("format", "jpg")
-        return self.root / "thumbnails" / f"thumbnail_{int(video_id)}_{params['width']}_{params['height']}{suffix}.{ext}"
+        return self.root / "thumbnails" / thumbnail_name(video_id, params, defaults)
 
     def output_dir(self, job_id: int) -> Path:
         return self.root / "outputs" / str(int(job_id))
@@ -236,6 +227,19 @@ class Inventory:
         """(highest video id, highest job id) that names something on disk."""
         videos = [*self.video_folders, *self.thumbnails.values()]
         return max(videos, default=0), max(self.outputs, default=0)
+
+
+def thumbnail_name(video_id: int, params: dict[str, Any], defaults: dict[str, Any]) -> str:
+    """`thumbnail_<video_id>_<w>_<h>.jpg` as the old service named them; options that
+    differ from the defaults add a suffix so each output has its own file."""
+    extra = [
+        f"{key}-{_slug(str(params[key]))}"
+        for key in sorted(params)
+        if key not in ("width", "height", "format") and params[key] != defaults.get(key)
+    ]
+    suffix = ("_" + "_".join(extra)) if extra else ""
+    ext = params.get("format", "jpg")
+    return f"thumbnail_{int(video_id)}_{params['width']}_{params['height']}{suffix}.{ext}"
 
 
 def unusable(root: Path, exc: OSError) -> Exception:

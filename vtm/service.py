@@ -269,9 +269,10 @@ def add_sample_videos(rt: Runtime) -> list[Video]:
     folder = rt.data.tmp / "samples"
     added = []
     try:
-        for path in make_samples(folder):
-            if path.name in SAMPLES and rt.store.find_video_by_name(path.name) is None:
-                added.append(add_local_file(rt, path))
+        with disk.full_as_error(rt.data.tmp, "while making the sample videos"):
+            for path in make_samples(folder):
+                if path.name in SAMPLES and rt.store.find_video_by_name(path.name) is None:
+                    added.append(add_local_file(rt, path))
     finally:
         remove_tree(folder)
     return added

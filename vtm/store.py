@@ -412,6 +412,12 @@ class Store:
     def has_queued(self) -> bool:
         return bool(self._read("SELECT 1 FROM jobs WHERE status = 'QUEUED' LIMIT 1"))
 
+    def job_outputs(self) -> list[tuple[int, JobKind, int, JobStatus, str | None, str]]:
+        """(id, kind, video id, status, output path, params as stored) of every job: what
+        `vtm doctor` compares with the files, without building every Job."""
+        rows = self._read("SELECT id, kind, video_id, status, output_path, params FROM jobs")
+        return [(r[0], JobKind(r[1]), r[2], JobStatus(r[3]), r[4], r[5]) for r in rows]
+
     def job_output_paths(self) -> list[str]:
         return [r[0] for r in self._read("SELECT output_path FROM jobs WHERE output_path IS NOT NULL")]
 

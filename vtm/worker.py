@@ -141,6 +141,10 @@ class WorkerPool:
             return self._record_failure(job, failure.message, failure.traceback)
         finally:
             self._cancelled.discard(job.id)
+        if Path(output) not in (dest, dest / Path(output).name):  # a result for another job: refused
+            log.warning("job %s: the decoder returned %s, not an output of this job; refused", job.id, output)
+            self.data.remove_partials(dest)
+            return self._record_failure(job, "The decoder returned another job's output; it was refused. Retry this job.", None)
         try:
             finished = self.store.mark_completed(job.id, self.data.relative(Path(output)))
         except NotFound:
