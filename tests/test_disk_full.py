@@ -98,6 +98,7 @@ def declared_only(server: LiveServer, size: int) -> tuple[int, float]:
     return int(answer.split()[1]), took
 
 
+@pytest.mark.slow
 def test_a_full_disk_is_507_fails_jobs_with_the_reason_and_recovers_without_a_restart(
         server: LiveServer, media: dict[str, Path]) -> None:
     data = server.data_dir
