@@ -258,3 +258,26 @@ def test_failing_progress_and_status_writes_neither_break_the_job_nor_the_next_o
             assert saved.status is JobStatus.FAILED and "is full" in (saved.error or "")
         finally:
             store.close()
+
+
+def test_vtm_starts_on_a_full_disk_serves_reads_and_writes_again_once_there_is_room(
+        tmp_path: Path, videos: dict[str, Path]) -> None:
+    with mounted(tmp_path / "data", 16) as data:
+        settings = Settings(data_dir=data, workers=1, isolation="thread")
+        rt = runtime.build(settings, start_workers=False)
+        video = service.add_local_file(rt, videos["landscape"])
+        rt.close()
+        filler = fill(data)
+        rt = runtime.build(settings, start_workers=False)  # nothing to write at start: it starts
+        try:
+            assert [v.id for v in service.list_videos(rt)] == [video.id]
+            with pytest.raises(DiskFull) as full:
+                for n in range(500):
+                    service.request_thumbnail(rt, video.id, 64 + n, 0)
+            assert str(data) in full.value.message
+            filler.unlink()
+            job = service.request_thumbnail(rt, video.id, 48, 0)
+            rt.workers.drain()
+            assert rt.store.get_job(job.id).status is JobStatus.COMPLETED
+        finally:
+            rt.close()

@@ -119,3 +119,9 @@ def test_the_inline_executor_keeps_callback_errors_out_of_the_call_too() -> None
     assert inline.call(report_and_add, 1, 1, progress=broken) == 2
     with pytest.raises(Cancelled):
         inline.call(report_and_add, 1, 1, progress=lambda v: None, cancelled=lambda: True)
+
+
+def test_a_request_that_cannot_be_sent_fails_its_call_and_the_next_ones_are_right(one: ProcessExecutor) -> None:
+    with pytest.raises(CallFailed, match="could not run this job"):
+        one.call(add, 1, lambda: 2, timeout=30)  # a lambda does not pickle
+    assert [one.call(add, n, 5, timeout=30) for n in range(4)] == [5, 6, 7, 8]

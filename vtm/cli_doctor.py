@@ -39,6 +39,12 @@ def run_doctor(args: argparse.Namespace) -> int:
         return 2
     try:
         result = service.check_data_folder(rt, repair=args.repair)
+    except VtmError as exc:  # e.g. the disk filled up during the repair: one line, as at start
+        print(f"vtm: {exc.message}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"vtm: {exc.filename or rt.data.root}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     finally:
         rt.close()
     _print(result, args.json)

@@ -238,6 +238,11 @@ class _Child:
             self._send((call_id, fn, args, progress is not None))
             answer = self._await(call_id, timeout, report, cancelled)
             clean = True
+        except (CallFailed, Cancelled):
+            raise
+        except Exception as exc:  # e.g. arguments that do not pickle: the call fails, nothing hangs
+            raise CallFailed(f"The decoder could not run this job ({exc or type(exc).__name__}); see the server log.",
+                             traceback.format_exc()) from exc
         finally:
             if not clean:
                 self._replace()

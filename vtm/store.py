@@ -458,5 +458,11 @@ def _job(row: tuple[Any, ...]) -> Job:
 
 
 def _create_schema(conn: duckdb.DuckDBPyConnection) -> None:
-    conn.execute(SCHEMA)
-    conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+    """Create what is missing. An existing, current database is not written to, so that
+    VTM starts (and serves reads) on a full disk."""
+    tables = {r[0] for r in conn.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    if not {"meta", "videos", "jobs"} <= tables:
+        conn.execute(SCHEMA)
+    version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if version is None or version[0] != str(SCHEMA_VERSION):
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import traceback
 from pathlib import Path
 
 from vtm import tasks
@@ -81,7 +82,14 @@ class WorkerPool:
         job = self.store.claim_next()
         if job is None:
             return None
-        return self._run(job)
+        try:
+            return self._run(job)
+        except DiskFull:
+            raise  # the loop waits for room; a RUNNING job left here is requeued on the next start
+        except Exception as exc:  # a bug: the job fails with the traceback, it does not stay RUNNING
+            log.exception("job %s: unexpected error", job.id)
+            return self._record_failure(job, f"VTM failed on this job ({exc or type(exc).__name__}); "
+                                        "the server log has the details.", traceback.format_exc())
 
     def drain(self) -> list[Job]:
         done = []
