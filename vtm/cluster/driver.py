@@ -233,7 +233,7 @@ def reachable(address: str, timeout: float = 3.0) -> str | None:
 
 
 def main(argv: list[str]) -> int:
-    from vtm.executor import _die_with_parent
+    from vtm.executor_child import _die_with_parent
 
     fd, parent_pid, address = int(argv[0]), int(argv[1]), argv[2]
     node_ip = argv[3] if len(argv) > 3 else None

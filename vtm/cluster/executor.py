@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import queue
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from vtm import errors
 from vtm.cluster import protocol as p
 from vtm.cluster.supervisor import CLOSED, Backoff, Supervisor
-from vtm.executor import CallFailed, Interrupted
+from vtm.executor import POLL_S, CallFailed, Cancel, Cancelled, Interrupted, guarded
 
 log = logging.getLogger(__name__)
 Progress = Callable[[float], None]
@@ -47,14 +48,20 @@ class RayExecutor:
         self._supervisor = Supervisor(address, node_ip=node_ip, backoff=backoff, connect_timeout_s=connect_timeout_s)
 
     def call(self, fn: Callable[..., Any], *args: Any, timeout: float | None = None, progress: Progress | None = None,
-             placed: Placed | None = None) -> Any:
+             placed: Placed | None = None, cancelled: Cancel | None = None) -> Any:
         job_id = getattr(args[0], "job_id", None) if args else None
         call_id = f"{job_id if job_id is not None else 'call'}.{next(self._ids)}"
         submit = p.Submit(call_id, job_id, fn, args, progress is not None, timeout, self.memory_mb, self.max_retries)
+        report = guarded(progress, cancelled, f"call {call_id}")  # callback errors never escape (vtm.executor)
         pending = self._supervisor.submit(submit)
         try:
             while True:
-                message = pending.inbox.get()
+                try:
+                    message = pending.inbox.get(timeout=POLL_S)
+                except queue.Empty:
+                    if cancelled is not None and cancelled():
+                        raise Cancelled(f"call {call_id}") from None  # its result, if any, is dropped
+                    continue
                 if message is CLOSED:
                     raise Interrupted("VTM is shutting down; the call was stopped.")
                 if isinstance(message, p.Started):
@@ -63,8 +70,8 @@ class RayExecutor:
                     if placed is not None:
                         placed(message.placement)
                 elif isinstance(message, p.Progress):
-                    if progress is not None:
-                        progress(message.fraction)
+                    if report is not None:
+                        report(message.fraction)
                 elif isinstance(message, p.Done):
                     return message.result
                 elif isinstance(message, p.Lost):
