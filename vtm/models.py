@@ -43,7 +43,13 @@ class JobKind(StrEnum):
 
 @dataclass(frozen=True)
 class VideoInfo:
-    """What probing a file tells. Unknown values are None, never negative or made up."""
+    """What probing a file tells. Unknown values are None, never negative or made up.
+
+    `width` x `height` is the size a player shows: the stored picture times its sample
+    aspect ratio, then turned by `rotation`. `storage_width` x `storage_height` is the
+    picture as coded. `duration_measured` says the header had no duration and it was
+    measured from the packets. `hdr` is "pq" (HDR10) or "hlg" (None: SDR);
+    `field_order` is "tff" or "bff" for interlaced video (None: progressive)."""
 
     width: int
     height: int
@@ -54,6 +60,12 @@ class VideoInfo:
     codec: str | None = None
     container: str | None = None
     pixel_format: str | None = None
+    storage_width: int | None = None
+    storage_height: int | None = None
+    sample_aspect_ratio: str = "1:1"
+    duration_measured: bool = False
+    hdr: str | None = None
+    field_order: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +87,13 @@ class Video:
     imported: bool = False
     error: str | None = None
     created_at: datetime | None = None
+    # Added in schema 2; None for a video probed by an older version (see VideoInfo).
+    storage_width: int | None = None
+    storage_height: int | None = None
+    sample_aspect_ratio: str | None = None
+    duration_measured: bool = False
+    hdr: str | None = None
+    field_order: str | None = None
 
     @property
     def info(self) -> VideoInfo:
@@ -87,6 +106,12 @@ class Video:
             frame_count=self.frame_count,
             codec=self.codec,
             container=self.container,
+            storage_width=self.storage_width,
+            storage_height=self.storage_height,
+            sample_aspect_ratio=self.sample_aspect_ratio or "1:1",
+            duration_measured=self.duration_measured,
+            hdr=self.hdr,
+            field_order=self.field_order,
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -133,6 +133,9 @@ def _info_columns(info: VideoInfo) -> dict[str, Any]:
     return {
         "width": info.width, "height": info.height, "rotation": info.rotation, "duration": info.duration,
         "fps": info.fps, "frame_count": info.frame_count, "codec": info.codec, "container": info.container,
+        "storage_width": info.storage_width, "storage_height": info.storage_height,
+        "sample_aspect_ratio": info.sample_aspect_ratio, "duration_measured": info.duration_measured,
+        "hdr": info.hdr, "field_order": info.field_order,
     }
 
 

@@ -29,7 +29,7 @@ from vtm.store_connection import Database
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _values(enum: type) -> str:
@@ -57,7 +57,13 @@ CREATE TABLE IF NOT EXISTS videos (
     container VARCHAR,
     imported BOOLEAN NOT NULL DEFAULT false,
     error VARCHAR,
-    created_at TIMESTAMP NOT NULL
+    created_at TIMESTAMP NOT NULL,
+    storage_width INTEGER,
+    storage_height INTEGER,
+    sample_aspect_ratio VARCHAR,
+    duration_measured BOOLEAN DEFAULT false,
+    hdr VARCHAR,
+    field_order VARCHAR
 );
 CREATE TABLE IF NOT EXISTS jobs (
     id BIGINT PRIMARY KEY DEFAULT nextval('job_ids'),
@@ -77,9 +83,20 @@ CREATE TABLE IF NOT EXISTS jobs (
 );
 """
 
+# Columns added to `videos` after schema 1, with their types: a database file of an
+# older version gets them on open (ALTER TABLE), its rows with NULL (false) values.
+ADDED_VIDEO_COLUMNS = (
+    ("storage_width", "INTEGER"),
+    ("storage_height", "INTEGER"),
+    ("sample_aspect_ratio", "VARCHAR"),
+    ("duration_measured", "BOOLEAN DEFAULT false"),
+    ("hdr", "VARCHAR"),
+    ("field_order", "VARCHAR"),
+)
 VIDEO_COLUMNS = (
     "id, filename, status, path, size, sha256, width, height, rotation, duration, fps, "
-    "frame_count, codec, container, imported, error, created_at"
+    "frame_count, codec, container, imported, error, created_at, "
+    + ", ".join(name for name, _ in ADDED_VIDEO_COLUMNS)
 )
 JOB_COLUMNS = (
     "j.id, j.kind, j.video_id, j.params, j.status, j.progress, j.attempts, j.error, "
@@ -440,11 +457,14 @@ class Store:
 
 
 def _video(row: tuple[Any, ...]) -> Video:
-    (vid, filename, status, path, size, sha, w, h, rot, dur, fps, frames, codec, container, imported, error, created) = row
+    (vid, filename, status, path, size, sha, w, h, rot, dur, fps, frames, codec, container, imported, error, created,
+     storage_w, storage_h, sar, measured, hdr, field_order) = row
     return Video(
         id=vid, filename=filename, status=VideoStatus(status), path=path, size=size, sha256=sha,
         width=w, height=h, rotation=rot, duration=dur, fps=fps, frame_count=frames, codec=codec,
         container=container, imported=imported, error=error, created_at=created,
+        storage_width=storage_w, storage_height=storage_h, sample_aspect_ratio=sar,
+        duration_measured=bool(measured), hdr=hdr, field_order=field_order,
     )
 
 
@@ -463,6 +483,19 @@ def _create_schema(conn: duckdb.DuckDBPyConnection) -> None:
     tables = {r[0] for r in conn.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     if not {"meta", "videos", "jobs"} <= tables:
         conn.execute(SCHEMA)
+    _upgrade(conn)
     version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     if version is None or version[0] != str(SCHEMA_VERSION):
         conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+
+
+def _upgrade(conn: duckdb.DuckDBPyConnection) -> None:
+    """Bring a database file written by an older version up to SCHEMA_VERSION: add the
+    columns it lacks (judged from the table itself, not only its version mark)."""
+    present = {r[0] for r in conn.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'videos'").fetchall()}
+    missing = [(name, kind) for name, kind in ADDED_VIDEO_COLUMNS if name not in present]
+    for name, kind in missing:
+        conn.execute(f"ALTER TABLE videos ADD COLUMN {name} {kind}")
+    if missing:
+        log.info("database upgraded to schema %s (added %s)", SCHEMA_VERSION, ", ".join(name for name, _ in missing))

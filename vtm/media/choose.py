@@ -22,6 +22,7 @@ import cv2
 import numpy as np
 
 from vtm.media.frames import Grab
+from vtm.media.picture import Sizer
 
 CANDIDATES = 12
 
@@ -81,11 +82,11 @@ def best_index(scores: list[Score]) -> int:
     return max(range(len(scores)), key=lambda i: final(scores[i]))
 
 
-def pick(path: Path, duration: float | None, count: int = CANDIDATES) -> Grab:
-    """The best-looking frame of the video (full size, upright)."""
+def pick(path: Path, duration: float | None, count: int = CANDIDATES, *, size: Sizer | None = None) -> Grab:
+    """The best-looking frame of the video (upright; at `size`, else its full display size)."""
     from vtm.media.tiles import grab_tiles
 
-    candidates = grab_tiles(path, candidate_times(duration, count), size=None, fast=True, near=True)
+    candidates = grab_tiles(path, candidate_times(duration, count), size=size, fast=True, near=True)
     return candidates[best_index([score(c.image) for c in candidates])]
 
 

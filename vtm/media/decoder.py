@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import av
-import numpy as np
 
 from vtm.errors import Unsupported
 from vtm.media.container import demuxer, sniff
@@ -111,17 +110,6 @@ def display_rotation(frame: Any) -> int:
     except (AttributeError, TypeError, ValueError):
         angle = 0
     return (-angle) % 360 // 90 * 90
-
-
-def to_bgr(frame: Any, rotation: int) -> np.ndarray:
-    """The frame as an upright 8-bit BGR array (10-bit and other formats converted)."""
-    image = frame.to_ndarray(format="bgr24")
-    return rotate(image, rotation)
-
-
-def rotate(image: np.ndarray, rotation: int) -> np.ndarray:
-    turns = (rotation // 90) % 4
-    return np.ascontiguousarray(np.rot90(image, k=-turns)) if turns else image
 
 
 def _reason(exc: BaseException) -> str:

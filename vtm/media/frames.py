@@ -13,11 +13,14 @@ half a GOP off, for about the same cost.
 Many times from one file are read in one pass, in time order, opening the file once;
 an exact time close after the previous one decodes forward instead of seeking again.
 A time past the end (or in a damaged tail) gives the last frame that decodes.
+Every frame handed out is converted by `picture.to_image`: display aspect, upright,
+SDR, deinterlaced (an interlaced stream is decoded without NONREF skipping, and a
+keyframe is read again exactly, so that its neighbours are at hand).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,8 +28,10 @@ from typing import Any
 import numpy as np
 
 from vtm.errors import Unsupported
-from vtm.media.decoder import display_rotation, open_video, to_bgr
+from vtm.media.decoder import open_video
+from vtm.media.look import Look, look_of
 from vtm.media.packets import Walker
+from vtm.media.picture import Sizer, to_image
 
 # Decoding forward is cheaper than a new seek when the next time is this close.
 FORWARD_WINDOW_S = 1.0
@@ -39,8 +44,8 @@ class Grab:
     image: np.ndarray
 
 
-def grab(path: Path, seconds: float, *, exact: bool = True, scale: Callable[[Any], Any] | None = None) -> Grab:
-    for item in grab_many(path, [seconds], exact=exact, scale=scale):
+def grab(path: Path, seconds: float, *, exact: bool = True, size: Sizer | None = None) -> Grab:
+    for item in grab_many(path, [seconds], exact=exact, size=size):
         return item
     raise Unsupported("No frame could be read from the video.", code="undecodable")
 
@@ -50,31 +55,40 @@ def grab_many(
     times: Iterable[float],
     *,
     exact: bool = True,
-    scale: Callable[[Any], Any] | None = None,
+    size: Sizer | None = None,
     nearest: bool = False,
 ) -> Iterator[Grab]:
     """One Grab per requested time, in ascending time order. A time past the end (or in
-    a damaged tail) gives the last frame that decodes. `scale`, when given, maps a
-    PyAV frame to a smaller one before conversion (for tiles); only the frames handed
-    out are scaled and converted. `nearest` applies when not `exact` (see above)."""
+    a damaged tail) gives the last frame that decodes. `size` maps the display size of
+    the video to the size wanted (None: all of it); only the frames handed out are
+    scaled and converted. `nearest` applies when not `exact` (see above)."""
     wanted = sorted(max(0.0, float(t)) for t in times)
     if not wanted:
         return
     with open_video(path) as (container, stream):
         walker = Walker(container, stream)
-        rotation: int | None = None
+        walker.plain = stream_interlaced(stream)
+        look: Look | None = None
         last: tuple[Any, Grab] | None = None
         for target in wanted:
             if exact:
                 frame = walker.exact_at(target, walk=walker.can_walk_to(target, FORWARD_WINDOW_S))
             else:
                 frame = walker.key_at(target, nearest=nearest)
-            if rotation is None:
-                rotation = display_rotation(frame)
+            if look is None:
+                look = look_of(stream, frame)
+                walker.plain = walker.plain or look.interlaced
             if last is not None and last[0] is frame:
                 yield Grab(target, last[1].time, last[1].image)
                 continue
-            source = scale(frame) if scale else frame
-            item = Grab(target, walker.seconds(frame), to_bgr(source, rotation))
+            if look.interlaced and not exact:
+                frame = walker.exact_at(walker.seconds(frame), walk=False)  # decoded with what follows it
+            before, after = walker.neighbours(frame) if look.interlaced else (None, None)
+            item = Grab(target, walker.seconds(frame), to_image(frame, look, size, before=before, after=after))
             last = (frame, item)
             yield item
+
+
+def stream_interlaced(stream: Any) -> bool:
+    """Whether the header says the stream is interlaced (before any frame is decoded)."""
+    return int(getattr(stream.codec_context, "field_order", 0) or 0) >= 2

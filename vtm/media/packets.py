@@ -40,6 +40,9 @@ class Walker:
         self.last: Any = None  # the last frame handed out
         self.ended = True  # the decoder has been drained: seek before decoding more
         self.decoded_any = False
+        self.plain = False  # decode every frame (no NONREF skipping): deinterlacing needs the one before
+        self.recent: Any = None  # the last frame taken out of the decoder since the last seek
+        self.before: Any = None  # the one taken out just before it
 
     # -- time ------------------------------------------------------------------------
     def seconds(self, frame: Any) -> float:
@@ -65,6 +68,7 @@ class Walker:
         self.out.clear()
         self.inflight.clear()
         self.ended = False
+        self.recent = self.before = None
 
     def _read(self) -> Any:
         """The next packet with data, or None at the end (or where the data breaks)."""
@@ -178,12 +182,13 @@ class Walker:
             while self.out:
                 frame = self.out[0]
                 if frame.pts == want:
-                    return self.out.popleft()
+                    return self._pop()
                 if frame.pts is not None and frame.pts > limit and (best is not None or want is None or frame.pts > want):
-                    return best if best is not None else self.out.popleft()
-                best = self.out.popleft()
+                    return best if best is not None else self._pop()
+                best = self._pop()
             packet = self._read()
-            skip = "NONREF" if want is not None and packet is not None and packet.pts is not None and packet.pts < want else "DEFAULT"
+            early = want is not None and packet is not None and packet.pts is not None and packet.pts < want
+            skip = "NONREF" if early and not self.plain else "DEFAULT"
             if not self._send(packet, skip):
                 break
         if best is not None:
@@ -193,6 +198,24 @@ class Walker:
     def _keep(self, frame: Any) -> Any:
         self.last = frame
         return frame
+
+    def _pop(self) -> Any:
+        frame = self.out.popleft()
+        self.before, self.recent = self.recent, frame
+        return frame
+
+    # -- neighbours (deinterlacing) --------------------------------------------------
+    def neighbours(self, frame: Any) -> tuple[Any, Any]:
+        """The frames shown just before and just after `frame` (the last one handed out),
+        decoding one more frame if needed; None where there is none at hand."""
+        before = self.before if self.recent is frame else None
+        if self.ended or frame.pts is None:
+            return before, None
+        while not any(f.pts is not None and f.pts > frame.pts for f in self.out):
+            if not self._send(self._read(), "DEFAULT"):
+                break
+        after = next((f for f in self.out if f.pts is not None and f.pts > frame.pts), None)
+        return before, after
 
     def _last_frame(self) -> Any:
         """Nothing decodes at or after the seek point (past the end, damaged tail):

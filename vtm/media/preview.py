@@ -37,7 +37,7 @@ def make_preview(path: Path, info: VideoInfo, params: dict[str, Any], *,
     groups = moment_times(info.duration, int(params["moments"]), float(params["seconds"]), fps)
     flat = [t for group in groups for t in group]
     size = tiles.tile_size(info.width, info.height, int(params["width"]))
-    grabs = tiles.grab_tiles(path, flat, size=size, rotation=info.rotation, fast=False, progress=progress)
+    grabs = tiles.grab_tiles(path, flat, size=size, fast=False, progress=progress)
     images = [g.image for g in grabs]
     frames: list[np.ndarray] = []
     for n, group in enumerate(groups):

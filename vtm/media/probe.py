@@ -1,4 +1,6 @@
-"""What a video is: size as displayed, rotation, duration, rate, frame count, codec."""
+"""What a video is: size as displayed (stored size x sample aspect ratio, then rotation),
+rotation, duration (measured from the packets when the header has none), rate, frame
+count, codec, HDR transfer and field order."""
 
 from __future__ import annotations
 
@@ -6,8 +8,10 @@ import math
 from pathlib import Path
 
 from vtm.errors import Unsupported
+from vtm.media import duration as lengths
 from vtm.media.container import sniff
-from vtm.media.decoder import decoded, display_rotation, open_video
+from vtm.media.decoder import decoded, open_video
+from vtm.media.look import look_of, sar_text
 from vtm.models import VideoInfo
 
 
@@ -19,27 +23,34 @@ def probe(path: Path) -> VideoInfo:
         frame = next(decoded(container, stream), None)
         if frame is None:
             raise Unsupported("It has a video stream but no frame could be decoded.", code="undecodable")
-        rotation = display_rotation(frame)
-        width, height = frame.width, frame.height
-        if width < 2 or height < 2:
-            raise Unsupported(f"Its frames are {width}x{height} pixels, too small to make pictures from.")
-        if rotation in (90, 270):
-            width, height = height, width
+        look = look_of(stream, frame)
+        if frame.width < 2 or frame.height < 2:
+            raise Unsupported(f"Its frames are {frame.width}x{frame.height} pixels, too small to make pictures from.")
+        width, height = look.display_size(frame.width, frame.height)
         fps = _positive(float(stream.average_rate) if stream.average_rate else None)
         duration = _duration(container, stream)
+        measured = duration is None
+        if measured:
+            duration = _positive(lengths.measure(container, stream))
         frames = stream.frames if stream.frames and stream.frames > 0 else None
         if frames is None and duration and fps:
             frames = max(1, int(round(duration * fps)))
         return VideoInfo(
             width=width,
             height=height,
-            rotation=rotation,
+            rotation=look.rotation,
             duration=duration,
             fps=fps,
             frame_count=frames,
             codec=codec_name(stream.codec_context.name),
             container=container_name,
             pixel_format=frame.format.name,
+            storage_width=frame.width,
+            storage_height=frame.height,
+            sample_aspect_ratio=sar_text(look.sar),
+            duration_measured=measured and duration is not None,
+            hdr=look.transfer,
+            field_order=look.field_order,
         )
 
 

@@ -111,7 +111,7 @@ def make_scenes(path: Path, info: VideoInfo, params: dict[str, Any], *,
     found = detect(path, info, float(params["threshold"]), float(params["min_scene"]), progress)
     size = tiles.tile_size(info.width, info.height, int(params["width"]))
     middles = [round((s.start_s + s.end_s) / 2, 3) for s in found]
-    grabs = tiles.grab_tiles(path, middles, size=size, rotation=info.rotation, fast=False) if found else []
+    grabs = tiles.grab_tiles(path, middles, size=size, fast=False) if found else []
     scenes = [Scene(**{**asdict(s), "keyframe_s": round(g.time, 3), "keyframe": keyframe_name(s)}) for s, g in zip(found, grabs, strict=True)]
     files = {keyframe_name(s): render.encode(g.image, "jpg", 85) for s, g in zip(scenes, grabs, strict=True)}
     files[JSON_NAME] = to_json(scenes, info).encode()

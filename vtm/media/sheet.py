@@ -30,7 +30,7 @@ def make_sheet(path: Path, info: VideoInfo, params: dict[str, Any], *, name: str
     columns, rows = int(params["columns"]), int(params["rows"])
     size = tiles.tile_size(info.width, info.height, int(params["width"]))
     times = sheet_times(info.duration, columns * rows)
-    grabs = tiles.grab_tiles(path, times, size=size, rotation=info.rotation, fast=bool(params.get("fast", True)),
+    grabs = tiles.grab_tiles(path, times, size=size, fast=bool(params.get("fast", True)),
                              near=True, progress=progress)
     body = tiles.grid([g.image for g in grabs], columns, GAP, BACKGROUND[::-1])
     image = Image.fromarray(np.ascontiguousarray(body[..., ::-1]))

@@ -58,7 +58,7 @@ def make_storyboard(path: Path, info: VideoInfo, params: dict[str, Any], *, url_
     `url_prefix` + sprite name (relative names when the prefix is empty)."""
     starts = plan(info.duration, float(params.get("every") or 0), int(params.get("count") or 0))
     size = tiles.tile_size(info.width, info.height, int(params["width"]))
-    grabs = tiles.grab_tiles(path, starts, size=size, rotation=info.rotation, fast=bool(params.get("fast", True)),
+    grabs = tiles.grab_tiles(path, starts, size=size, fast=bool(params.get("fast", True)),
                              progress=progress)
     columns, rows = int(params["columns"]), int(params["rows"])
     per_sprite = columns * rows

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from vtm.media import choose, render
-from vtm.media.decoder import display_rotation
 from vtm.media.frames import Grab, grab
+from vtm.media.picture import Sizer, covering
 
 
 def resolve_time(at: str, duration: float | None) -> float | None:
@@ -26,38 +24,19 @@ def resolve_time(at: str, duration: float | None) -> float | None:
     return max(0.0, seconds)
 
 
-def pick_frame(path: Path, at: str, duration: float | None, *, exact: bool = True,
-               scale: Callable[[Any], Any] | None = None) -> Grab:
+def pick_frame(path: Path, at: str, duration: float | None, *, exact: bool = True, size: Sizer | None = None) -> Grab:
+    """The frame for `at`, at `size` (see picture.Sizer; the best frame of `auto` is
+    chosen on small copies and then read again at that size)."""
     seconds = resolve_time(at, duration)
     if seconds is not None:
-        return grab(path, seconds, exact=exact, scale=scale)
-    return choose.pick(path, duration)
-
-
-def shrinker(width: int, height: int) -> Callable[[Any], Any] | None:
-    """Shrink a decoded frame in swscale (area averaging, in the same pass as the RGB conversion) to
-    the smallest size that still covers `width` x `height` once upright, keeping its
-    aspect: converting and resizing a 1080p or 4K picture costs more than decoding it."""
-    if not width and not height:
-        return None
-
-    def scale(frame: Any) -> Any:
-        sideways = display_rotation(frame) in (90, 270)
-        shown_w, shown_h = (frame.height, frame.width) if sideways else (frame.width, frame.height)
-        factor = max(width / shown_w, height / shown_h)
-        if factor > 0.5:
-            return frame
-        out_w, out_h = max(2, math.ceil(shown_w * factor)), max(2, math.ceil(shown_h * factor))
-        coded_w, coded_h = (out_h, out_w) if sideways else (out_w, out_h)
-        return frame.reformat(width=coded_w, height=coded_h, format="bgr24", interpolation="AREA")
-
-    return scale
+        return grab(path, seconds, exact=exact, size=size)
+    return choose.pick(path, duration, size=size)
 
 
 def make_thumbnail(path: Path, params: dict[str, Any], duration: float | None) -> bytes:
     """The encoded thumbnail described by normalised `params`."""
-    scale = shrinker(int(params["width"]), int(params["height"]))
-    frame = pick_frame(path, str(params.get("at", "0")), duration, exact=not params.get("fast", False), scale=scale)
+    size = covering(int(params["width"]), int(params["height"]))
+    frame = pick_frame(path, str(params.get("at", "0")), duration, exact=not params.get("fast", False), size=size)
     h, w = frame.image.shape[:2]
     width, height = render.box_size(w, h, int(params["width"]), int(params["height"]))
     image = render.fit(frame.image, width, height, params.get("fit", "cover"), params.get("pad", "000000"))

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import cv2
 import numpy as np
 
-from vtm.media import render
 from vtm.media.frames import Grab, grab_many
+from vtm.media.picture import Sizer, exact_size
 
 Progress = Callable[[float], None]
 
@@ -40,46 +39,26 @@ def tile_size(width: int, height: int, tile_width: int) -> tuple[int, int]:
     return tile_width, tile_height
 
 
-def scaler(tile_width: int, rotation: int) -> Callable[[Any], Any]:
-    """Shrink a decoded (coded, unrotated) frame so that, once turned upright, it is
-    about `tile_width` wide. Scaling before the RGB conversion saves most of its cost."""
-    sideways = rotation in (90, 270)
-
-    def scale(frame: Any) -> Any:
-        shown_w, shown_h = (frame.height, frame.width) if sideways else (frame.width, frame.height)
-        if shown_w <= tile_width * 1.2:
-            return frame
-        out_w, out_h = tile_width, max(2, round(shown_h * tile_width / shown_w))
-        coded_w, coded_h = (out_h, out_w) if sideways else (out_w, out_h)
-        return frame.reformat(width=coded_w, height=coded_h, format="bgr24", interpolation="AREA")  # one swscale pass
-
-    return scale
-
-
-def grab_tiles(path: Path, times: list[float], *, size: tuple[int, int] | None, rotation: int = 0, fast: bool = True,
+def grab_tiles(path: Path, times: list[float], *, size: tuple[int, int] | Sizer | None, fast: bool = True,
                near: bool = False, progress: Progress | None = None) -> list[Grab]:
-    """One Grab per time (same order as `times`), each image resized to `size` (None
-    keeps the full picture). In fast mode, a time whose keyframe another time already
-    got is read exactly; with `near`, so is one whose keyframe is further away than half
-    the spacing of the times (contact sheets of short videos)."""
+    """One Grab per time (same order as `times`), each image `size` (w, h), or as a
+    Sizer decides, or the full picture (None). In fast mode, a time whose keyframe
+    another time already got is read exactly; with `near`, so is one whose keyframe is
+    further away than half the spacing of the times (contact sheets of short videos)."""
     order = sorted(range(len(times)), key=lambda i: times[i])
-    scale = scaler(size[0], rotation) if size else None
+    scale = exact_size(*size) if isinstance(size, tuple) else size
     got: dict[int, Grab] = {}
     total = max(1, len(times))
-    for n, grabbed in enumerate(grab_many(path, [times[i] for i in order], exact=not fast, scale=scale, nearest=True)):
+    for n, grabbed in enumerate(grab_many(path, [times[i] for i in order], exact=not fast, size=scale, nearest=True)):
         got[order[n]] = grabbed
         if progress:
             progress(0.9 * (n + 1) / total)
     if fast:
         _unduplicate(path, times, got, scale, near)
-    ordered = [got[i] for i in range(len(times))]
-    if size is None:
-        return ordered
-    return [Grab(g.requested, g.time, render.resize(g.image, *size)) for g in ordered]
+    return [got[i] for i in range(len(times))]
 
 
-def _unduplicate(path: Path, times: list[float], got: dict[int, Grab], scale: Callable[[Any], Any] | None,
-                 near: bool) -> None:
+def _unduplicate(path: Path, times: list[float], got: dict[int, Grab], scale: Sizer | None, near: bool) -> None:
     """Read exactly the times whose keyframe was already used by an earlier time, or
     (with `near`) lies further from the time than half the spacing of the times."""
     ordered = sorted(set(times))
@@ -96,7 +75,7 @@ def _unduplicate(path: Path, times: list[float], got: dict[int, Grab], scale: Ca
     if not again:
         return
     again.sort(key=lambda i: times[i])
-    for i, grabbed in zip(again, grab_many(path, [times[i] for i in again], exact=True, scale=scale), strict=True):
+    for i, grabbed in zip(again, grab_many(path, [times[i] for i in again], exact=True, size=scale), strict=True):
         got[i] = grabbed
 
 
