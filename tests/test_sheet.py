@@ -42,7 +42,8 @@ def test_times_spread_evenly_and_skip_the_first_and_last_5_percent() -> None:
 
 
 def test_fast_mode_on_a_long_gop_never_repeats_a_frame(counted: Path) -> None:
-    """One keyframe for the whole file: every tile falls back to an exact read."""
+    """Keyframes every 3.2 s for tiles every 1 s: tiles that would repeat a keyframe, or
+    lie further than half the spacing from their own, are read exactly."""
     times = sheet.sheet_times(10.0, 9)
     plain = tiles.grab_tiles(counted, times, size=(80, 48), fast=True)  # storyboards: only repeats are re-read
     assert len({clips.read_index(g.image) for g in plain}) == 9
@@ -51,7 +52,7 @@ def test_fast_mode_on_a_long_gop_never_repeats_a_frame(counted: Path) -> None:
     assert len(set(indices)) == 9, indices
     for grab, index in zip(grabs, indices, strict=True):
         assert index == round(grab.time * 10)  # the stamp is the time of the frame shown
-        assert abs(grab.time - grab.requested) <= 0.1
+        assert abs(grab.time - grab.requested) <= 0.5  # half the spacing of the tiles
 
 
 def test_header_names_file_duration_resolution_codec_and_size() -> None:

@@ -48,6 +48,12 @@ class Walker:
     def seconds(self, frame: Any) -> float:
         return 0.0 if frame.pts is None else float((frame.pts - self.start) * self.base)
 
+    def seconds_of(self, pts: int) -> float:
+        return float((pts - self.start) * self.base)
+
+    def limit(self, seconds: float) -> int:
+        return self._limit(seconds)
+
     def _limit(self, seconds: float) -> int:
         """The largest pts shown at or before `seconds` (a microsecond of slack)."""
         return self.start + math.floor((seconds + 1e-6) / self.base)
@@ -237,26 +243,75 @@ class Walker:
     # -- fast ------------------------------------------------------------------------
     def key_at(self, seconds: float, *, nearest: bool = False) -> Any:
         """The keyframe at or before `seconds` or, with `nearest`, the next one when that
-        is closer; only that keyframe is decoded. The next keyframe is found with one
-        more seek (an index lookup in MP4/MKV), not by decoding."""
+        is closer; only that keyframe is decoded. The next keyframe is found by a forward
+        seek (an index lookup in MP4/MKV/WebM), not by decoding."""
         limit = self._limit(seconds)
-        self._position(seconds, limit)
-        key = self.ahead[0] if self.ahead else None
+        key = self.key_before(seconds)
         if nearest and key is not None and key.is_keyframe and key.pts is not None and key.pts < limit:
-            reach = seconds + float((limit - key.pts) * self.base)
-            self._position(reach, self._limit(reach))
-            after = self.ahead[0] if self.ahead else None
-            if after is None or after.pts is None or not after.pts > key.pts or after.pts - limit >= limit - key.pts:
-                self.ahead.clear()  # the one before is nearest: decode the packet already read
-                self.ahead.append(key)
-        key = self._read()
-        if key is not None and self.last is not None and key.pts is not None and key.pts == self.last.pts:
+            after = self.key_after(seconds, float((limit - key.pts) * self.base))
+            if after is not None and after.pts - limit < limit - key.pts:
+                key = after
+        frame = self.decode_key(key) if key is not None else None
+        return frame if frame is not None else self.exact_at(seconds, walk=False)  # no keyframe flags, or undecodable
+
+    def key_before(self, seconds: float) -> Any:
+        """The keyframe packet shown at or before `seconds` (read, not decoded), or None."""
+        self._position(seconds, self._limit(seconds))
+        return self.ahead[0] if self.ahead else None
+
+    def key_after(self, seconds: float, horizon: float) -> Any:
+        """The first keyframe packet shown after `seconds` and at most `horizon` seconds
+        after it, or None. One forward seek; demuxers that land anywhere (MPEG-TS) are
+        read on from there."""
+        limit, stop = self._limit(seconds), self._limit(seconds + horizon)
+        try:
+            self.container.seek(limit + 1, stream=self.stream, backward=False)
+        except ERRORS:
+            return None
+        self._demux_afresh()
+        while (packet := self._pull()) is not None:
+            if packet.is_keyframe and packet.pts is not None and packet.pts > limit:
+                return packet if packet.pts <= stop else None
+            mark = packet.dts if packet.dts is not None else packet.pts
+            if mark is not None and mark > stop:
+                return None
+        return None
+
+    def packets_between(self, key: Any, stop: float) -> list[Any]:
+        """The packets from keyframe `key` to the one decoded after `stop` seconds, read
+        and not decoded (their sizes tell where a cut without a keyframe lies)."""
+        self._position(self.seconds(key), key.pts)
+        last = self._limit(stop)
+        got = []
+        while (packet := self._read()) is not None:
+            got.append(packet)
+            mark = packet.dts if packet.dts is not None else packet.pts
+            if mark is not None and mark > last:
+                break
+        return got
+
+    def decode_key(self, packet: Any) -> Any:
+        """The frame of keyframe `packet`, decoded alone (None when it gives none)."""
+        if self.last is not None and packet.pts is not None and packet.pts == self.last.pts:
             return self.last  # the same keyframe as the previous time
-        if key is not None:
-            # Alone and then drained: a decoder with a reorder delay would otherwise hold
-            # the keyframe back until more frames (here all skipped) come.
-            self._send(key, "DEFAULT")
-            self._send(None, "DEFAULT")
-        if self.out:
-            return self._keep(self.out.popleft())
-        return self.exact_at(seconds, walk=False)  # no keyframe flags, or it does not decode
+        frames = self.decode_keys([packet])
+        frame = frames.get(packet.pts) or next(iter(frames.values()), None)
+        return self._keep(frame) if frame is not None else None
+
+    def decode_keys(self, packets: list[Any]) -> dict[int, Any]:
+        """Frames of keyframe packets (sent in a row, then drained), by pts. Keyframes
+        depend on nothing, so frame threads decode them side by side."""
+        self.ctx.flush_buffers()
+        self.out.clear()
+        self.inflight.clear()
+        self.ended = False
+        for packet in packets:
+            # Drained at the end: a decoder with a reorder delay would otherwise hold
+            # the last keyframes back until more frames (here none) come.
+            self._send(packet, "DEFAULT")
+        self._send(None, "DEFAULT")
+        frames = {f.pts: f for f in self.out if f.pts is not None}
+        self.out.clear()
+        self.ahead.clear()
+        self.last = None
+        return frames

@@ -34,7 +34,9 @@ class Cue:
 
 
 def plan(duration: float | None, every: float = 0.0, count: int = 0) -> list[float]:
-    """Start times of the tiles: every `every` seconds, or `count` spread evenly."""
+    """Start times of the tiles: every `every` seconds, or `count` spread evenly. The
+    last cue runs to the end; a remainder shorter than half a step is part of it (30.003 s
+    every 2 s: 15 cues, the last 2.003 s long, not a 16th of 3 ms)."""
     if not duration or duration <= 0:
         return [0.0]
     if count:
@@ -45,6 +47,8 @@ def plan(duration: float | None, every: float = 0.0, count: int = 0) -> list[flo
     while t < duration - 1e-6 and len(times) < MAX_TILES:
         times.append(round(t, 3))
         t += step
+    if len(times) > 1 and duration - times[-1] < step / 2:
+        times.pop()  # a last piece shorter than half a step joins the cue before it
     return times or [0.0]
 
 

@@ -1,13 +1,14 @@
 """Many small frames from one video: where to take them, reading them fast, tiling them.
 
 Shared by contact sheets, storyboards, previews and scene keyframes. Frames are read in
-one pass in time order. In `fast` mode each time takes the keyframe at or before it
-(no decoding of other frames); when two times land on the same keyframe (short videos,
-long GOPs) those tiles are read again exactly, so a sheet never shows one frame twice.
+one pass in time order. In `fast` mode each time takes a keyframe near it from the shot
+on screen at that time (vtm.media.keyframes), or its exact frame when no keyframe
+qualifies; two tiles never show one keyframe.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import cv2
 import numpy as np
 
 from vtm.media.frames import Grab, grab_many
+from vtm.media.keyframes import grab_keyframes
 from vtm.media.picture import Sizer, exact_size
 
 Progress = Callable[[float], None]
@@ -42,41 +44,24 @@ def tile_size(width: int, height: int, tile_width: int) -> tuple[int, int]:
 def grab_tiles(path: Path, times: list[float], *, size: tuple[int, int] | Sizer | None, fast: bool = True,
                near: bool = False, progress: Progress | None = None) -> list[Grab]:
     """One Grab per time (same order as `times`), each image `size` (w, h), or as a
-    Sizer decides, or the full picture (None). In fast mode, a time whose keyframe
-    another time already got is read exactly; with `near`, so is one whose keyframe is
-    further away than half the spacing of the times (contact sheets of short videos)."""
-    order = sorted(range(len(times)), key=lambda i: times[i])
+    Sizer decides, or the full picture (None). Fast: keyframes, true to the shot (see
+    vtm.media.keyframes); with `near`, a tile whose keyframe lies further from its time
+    than half the spacing of the times is read exactly (contact sheets of short videos).
+    Otherwise the exact frames."""
     scale = exact_size(*size) if isinstance(size, tuple) else size
+    if fast:
+        ordered = sorted(set(times))
+        gaps = [b - a for a, b in zip(ordered, ordered[1:], strict=False)]
+        tolerance = min(gaps) / 2 if gaps and near else math.inf
+        return grab_keyframes(path, times, size=scale, tolerance=tolerance, progress=progress)
+    order = sorted(range(len(times)), key=lambda i: times[i])
     got: dict[int, Grab] = {}
     total = max(1, len(times))
-    for n, grabbed in enumerate(grab_many(path, [times[i] for i in order], exact=not fast, size=scale, nearest=True)):
+    for n, grabbed in enumerate(grab_many(path, [times[i] for i in order], exact=True, size=scale)):
         got[order[n]] = grabbed
         if progress:
             progress(0.9 * (n + 1) / total)
-    if fast:
-        _unduplicate(path, times, got, scale, near)
     return [got[i] for i in range(len(times))]
-
-
-def _unduplicate(path: Path, times: list[float], got: dict[int, Grab], scale: Sizer | None, near: bool) -> None:
-    """Read exactly the times whose keyframe was already used by an earlier time, or
-    (with `near`) lies further from the time than half the spacing of the times."""
-    ordered = sorted(set(times))
-    gaps = [b - a for a, b in zip(ordered, ordered[1:], strict=False)]
-    tolerance = min(gaps) / 2 if gaps and near else float("inf")
-    seen: set[float] = set()
-    again = []
-    for i in sorted(got, key=lambda i: times[i]):
-        key = round(got[i].time, 4)
-        off = abs(times[i] - got[i].time)
-        if off > 1e-3 and (key in seen or off > tolerance):
-            again.append(i)
-        seen.add(key)
-    if not again:
-        return
-    again.sort(key=lambda i: times[i])
-    for i, grabbed in zip(again, grab_many(path, [times[i] for i in again], exact=True, size=scale), strict=True):
-        got[i] = grabbed
 
 
 def grid(images: list[np.ndarray], columns: int, gap: int = 0, background: tuple[int, int, int] = (0, 0, 0)) -> np.ndarray:
