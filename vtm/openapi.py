@@ -54,7 +54,12 @@ SCHEMAS: dict[str, Any] = {
         "size": {"type": "integer", "minimum": 0}, "sha256": {"type": "string"},
         "width": {"type": "integer", "minimum": 0}, "height": {"type": "integer", "minimum": 0},
         "rotation": {"type": "integer"}, "duration": _NUM, "fps": _NUM, "frame_count": _INT,
-        "codec": _STR, "container": _STR, "imported": {"type": "boolean"}, "error": _STR, "created_at": _STR}},
+        "codec": _STR, "container": _STR, "imported": {"type": "boolean"}, "error": _STR, "created_at": _STR,
+        "storage_width": _INT, "storage_height": _INT,
+        "sample_aspect_ratio": {"type": "string", "nullable": True, "description": "pixel shape, e.g. 16:11"},
+        "duration_measured": {"type": "boolean", "description": "the header had no duration: measured from the packets"},
+        "hdr": {"type": "string", "nullable": True, "enum": ["pq", "hlg", None]},
+        "field_order": {"type": "string", "nullable": True, "enum": ["tff", "bff", None]}}},
     "Job": {"type": "object", "required": ["id", "kind", "video_id", "status", "width", "height"], "properties": {
         "id": {"type": "integer"}, "kind": {"type": "string"}, "video_id": {"type": "integer"}, "filename": _STR,
         "width": _INT, "height": _INT, "params": {"type": "object"},

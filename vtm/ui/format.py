@@ -79,11 +79,18 @@ def ago(when: datetime | None, now: datetime | None = None) -> str:
 
 def video_facts(video: Video) -> str:
     """`1920×1080 · 1:02 · 29.97 fps · h264 · 12.3 MB`"""
-    parts = [f"{video.width}×{video.height}", clock(video.duration) if video.duration else "length unknown"]
+    length = clock(video.duration) + (" (measured)" if video.duration_measured else "") if video.duration else "length unknown"
+    parts = [f"{video.width}×{video.height}", length]
     if video.fps:
         parts.append(f"{video.fps:.2f}".rstrip("0").rstrip(".") + " fps")
     parts.append(video.codec or "codec unknown")
     parts.append(size(video.size))
     if video.rotation:
         parts.append(f"rotated {video.rotation}°")
+    if video.sample_aspect_ratio and video.sample_aspect_ratio != "1:1":
+        parts.append(f"pixels {video.sample_aspect_ratio}")
+    if video.hdr:
+        parts.append({"pq": "HDR10 (PQ)", "hlg": "HDR (HLG)"}.get(video.hdr, "HDR"))
+    if video.field_order:
+        parts.append("interlaced")
     return " · ".join(parts)

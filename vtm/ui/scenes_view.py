@@ -26,8 +26,15 @@ def show(rt: Runtime, job: Job) -> None:
     for index, scene in enumerate(scenes):
         with cells[index % COLUMNS]:
             caption = (f"**{scene['scene']}** · {format.clock(scene['start_s'])}–{format.clock(scene['end_s'])} "
-                       f"({scene['end_s'] - scene['start_s']:.1f} s)")
+                       f"({scene['end_s'] - scene['start_s']:.1f} s){_how(scene)}")
             if scene.get("path"):
                 images.show(rt, scene["path"], caption=caption, box=images.CARD_BOX)
             else:
                 st.caption(caption)
+
+
+def _how(scene: dict) -> str:
+    """How the scene begins: ` · cut`, ` · fade 0:12–0:13` (nothing for the first)."""
+    if scene.get("transition") == "fade" and scene.get("fade_start_s") is not None:
+        return f" · fade {format.clock(scene['fade_start_s'])}–{format.clock(scene['fade_end_s'])}"
+    return f" · {scene['transition']}" if scene.get("transition") else ""
