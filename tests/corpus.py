@@ -138,7 +138,20 @@ def quality_jump(folder: Path) -> Path:
     path = folder / "quality-jump.mp4"
     ffmpeg("-ss", "4", "-i", str(REAL / "bbb-opening-a.ts"), "-t", "4", "-vf", f"scale={SIZE[0]}:{SIZE[1]},fps={FPS}",
            "-c:v", "libx264", "-preset", "veryfast", "-force_key_frames", "2", "-x264-params",
-           f"zones=0,{2 * FPS - 1},q=46/{2 * FPS},{4 * FPS},q=12", str(path))
+           f"zones=0,{2 * FPS - 1},q=50/{2 * FPS},{4 * FPS},q=4", str(path))
+    return path
+
+
+def irregular_keyframes(folder: Path, keyframes: list[float], seconds: float = 8.0, fps: int = 10) -> Path:
+    """Frames that carry their index (tests/clips.py), with keyframes at the given times
+    only: GOPs of uneven length, as encoders make around cuts."""
+    from tests.clips import index_frame
+    from vtm.media.samples import write_clip
+
+    plain = write_clip(folder / "index.mp4", index_frame, width=160, height=96, seconds=seconds, fps=fps)
+    path = folder / "irregular-gops.mp4"
+    ffmpeg("-i", str(plain), "-c:v", "libx264", "-preset", "veryfast", "-crf", "12", "-g", "1000", "-sc_threshold", "0",
+           "-force_key_frames", ",".join(f"{t:g}" for t in keyframes), str(path))
     return path
 
 
@@ -175,8 +188,10 @@ def anamorphic(path: Path, width: int, height: int, sar: Fraction, *, codec: str
 def disc_aspect(image: np.ndarray) -> float:
     """Width / height of the white disc in a picture (1.0 when it is round)."""
     grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    ys, xs = np.nonzero(grey > 200)
-    return float((xs.max() - xs.min() + 1) / (ys.max() - ys.min() + 1))
+    count, _, stats, _ = cv2.connectedComponentsWithStats((grey > 200).astype(np.uint8))
+    assert count > 1, "no disc in the picture"
+    largest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))  # the disc, not a stamped time
+    return float(stats[largest, cv2.CC_STAT_WIDTH] / stats[largest, cv2.CC_STAT_HEIGHT])
 
 
 # -- unknown duration -------------------------------------------------------------------

@@ -52,3 +52,61 @@ def test_make_scenes_writes_json_csv_and_one_keyframe_per_scene(cut_clip: Path) 
     rows = list(csv.DictReader(io.StringIO(files[scenes.CSV_NAME].decode())))
     assert [int(r["start_frame"]) for r in rows] == [s.start_frame for s in listed]
     assert json.loads(files[scenes.JSON_NAME])["count"] == 4
+
+
+# -- fades, dissolves, quality jumps, real footage ------------------------------------
+@pytest.fixture(scope="module")
+def corpus_clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    from tests import corpus
+
+    folder = tmp_path_factory.mktemp("transitions")
+    return {"transitions": corpus.transitions(folder), "quality": corpus.quality_jump(folder),
+            "keyed": corpus.with_cuts(folder, keyframes_at_cuts=True)}
+
+
+def test_fades_and_dissolves_are_fade_boundaries_with_their_span(corpus_clips: dict[str, Path]) -> None:
+    """A fade in from black at the start and a fade out at the end are no boundary; a fade
+    out, black and fade in between two shots is one `fade`, a dissolve another."""
+    from tests import corpus
+
+    path = corpus_clips["transitions"]
+    found = scenes.detect(path, probe(path))[1:]
+    assert [s.transition for s in found] == ["fade"] * len(corpus.TRANSITIONS)
+    fps = corpus.FPS
+    for scene, (_, first, last) in zip(found, corpus.TRANSITIONS, strict=True):
+        assert first - 2 <= scene.start_frame <= last + 2
+        assert scene.fade_start_s is not None and scene.fade_end_s is not None
+        assert (first - 3) / fps <= scene.fade_start_s <= scene.start_s <= scene.fade_end_s <= (last + 3) / fps
+
+
+def test_a_jump_in_compression_quality_is_not_a_cut(corpus_clips: dict[str, Path]) -> None:
+    path = corpus_clips["quality"]
+    assert len(scenes.detect(path, probe(path))) == 1
+
+
+def test_cuts_are_cut_boundaries(corpus_clips: dict[str, Path]) -> None:
+    from tests import corpus
+
+    path = corpus_clips["keyed"]
+    found = scenes.detect(path, probe(path))[1:]
+    assert [(s.start_frame, s.transition, s.fade_start_s) for s in found] == [(f, "cut", None) for f in corpus.cut_frames()]
+
+
+def test_real_footage_precision_and_recall() -> None:
+    """Hand-checked boundaries of the real clips (tests/fixtures/real), ±2 frames."""
+    from vtm.bench import scenes_accuracy
+
+    total = scenes_accuracy.Score(0, 0, 0)
+    for name, spans in scenes_accuracy.truth().items():
+        total = total + scenes_accuracy.score(scenes_accuracy.vtm_boundaries(scenes_accuracy.REAL / name), spans)
+    assert total.precision >= 0.95 and total.recall >= 0.95 and total.f1 >= 0.95, total
+
+
+def test_json_and_csv_say_how_each_scene_begins(corpus_clips: dict[str, Path]) -> None:
+    path = corpus_clips["transitions"]
+    files = scenes.make_scenes(path, probe(path), dict(SCENES_DEFAULTS, width=96))
+    rows = json.loads(files[scenes.JSON_NAME])["scenes"]
+    assert rows[0]["transition"] is None and rows[1]["transition"] == "fade" and rows[1]["fade_end_s"] > rows[1]["fade_start_s"]
+    table = list(csv.DictReader(io.StringIO(files[scenes.CSV_NAME].decode())))
+    assert table[1]["transition"] == "fade" and float(table[1]["fade_start_s"]) == rows[1]["fade_start_s"]
+    assert scenes.from_json(files[scenes.JSON_NAME].decode())[1].transition == "fade"

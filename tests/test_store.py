@@ -129,3 +129,50 @@ def test_second_process_gets_one_clear_line(tmp_path: Path) -> None:
 def test_second_store_in_same_process_is_refused(store: Store) -> None:
     with pytest.raises(StoreLocked, match=f"in use by process {os.getpid()}"):
         Store(store.path)
+
+
+# The `videos` table as version 1 (schema 1) created it: a database file of that version.
+SCHEMA_1_VIDEOS = """
+CREATE TABLE videos (
+    id BIGINT PRIMARY KEY DEFAULT nextval('video_ids'),
+    filename VARCHAR NOT NULL UNIQUE,
+    status VARCHAR NOT NULL,
+    path VARCHAR NOT NULL,
+    size BIGINT NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    rotation INTEGER NOT NULL DEFAULT 0,
+    duration DOUBLE,
+    fps DOUBLE,
+    frame_count BIGINT,
+    codec VARCHAR,
+    container VARCHAR,
+    imported BOOLEAN NOT NULL DEFAULT false,
+    error VARCHAR,
+    created_at TIMESTAMP NOT NULL
+);
+"""
+
+
+def test_a_database_of_schema_1_opens_and_gains_the_new_video_columns(tmp_path: Path) -> None:
+    path = tmp_path / "vtm.duckdb"
+    old = Store(path)
+    old._conn.execute("DROP TABLE jobs; DROP TABLE videos;" + SCHEMA_1_VIDEOS)
+    old._conn.execute("INSERT INTO videos (filename, status, path, size, sha256, width, height, created_at) "
+                      "VALUES ('old.mp4', 'COMPLETED', 'videos/1/old.mp4', 10, 'x', 320, 240, now())")
+    old._conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    old.close()
+    upgraded = Store(path)  # a schema-1 file has no jobs table of the new kind either: created on open
+    try:
+        video = upgraded.list_videos()[0]
+        assert (video.filename, video.width, video.storage_width, video.sample_aspect_ratio, video.duration_measured,
+                video.hdr, video.field_order) == ("old.mp4", 320, None, None, False, None, None)
+        new = upgraded.add_video(filename="new.mp4", path="p", size=1, sha256="y", width=1024, height=576, storage_width=704,
+                                 storage_height=576, sample_aspect_ratio="16:11", duration_measured=True, hdr="pq",
+                                 field_order="tff")
+        assert upgraded.get_video(new.id).to_dict()["sample_aspect_ratio"] == "16:11"
+        version = upgraded._read("SELECT value FROM meta WHERE key = 'schema_version'")[0][0]
+        assert version == str(store_module.SCHEMA_VERSION)
+    finally:
+        upgraded.close()

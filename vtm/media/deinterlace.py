@@ -30,12 +30,14 @@ def deinterlace(frame: Any, before: Any = None, after: Any = None) -> Any:
     sequence = [f for f in (before, frame, after) if f is not None]
     wanted = sequence.index(frame)
     for n, item in enumerate(sequence):
-        kept = item.pts, item.time_base
+        kept_pts, kept_base = item.pts, item.time_base
         item.pts, item.time_base = n, base  # strictly increasing for the filter, whatever the stream had
         try:
             graph.push(item)
         finally:
-            item.pts, item.time_base = kept
+            item.pts = kept_pts
+            if kept_base is not None:
+                item.time_base = kept_base
     graph.push(None)
     out = []
     while True:
@@ -46,5 +48,7 @@ def deinterlace(frame: Any, before: Any = None, after: Any = None) -> Any:
     if len(out) != len(sequence):
         return frame  # the filter kept some back: show the frame as decoded rather than guess
     result = out[wanted]
-    result.pts, result.time_base = frame.pts, frame.time_base
+    result.pts = frame.pts
+    if frame.time_base is not None:
+        result.time_base = frame.time_base
     return result

@@ -10,7 +10,6 @@ when shrinking): converting a 4K frame at full size costs more than decoding it.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -37,7 +36,7 @@ def covering(width: int, height: int, *, keep_above: float = 0.5) -> Sizer:
         factor = max(width / shown_w, height / shown_h)
         if factor > keep_above:
             return None
-        return max(2, math.ceil(shown_w * factor)), max(2, math.ceil(shown_h * factor))
+        return max(2, width, round(shown_w * factor)), max(2, height, round(shown_h * factor))
 
     return size
 
