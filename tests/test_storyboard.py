@@ -18,7 +18,7 @@ from vtm.params import STORYBOARD_DEFAULTS
 
 @pytest.mark.parametrize(
     ("duration", "every", "count", "expected"),
-    [(10.0, 2.0, 0, [0, 2, 4, 6, 8]), (10.0, 3.0, 0, [0, 3, 6, 9]), (10.0, 0, 4, [0, 2.5, 5, 7.5]), (None, 10, 0, [0])],
+    [(10.0, 2.0, 0, [0, 2, 4, 6, 8]), (10.0, 3.0, 0, [0, 3, 6]), (10.5, 3.0, 0, [0, 3, 6, 9]), (10.0, 0, 4, [0, 2.5, 5, 7.5]), (None, 10, 0, [0])],
 )
 def test_plan(duration: float | None, every: float, count: int, expected: list[float]) -> None:
     assert storyboard.plan(duration, every, count) == pytest.approx(expected)

@@ -11,8 +11,9 @@ vtm.media.scenes). Three kinds of change are told apart:
 - **fade through black**: the picture dims into (nearly) black frames and comes back as
   another picture, gradually or not. A short black stretch is one boundary of type
   `fade` (or `cut` when both of its edges are abrupt) spanning the fade out and in; a
-  stretch longer than LONG_BLACK_S is a scene of its own. Black at the start or the end
-  of the video is part of the first or last scene.
+  stretch longer than LONG_BLACK_S is a scene of its own, also at the start or the end
+  of the video; a shorter one there (a fade in from black at the start) is part of the
+  first or last scene.
 - **dissolve**: one picture turns into another through frames that are a mix of the two
   (checked: the middle frame is close to a blend of the frames a little before and
   after, and most of the frame changes, so a title fading over a shot is not one). A
@@ -136,11 +137,18 @@ class Detector:
         found = []
         for first, last in runs:
             out, back = self._ramp(first, -1), self._ramp(last, +1)
-            if first == 0 or last == n - 1:  # black at the very start or end: part of the first or last scene
-                self.quiet.append((out, first) if first else (last, back))
-                continue
             faded_out, faded_in = first - out >= FADE_MIN_FRAMES, back - last >= FADE_MIN_FRAMES
-            if (last - first + 1) / self.fps > LONG_BLACK_S:
+            long = (last - first + 1) / self.fps > LONG_BLACK_S
+            if first == 0 or last == n - 1:
+                # Black at the very start or end: a scene of its own when long, else part of the first or last scene.
+                if long and first == 0 and last < n - 1:
+                    found.append(Boundary(last + 1, "fade" if faded_in else "cut", last + 1, max(last + 1, back)))
+                elif long and first > 0:
+                    found.append(Boundary(first, "fade" if faded_out else "cut", out, first))
+                else:
+                    self.quiet.append((out, first) if first else (last, back))
+                continue
+            if long:
                 found.append(Boundary(first, "fade" if faded_out else "cut", out, first))
                 found.append(Boundary(last + 1, "fade" if faded_in else "cut", last + 1, max(last + 1, back)))
             else:
