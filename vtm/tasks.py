@@ -156,6 +156,7 @@ def inspect(source: str, poster: str, limits: Any = None) -> Any:
     Returns the VideoInfo; raises Unsupported when it is not a usable video, TooLarge
     when its header declares more than `limits` (checked before decoding)."""
     from vtm.media.limits import check_header
+    from vtm.media.picture import covering
     from vtm.media.probe import probe
     from vtm.media.render import encode, fit
     from vtm.media.thumbnail import pick_frame
@@ -163,7 +164,7 @@ def inspect(source: str, poster: str, limits: Any = None) -> Any:
     if limits is not None:
         check_header(Path(source), limits)
     info = probe(Path(source))
-    frame = pick_frame(Path(source), "auto", info.duration)
+    frame = pick_frame(Path(source), "auto", info.duration, size=covering(POSTER_WIDTH, 0))  # candidates read small
     h, w = frame.image.shape[:2]
     width, height = POSTER_WIDTH, max(2, round(POSTER_WIDTH * h / w))
     if height > POSTER_MAX_HEIGHT:  # a very tall video: bound the height, not only the width

@@ -3,15 +3,18 @@
 The tile for a time T is a keyframe at most half a GOP from T, and only one from the
 shot on screen at T:
 1. K, the keyframe at or before T, and K', the first one after T, are found by seeking
-   (index lookups), not by decoding.
-2. K is nearer (or as near): it is the tile unless a cut lies between K and T, which
-   the packet sizes show without decoding (a cut without a keyframe is coded as one
-   large packet, a cut to black or to a still as a sudden drop; a cut with a keyframe
-   would have been K). With a cut, the exact frame at T is read instead.
-3. K' is nearer: K and K' are both decoded; if they look alike (colour histograms) no
-   cut lies between them and K' is the tile. If they differ, K' is the tile only when
-   the packet sizes place the cut at or before T; otherwise the cut is at K' (encoders
-   put keyframes at cuts) or unknown, K' is across it, and the exact frame at T is read.
+   (index lookups), not by decoding. The nearer of the two is the candidate (K on a tie).
+2. The candidate is shown only when no cut separates it from T. The proof: K and K'
+   look alike (colour histograms of the decoded keyframes), so no cut lies between them.
+   When they differ, the cut is at K' if the encoder put K' there (encoders place
+   keyframes at cuts; a K' at the stream's regular keyframe interval was not placed),
+   so K is still T's shot; otherwise the cut is somewhere between, and only a packet
+   clearly larger than all others (a cut coded without a keyframe) tells where.
+   Whatever is not proven is read exactly: the frame at T, decoded from K.
+3. Decoding is saved where the packet sizes already prove it: a GOP whose packets show
+   no outlier (no packet far above the rest, no sudden drop as at a cut to black) holds
+   no cut without a keyframe, so K (or a regular K') needs no comparison, and the other
+   keyframe is decoded only when a tile shows it anyway.
 Keyframes are decoded in one batch (frame threads decode keyframes side by side: they
 depend on nothing) and scaled to the tile's size as they come. A tile whose keyframe an
 earlier tile already shows is read exactly (so two tiles never show one frame, and none
@@ -38,8 +41,8 @@ from vtm.media.packets import Walker
 from vtm.media.picture import Sizer, to_image
 
 ALIKE = 0.35  # Bhattacharyya distance of HSV histograms below which two keyframes are one shot
-SPIKE = 4.0  # a packet this many times the median size codes a cut without a keyframe...
-SPIKE_OF_KEY = 0.3  # ...when it is also this big next to the keyframe
+SMOOTH = 1.6  # a GOP whose largest non-key packet is within this many times its 90th percentile
+SPIKE = 2.5  # a packet this many times the next largest (and 3 x the 90th percentile) codes a cut
 DROP = 8.0  # sizes falling this many times (median of 6 before vs 6 after): a cut to black or to a still
 REORDER_FRAMES = 3  # a cut's large packet is shown up to this many frames after the cut (B-frames)
 
@@ -51,6 +54,16 @@ class _Tile:
     before: Any = None  # K: keyframe packet at or before the time
     after: Any = None  # K': first keyframe packet after it
     choice: Any = None  # the keyframe packet shown; None: read the exact frame
+    periodic: bool = False  # K' is one of the stream's regular keyframes, not one placed at a cut
+    packets: list[tuple[int, int, bool]] | None = None  # (time, size, keyframe) from K to K', when looked at
+    smooth: bool = False  # those sizes show no cut without a keyframe
+
+    before_s: float = 0.0
+    after_s: float = math.inf
+
+    @property
+    def nearer(self) -> Any:
+        return self.after if self.after is not None and self.after_s - self.time < self.time - self.before_s else self.before
 
 
 def grab_keyframes(path: Path, times: list[float], *, size: Sizer | None, tolerance: float = math.inf,
@@ -62,12 +75,18 @@ def grab_keyframes(path: Path, times: list[float], *, size: Sizer | None, tolera
         walker.plain = stream_interlaced(stream)
         tiles = [_find(walker, i, max(0.0, float(t))) for i, t in sorted(enumerate(times), key=lambda p: p[1])]
         _report(progress, 0.15)
-        keys = {p.pts: p for t in tiles for p in (t.before, t.after) if _is_key(p)}
-        frames = walker.decode_keys([keys[pts] for pts in sorted(keys)])
+        _mark_periodic(walker, tiles)
+        keys = _needed(walker, tiles)
+        seen: list[Look] = []
+
+        def small(frame: Any) -> np.ndarray:
+            if not seen:
+                seen.append(look_of(stream, frame))
+            return to_image(frame, replace(seen[0], field_order=None), size)
+
+        images = walker.decode_keys([keys[pts] for pts in sorted(keys)], keep=small)
+        look = seen[0] if seen else None
         _report(progress, 0.6)
-        look = look_of(stream, next(iter(frames.values()))) if frames else None
-        plain = replace(look, field_order=None) if look else None
-        images = {pts: to_image(f, plain, size) for pts, f in frames.items()} if plain else {}
         shown: set[int] = set()
         for tile in tiles:
             tile.choice = _choose(walker, tile, images, tolerance)
@@ -84,32 +103,82 @@ def grab_keyframes(path: Path, times: list[float], *, size: Sizer | None, tolera
 
 def _find(walker: Walker, index: int, seconds: float) -> _Tile:
     tile = _Tile(index, seconds, before=walker.key_before(seconds))
-    if _is_key(tile.before) and tile.before.pts < walker.limit(seconds):
-        distance = seconds - walker.seconds(tile.before)
-        after = walker.key_after(seconds, max(3 * distance, 10.0))
-        if _is_key(after) and walker.seconds(after) - seconds < distance:
-            tile.after = after  # nearer than K: a candidate, decoded with K
+    if _is_key(tile.before):
+        tile.before_s = walker.seconds(tile.before)
+        if tile.before.pts < walker.limit(seconds):
+            after = walker.key_after(seconds, max(3 * (seconds - tile.before_s), 10.0))
+            if _is_key(after):
+                tile.after, tile.after_s = after, walker.seconds(after)
     return tile
 
 
+def _mark_periodic(walker: Walker, tiles: list[_Tile]) -> None:
+    """Mark the tiles whose K and K' are as far apart as most such pairs (the encoder's
+    regular keyframe interval): such a K' was not placed at a cut."""
+    frame = _frame_seconds(walker)
+    pairs = [t for t in tiles if t.after is not None]
+    spacings = [round((t.after_s - t.before_s) / frame) for t in pairs]
+    if len(spacings) < 3:
+        return
+    regular = max(set(spacings), key=spacings.count)
+    if sum(abs(s - regular) <= 1 for s in spacings) < 0.6 * len(spacings):
+        return
+    for tile, spacing in zip(pairs, spacings, strict=True):
+        tile.periodic = abs(spacing - regular) <= 1
+
+
+def _needed(walker: Walker, tiles: list[_Tile]) -> dict[int, Any]:
+    """The keyframes to decode: each tile's candidate, and the other keyframe of its pair
+    when the packet sizes do not already prove the candidate."""
+    keys = {t.nearer.pts: t.nearer for t in tiles if _is_key(t.before)}
+    for tile in tiles:
+        if not _is_key(tile.before) or tile.before.pts >= walker.limit(tile.time):
+            continue
+        other = tile.before if tile.nearer is tile.after else tile.after
+        if other is not None and other.pts in keys:
+            continue  # decoded anyway: the comparison costs nothing
+        stop = tile.after_s if tile.after is not None else tile.time
+        tile.packets = walker.sizes_between(tile.before, stop)
+        tile.smooth = _smooth(tile.packets, tile.before)
+        proven = tile.smooth and (tile.nearer is tile.before or tile.periodic)
+        if not proven and other is not None:
+            keys[other.pts] = other
+    return keys
+
+
 def _choose(walker: Walker, tile: _Tile, images: dict[int, np.ndarray], tolerance: float) -> Any:
-    key, after = tile.before, tile.after
-    if not _is_key(key) or key.pts not in images:
+    key, after, nearer = tile.before, tile.after, tile.nearer
+    if not _is_key(key) or nearer.pts not in images:
         return None
-    margin = REORDER_FRAMES * _frame_seconds(walker)
     if key.pts >= walker.limit(tile.time):
         choice = key  # a keyframe is the frame on screen at T
-    elif after is None or after.pts not in images:
-        cut = _cut(walker, walker.packets_between(key, tile.time + margin), key)
-        choice = key if cut is None or cut > tile.time + margin else None
-    elif _alike(images[key.pts], images[after.pts]):
-        choice = after  # one shot from K to K'
+    elif after is not None and key.pts in images and after.pts in images:
+        if _alike(images[key.pts], images[after.pts]):
+            choice = nearer  # one shot from K to K'
+        elif not tile.periodic and nearer is key:
+            choice = key  # the cut is at K', placed there by the encoder
+        else:
+            choice = _across(walker, tile)
     else:
-        cut = _cut(walker, walker.packets_between(key, walker.seconds(after)), key)
-        choice = after if cut is not None and cut <= tile.time else None
+        choice = nearer if tile.smooth and (nearer is key or tile.periodic) else None
     if choice is not None and abs(walker.seconds(choice) - tile.time) > tolerance:
         return None
     return choice
+
+
+def _across(walker: Walker, tile: _Tile) -> Any:
+    """K and K' differ and the cut may lie anywhere between: the nearer keyframe when a
+    clear outlier packet places the cut on T's side of it, else None (read exactly)."""
+    if tile.packets is None:
+        tile.packets = walker.sizes_between(tile.before, tile.after_s)
+    cut = _spike(walker, tile.packets, tile.before)
+    if cut is None:
+        return None
+    if tile.nearer is tile.before and tile.time < cut - REORDER_FRAMES * _frame_seconds(walker):
+        return tile.before
+    if tile.nearer is tile.after and tile.time >= cut:
+        return tile.after
+    return None
 
 
 def _read(walker: Walker, tile: _Tile, images: dict[int, np.ndarray], look: Look | None, size: Sizer | None,
@@ -134,19 +203,38 @@ def _histogram(image: np.ndarray) -> np.ndarray:
     return cv2.normalize(counts, None, 1, 0, cv2.NORM_L1)
 
 
-def _cut(walker: Walker, packets: list[Any], key: Any) -> float | None:
-    """Seconds of the first cut the packet sizes show after keyframe `key` (None: none)."""
-    shown = sorted((p.pts, p.size) for p in packets if p.pts is not None and p.pts > key.pts and not p.is_keyframe)
-    if len(shown) < 3:
-        return None
-    sizes = [s for _, s in shown]
-    median = statistics.median(sizes)
-    for n, (pts, size) in enumerate(shown):
-        if size >= SPIKE * median and size >= SPIKE_OF_KEY * key.size:
-            return walker.seconds_of(pts)
+def _sizes(packets: list[tuple[int, int, bool]], key: Any) -> list[tuple[int, int]]:
+    """(time, size) of the non-key packets after keyframe `key`, in time order."""
+    start = key.dts if key.dts is not None else key.pts
+    return sorted((t, size) for t, size, is_key in packets if t > start and not is_key)
+
+
+def _smooth(packets: list[tuple[int, int, bool]], key: Any) -> bool:
+    """No packet stands out from the others, and sizes do not drop sharply: no cut
+    without a keyframe lies among them."""
+    sizes = [s for _, s in _sizes(packets, key)]
+    if len(sizes) < 6:
+        return False
+    ranked = sorted(sizes)
+    if ranked[-1] > SMOOTH * ranked[int(0.9 * (len(ranked) - 1))]:
+        return False
+    for n in range(3, len(sizes) - 2):
         earlier, later = sizes[max(0, n - 6) : n], sizes[n : n + 6]
-        if len(earlier) >= 3 and len(later) >= 3 and statistics.median(earlier) > DROP * max(1.0, statistics.median(later)):
-            return walker.seconds_of(pts)
+        if statistics.median(earlier) > DROP * max(1.0, statistics.median(later)):
+            return False
+    return True
+
+
+def _spike(walker: Walker, packets: list[tuple[int, int, bool]], key: Any) -> float | None:
+    """Seconds of a packet clearly larger than all the others (a cut coded without a
+    keyframe), or None."""
+    shown = _sizes(packets, key)
+    if len(shown) < 6:
+        return None
+    ranked = sorted(s for _, s in shown)
+    largest, runner_up, p90 = ranked[-1], ranked[-2], ranked[int(0.9 * (len(ranked) - 1))]
+    if largest >= SPIKE * runner_up and largest >= 3 * p90:
+        return walker.seconds_of(next(pts for pts, s in shown if s == largest))
     return None
 
 

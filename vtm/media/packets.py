@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import math
 from collections import deque
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
@@ -277,18 +278,35 @@ class Walker:
                 return None
         return None
 
-    def packets_between(self, key: Any, stop: float) -> list[Any]:
-        """The packets from keyframe `key` to the one decoded after `stop` seconds, read
-        and not decoded (their sizes tell where a cut without a keyframe lies)."""
-        self._position(self.seconds(key), key.pts)
+    def sizes_between(self, key: Any, stop: float) -> list[tuple[int, int, bool]]:
+        """(timestamp, size, keyframe) of the packets from keyframe `key` to `stop`
+        seconds, from the container's index when it lists every packet (MP4: no reading
+        at all), else read from the file (not decoded). Index timestamps are decode
+        times, a few frames early: callers allow for that."""
+        entries = self._full_index()
         last = self._limit(stop)
+        if entries is not None:
+            first = entries.search_timestamp(key.dts if key.dts is not None else key.pts, backward=True)
+            end = entries.search_timestamp(last, backward=True)
+            if 0 <= first <= end:
+                return [(e.timestamp, e.size, e.is_keyframe) for e in entries[first : end + 4]]
+        self._position(self.seconds(key), key.pts)
         got = []
         while (packet := self._read()) is not None:
-            got.append(packet)
+            got.append((packet.pts, packet.size, packet.is_keyframe))
             mark = packet.dts if packet.dts is not None else packet.pts
             if mark is not None and mark > last:
                 break
-        return got
+        return [g for g in got if g[0] is not None]
+
+    def _full_index(self) -> Any:
+        """The stream's index when it lists every packet, else None."""
+        try:
+            entries = self.stream.index_entries
+            total = self.stream.frames or 0
+        except (AttributeError, *ERRORS):
+            return None
+        return entries if total > 0 and len(entries) >= total else None
 
     def decode_key(self, packet: Any) -> Any:
         """The frame of keyframe `packet`, decoded alone (None when it gives none)."""
@@ -298,20 +316,23 @@ class Walker:
         frame = frames.get(packet.pts) or next(iter(frames.values()), None)
         return self._keep(frame) if frame is not None else None
 
-    def decode_keys(self, packets: list[Any]) -> dict[int, Any]:
-        """Frames of keyframe packets (sent in a row, then drained), by pts. Keyframes
-        depend on nothing, so frame threads decode them side by side."""
+    def decode_keys(self, packets: list[Any], keep: Callable[[Any], Any] | None = None) -> dict[int, Any]:
+        """Frames of keyframe packets (sent in a row, then drained), by pts, or what
+        `keep` makes of each as it comes out (so that decoded pictures are not held).
+        Keyframes depend on nothing, so frame threads decode them side by side."""
         self.ctx.flush_buffers()
         self.out.clear()
         self.inflight.clear()
         self.ended = False
-        for packet in packets:
+        kept: dict[int, Any] = {}
+        for packet in [*packets, None]:
             # Drained at the end: a decoder with a reorder delay would otherwise hold
             # the last keyframes back until more frames (here none) come.
             self._send(packet, "DEFAULT")
-        self._send(None, "DEFAULT")
-        frames = {f.pts: f for f in self.out if f.pts is not None}
-        self.out.clear()
+            while self.out:
+                frame = self.out.popleft()
+                if frame.pts is not None:
+                    kept[frame.pts] = keep(frame) if keep else frame
         self.ahead.clear()
         self.last = None
-        return frames
+        return kept
