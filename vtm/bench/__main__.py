@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from vtm.bench import inputs, media_cases, report, service_cases
+from vtm.bench import inputs, media_cases, report, rule_cases, scenes_accuracy, service_cases
 from vtm.bench.media_cases import ENGINE, FFMPEG_NOKEY, FFMPEG_SS, KEYFRAMES, VCSI, Measure
 from vtm.bench.report import Target
 from vtm.bench.timing import Stats
@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=0, help="timed rounds per measure (default 5, quick 1)")
     parser.add_argument("--out", type=Path, default=None, help="folder for RESULTS.md and results.png (default bench/, quick: bench/cache/quick/)")
     parser.add_argument("--no-server", action="store_true", help="skip the upload and API measures")
+    parser.add_argument("--scenedetect-python", help="a python with PySceneDetect, to compare scene boundaries with it")
     args = parser.parse_args(argv)
     quick = args.quick
     repeats = args.repeats or (1 if quick else 5)
@@ -52,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
         _say("sheet done")
         measures.append(media_cases.storyboard(long_path, long_label, work, repeats))
         _say("storyboard done")
+        measures += rule_cases.measures(long_path, long_label, work / "rules", repeats)
+        _say("rule costs done")
+        notes += scenes_accuracy.lines(args.scenedetect_python)
+        _say("scene accuracy done")
         cores = os.cpu_count() or 1
         queue_source = files[2][0] if not quick else files[0][0]
         jobs = 20 if quick else 200

@@ -95,25 +95,29 @@ def pyscenedetect_boundaries(python: str, paths: list[Path]) -> dict[str, dict[s
     return json.loads(done.stdout)
 
 
+def lines(scenedetect_python: str | None = None) -> list[str]:
+    """A Markdown table of precision, recall and F1 per detector on the real clips."""
+    spans = truth()
+    paths = [REAL / name for name in spans]
+    results: dict[str, dict[str, list[int]]] = {"VTM": {str(p): vtm_boundaries(p) for p in paths}}
+    if scenedetect_python:
+        results.update(pyscenedetect_boundaries(scenedetect_python, paths))
+    out = [f"scene boundaries on the real clips ({', '.join(spans)}), ±{TOLERANCE} frames:", "",
+           "| detector | boundaries found | true | precision | recall | F1 |", "|---|---|---|---|---|---|"]
+    for detector, found in results.items():
+        total = Score(0, 0, 0)
+        for path in paths:
+            total = total + score(found[str(path)], spans[path.name])
+        out.append(f"| {detector} | {total.found} | {total.hits}/{total.expected} | {total.precision:.3f} | "
+                   f"{total.recall:.3f} | {total.f1:.3f} |")
+    return ["\n".join(out) + "\n"]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m vtm.bench.scenes_accuracy", description=__doc__)
     parser.add_argument("--scenedetect-python", help="a python that has PySceneDetect installed")
     args = parser.parse_args(argv)
-    spans = truth()
-    paths = [REAL / name for name in spans]
-    results: dict[str, dict[str, list[int]]] = {"VTM": {str(p): vtm_boundaries(p) for p in paths}}
-    if args.scenedetect_python:
-        results.update(pyscenedetect_boundaries(args.scenedetect_python, paths))
-    print("| detector | boundaries found | true | precision | recall | F1 |")
-    print("|---|---|---|---|---|---|")
-    for detector, found in results.items():
-        total = Score(0, 0, 0)
-        for path in paths:
-            part = score(found[str(path)], spans[path.name])
-            total = total + part
-            print(f"<!-- {detector} {path.name}: {found[str(path)]} -->", file=sys.stderr)
-        print(f"| {detector} | {total.found} | {total.hits}/{total.expected} | {total.precision:.3f} | "
-              f"{total.recall:.3f} | {total.f1:.3f} |")
+    print(lines(args.scenedetect_python)[0])
     return 0
 
 
