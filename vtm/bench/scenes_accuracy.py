@@ -84,7 +84,7 @@ for path in sys.argv[1:]:
     for name, make in (("AdaptiveDetector", AdaptiveDetector), ("ContentDetector", ContentDetector)):
         manager = SceneManager()
         manager.add_detector(make())
-        manager.detect_scenes(open_video(path, backend="pyav"))
+        manager.detect_scenes(open_video(path, backend="opencv"))
         out.setdefault(name, {})[path] = [s[0].get_frames() for s in manager.get_scene_list()[1:]]
 print(json.dumps(out))
 """

@@ -14,15 +14,16 @@ tiles, so a video whose tiles exist need not be decoded again.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from vtm.media.decoder import decoded, display_rotation, frame_time, open_video, rotate, to_bgr
+from vtm.media.decoder import decoded, frame_time, open_video
 from vtm.media.frames import grab_many
+from vtm.media.look import Look, look_of
 from vtm.media.phash import is_flat, phash_small, small_grey
+from vtm.media.picture import exact_size, to_image
 
 EVERY_S = 1.0
 DECODE_SIZE = 64
@@ -85,21 +86,20 @@ def fingerprint_file(path: Path, duration: float | None, *, every_s: float = EVE
     count = min(MAX_FRAMES, max(1, int(np.ceil(duration / every_s - 1e-6))))
     times = [i * every_s for i in range(count)]
     pairs = []
-    for n, grab in enumerate(grab_many(path, times, exact=True, scale=_shrink)):
+    for n, grab in enumerate(grab_many(path, times, exact=True, size=exact_size(DECODE_SIZE, DECODE_SIZE))):
         pairs.append((grab.requested, grab.image))
         if progress and n % 30 == 0:
             progress(n / count)
     return fingerprint_frames(pairs, every_s)
 
 
-def _shrink(frame: Any) -> Any:
-    return frame.reformat(width=DECODE_SIZE, height=DECODE_SIZE, format="bgr24")
-
-
 def _every_frame(path: Path) -> Iterable[tuple[float, np.ndarray]]:
+    """Every frame at 64x64, upright and SDR as every output shows it (not deinterlaced:
+    at that size the two fields are averaged anyway)."""
+    size = exact_size(DECODE_SIZE, DECODE_SIZE)
     with open_video(path) as (container, stream):
-        rotation: int | None = None
+        look: Look | None = None
         for frame in decoded(container, stream):
-            if rotation is None:
-                rotation = display_rotation(frame)
-            yield frame_time(frame, stream), rotate(to_bgr(_shrink(frame), 0), rotation)
+            if look is None:
+                look = replace(look_of(stream, frame), field_order=None)
+            yield frame_time(frame, stream), to_image(frame, look, size)

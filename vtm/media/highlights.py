@@ -22,6 +22,7 @@ import cv2
 import numpy as np
 
 from vtm.media import choose, tiles
+from vtm.media.picture import covering
 from vtm.media.scenes import Scene
 
 BINS = (8, 4, 4)
@@ -74,13 +75,14 @@ def pick(scenes: Sequence[Scene], histograms: Sequence[np.ndarray], count: int, 
     return segments
 
 
-def plan(path: Path, scenes: Sequence[Scene], count: int, seconds: float, *, rotation: int = 0,
+def plan(path: Path, scenes: Sequence[Scene], count: int, seconds: float, *,
          window: tuple[float, float] | None = None) -> list[Segment]:
     """Read each scene's middle frame (small) and pick the segments."""
     middles = [(s.start_s + s.end_s) / 2 for s in scenes]
     if not middles:
         return []
-    grabs = tiles.grab_tiles(path, middles, size=None, rotation=rotation, fast=False)  # exact: a keyframe may lie before the cut
+    # Exact (a keyframe may lie before the cut), read small, shown as every output shows it.
+    grabs = tiles.grab_tiles(path, middles, size=covering(SAMPLE_WIDTH, 0), fast=False)
     images = [tiles.thumb(g.image, SAMPLE_WIDTH) for g in grabs]
     usable = [choose.score(image).rejected is None for image in images]
     return pick(scenes, [histogram(image) for image in images], count, seconds, usable, window)

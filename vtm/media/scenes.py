@@ -1,7 +1,7 @@
 """Scenes: where shots change (cuts, fades through black, dissolves; see
 vtm.media.shots), with one keyframe per scene, exportable as JSON and CSV.
 
-Every frame is decoded and shrunk to 32x18 in the same swscale pass (area averaging),
+Every frame is decoded and shrunk to 64x36 in the same swscale pass (area averaging),
 then compared in YCbCr. Each scene after the first says how it begins: `cut`, or
 `fade` with the fade's first and last moments (`fade_start_s`, `fade_end_s`).
 """

@@ -4,16 +4,16 @@ vtm.media.scenes). Three kinds of change are told apart:
 - **cut**: one frame differs from the one before far more than its neighbours do from
   theirs (`threshold` times their average, adaptive as PySceneDetect's
   AdaptiveDetector), by at least MIN_CUT, and the change holds a frame later (a flash
-  or a glitch is not a cut). The difference is measured on a 32x18 copy in YCbCr after
+  or a glitch is not a cut). The difference is measured on a 64x36 copy in YCbCr after
   taking out a change of brightness (gain): a fade changes brightness, not the picture,
   so its frames are not cuts, and compression noise does not survive at that size, so a
   jump in quality is not one either.
 - **fade through black**: the picture dims into (nearly) black frames and comes back as
-  another picture, gradually or not. A short black stretch is one boundary of type
-  `fade` (or `cut` when both of its edges are abrupt) spanning the fade out and in; a
-  stretch longer than LONG_BLACK_S is a scene of its own, also at the start or the end
-  of the video; a shorter one there (a fade in from black at the start) is part of the
-  first or last scene.
+  another picture. A short black stretch with a gradual edge is one boundary of type
+  `fade` spanning the fade out and in; black cut to and cut from, or longer than
+  LONG_BLACK_S, is a scene of its own (a boundary at each edge, `cut` or `fade`), also
+  at the start or the end of the video when long; a shorter one there (a fade in from
+  black at the start) is part of the first or last scene.
 - **dissolve**: one picture turns into another through frames that are a mix of the two
   (checked: the middle frame is close to a blend of the frames a little before and
   after, and most of the frame changes, so a title fading over a shot is not one). A
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-TINY = (32, 18)  # width, height of the copies compared
+TINY = (64, 36)  # width, height of the copies compared
 MIN_CUT = 10.0  # the least difference (0-255 scale) that can be a cut
 DARK = 22.0  # mean luma (0-255) under which a frame counts as black...
 DARK_SPREAD = 14.0  # ...when its luma's spread is under this too
@@ -148,7 +148,8 @@ class Detector:
                 else:
                     self.quiet.append((out, first) if first else (last, back))
                 continue
-            if long:
+            if long or not (faded_out or faded_in):
+                # A scene of black: long, or cut to and cut from (min_scene may merge a short one).
                 found.append(Boundary(first, "fade" if faded_out else "cut", out, first))
                 found.append(Boundary(last + 1, "fade" if faded_in else "cut", last + 1, max(last + 1, back)))
             else:
