@@ -1,13 +1,14 @@
-"""Where shots change, from tiny copies of every frame (pure NumPy; the decoding is in
-vtm.media.scenes). Three kinds of change are told apart:
+"""Where shots change, from tiny copies of every frame (the decoding is in
+vtm.media.scenes, the comparisons of two pictures in vtm.media.likeness: black borders
+left out, brightness changes taken out). Three kinds of change are told apart:
 
-- **cut**: one frame differs from the one before far more than its neighbours do from
-  theirs (`threshold` times their average, adaptive as PySceneDetect's
-  AdaptiveDetector), by at least MIN_CUT, and the change holds a frame later (a flash
-  or a glitch is not a cut). The difference is measured on a 64x36 copy in YCbCr after
-  taking out a change of brightness (gain): a fade changes brightness, not the picture,
-  so its frames are not cuts, and compression noise does not survive at that size, so a
-  jump in quality is not one either.
+- **cut**: a frame that cannot be explained by the one before moved a little (motion
+  compensated, block by block) far more than its neighbours (`threshold` times their
+  average, adaptive as PySceneDetect's AdaptiveDetector), with most of its blocks new,
+  by at least MIN_CUT, and the change holds a frame later (a flash or a glitch is not a
+  cut). A fast pan or a subject jerking close to the lens changes the picture without
+  replacing it, so it is not a cut; a fade changes brightness, not the picture, and
+  compression noise does not survive at 64x36, so a jump in quality is not one either.
 - **fade through black**: the picture dims into (nearly) black frames and comes back as
   another picture. A short black stretch with a gradual edge is one boundary of type
   `fade` spanning the fade out and in; black cut to and cut from, or longer than
@@ -18,6 +19,9 @@ vtm.media.scenes). Three kinds of change are told apart:
   (checked: the middle frame is close to a blend of the frames a little before and
   after, and most of the frame changes, so a title fading over a shot is not one). A
   boundary of type `fade` in the middle, spanning the mix.
+
+Changes inside one dip of brightness (down to DIP_DEPTH of the level around it, not
+always to black: a dissolve into a dark shot that then brightens) are one `fade`.
 """
 
 from __future__ import annotations
@@ -26,17 +30,17 @@ import math
 from collections import deque
 from dataclasses import dataclass
 
-import numpy as np
+from vtm.media.likeness import TINY, Tiny, difference, mixed, tiny, unexplained
 
-TINY = (64, 36)  # width, height of the copies compared
+__all__ = ["TINY", "Boundary", "Detector", "tiny"]
+
 MIN_CUT = 10.0  # the least difference (0-255 scale) that can be a cut
-DARK = 22.0  # mean luma (0-255) under which a frame counts as black...
-DARK_SPREAD = 14.0  # ...when its luma's spread is under this too
+NEW_SHARE = 0.8  # share of the (non-flat) blocks that must be new at a cut...
+STRONG_SPIKE = 2.0  # ...unless the spike is this many times `threshold`
 FADE_MIN_FRAMES = 3  # a brightness ramp at least this long is a fade, not an abrupt edge
 LONG_BLACK_S = 2.0
+DIP_DEPTH = 0.4  # a dip of brightness goes down to at most this share of the level around it
 DISSOLVE_WINDOWS_S = (0.3, 0.8)  # half-widths looked at around a possible dissolve's middle
-BLEND_RESIDUAL = 0.25  # middle frame's distance to the best blend, relative to the change
-CHANGED_SHARE = 0.4  # share of the picture that must change in a dissolve
 
 
 @dataclass(frozen=True)
@@ -47,30 +51,6 @@ class Boundary:
     end: int  # last frame of the transition (== frame for a cut)
 
 
-@dataclass
-class _Frame:
-    y: np.ndarray  # luma, float32 (h, w)
-    c: np.ndarray  # chroma minus 128, float32 (h/2, w/2, 2)
-    mean: float
-    dark: bool
-
-
-def tiny(ycrcb: np.ndarray) -> _Frame:
-    """Features of a TINY-sized YCrCb picture (uint8)."""
-    y = ycrcb[..., 0].astype(np.float32)
-    c = ycrcb[::2, ::2, 1:].astype(np.float32) - 128.0
-    mean = float(y.mean())
-    return _Frame(y, c, mean, mean < DARK and float(y.std()) < DARK_SPREAD)
-
-
-def difference(a: _Frame, b: _Frame) -> float:
-    """How much picture `a` differs from `b` once a change of brightness is taken out
-    (the gain that best maps `b` onto `a`: a fade is a change of gain)."""
-    gain = float(np.dot(a.y.ravel(), b.y.ravel()) / max(float(np.dot(b.y.ravel(), b.y.ravel())), 1.0))
-    gain = min(50.0, max(0.02, gain))
-    return float(np.abs(a.y - gain * b.y).mean() + np.abs(a.c - gain * b.c).mean())
-
-
 class Detector:
     """Feed frames in order with `add`; `finish` gives the boundaries."""
 
@@ -78,26 +58,42 @@ class Detector:
         self.fps = fps if fps and math.isfinite(fps) and fps > 0 else 25.0
         self.threshold = threshold
         self.scores: list[float] = []  # difference to the frame before
+        self.moved: list[float] = []  # difference to the frame before once motion is allowed for...
+        self.new: list[float] = []  # ...and share of blocks it cannot explain (only around possible cuts)
         self.held: list[float] = []  # difference of frame i+1 to frame i-1 (does the change hold?)
         self.means: list[float] = []
         self.dark: list[bool] = []
         self.windows = [max(2, round(s * self.fps)) for s in DISSOLVE_WINDOWS_S]
-        self.recent: deque[_Frame] = deque(maxlen=2 * max(self.windows) + 1)
+        self.recent: deque[Tiny] = deque(maxlen=2 * max(self.windows) + 1)
         self.mixes: list[tuple[int, int]] = []  # (middle frame, half width) of dissolve candidates
         self.quiet: list[tuple[int, int]] = []  # fades in from black at the start, out at the end: no boundary
 
-    def add(self, frame: _Frame) -> None:
+    def add(self, frame: Tiny) -> None:
         recent = self.recent
         self.scores.append(difference(frame, recent[-1]) if recent else 0.0)
+        self.moved.append(-1.0)
+        self.new.append(0.0)
         if len(recent) >= 2:
             self.held.append(difference(frame, recent[-2]))
         self.means.append(frame.mean)
         self.dark.append(frame.dark)
         recent.append(frame)
         index = len(self.scores) - 1
+        self._motion(index)
         for half in self.windows:
-            if len(recent) >= 2 * half + 1 and _mixed(recent[-1 - 2 * half], recent[-1 - half], recent[-1]):
+            if len(recent) >= 2 * half + 1 and mixed(recent[-1 - 2 * half], recent[-1 - half], recent[-1]):
                 self.mixes.append((index - half, half))
+
+    def _motion(self, last: int) -> None:
+        """Motion-compensated differences (the costly measure) for the frames a cut test
+        looks at: a frame at least MIN_CUT from the one before, and two either side."""
+        for candidate in range(max(1, last - 2), last + 1):
+            if self.scores[candidate] < MIN_CUT:
+                continue
+            for i in range(max(1, candidate - 2), min(last, candidate + 2) + 1):
+                if self.moved[i] < 0:
+                    back = last - i  # frame i is recent[-1 - back]
+                    self.moved[i], self.new[i] = unexplained(self.recent[-1 - back], self.recent[-2 - back])
 
     def finish(self) -> list[Boundary]:
         black = self._black()
@@ -105,19 +101,22 @@ class Detector:
         cuts = [c for c in self._cuts() if not _inside(c, taken, 2)]
         taken += [(c, c) for c in cuts]
         dissolves = [d for d in self._dissolves() if not _inside(d.frame, taken, 2) and not _overlaps(d, taken)]
-        return sorted([*black, *(Boundary(c, "cut", c, c) for c in cuts), *dissolves], key=lambda b: b.frame)
+        changes = self._through_dark(sorted([*(Boundary(c, "cut", c, c) for c in cuts), *dissolves], key=lambda b: b.frame))
+        return sorted([*black, *changes], key=lambda b: b.frame)
 
     # -- cuts --------------------------------------------------------------------------
     def _cuts(self) -> list[int]:
-        s = self.scores
+        s, m = self.scores, self.moved
         found = []
         for i in range(1, len(s)):
             if s[i] < MIN_CUT:
                 continue
-            around = s[max(1, i - 2) : i] + s[i + 1 : i + 3]
+            around = m[max(1, i - 2) : i] + m[i + 1 : i + 3]
             average = sum(around) / len(around) if around else 0.0
+            spike = m[i] / average if average > 1e-6 else math.inf
             holds = i - 1 >= len(self.held) or self.held[i - 1] >= 0.5 * s[i]  # held[i-1]: frame i+1 against i-1
-            if (average < 1e-6 or s[i] / average >= self.threshold) and holds:
+            new = self.new[i] >= NEW_SHARE or spike >= STRONG_SPIKE * self.threshold
+            if spike >= self.threshold and new and holds:
                 found.append(i)
         return found
 
@@ -157,13 +156,41 @@ class Detector:
                 found.append(Boundary(last + 1, kind, out, max(last + 1, back)))
         return found
 
-    def _ramp(self, edge: int, step: int) -> int:
-        """The far end of the brightness ramp next to black frame `edge` (a fade out of it
-        for step -1, into it for +1), at most 3 s long; `edge` itself when there is none."""
+    def _ramp(self, edge: int, step: int, dark_stops: bool = True) -> int:
+        """The far end of the brightness ramp next to frame `edge` (a fade out of it for
+        step -1, into it for +1), at most 3 s long; `edge` itself when there is none."""
         means, n, k = self.means, len(self.means), edge
-        while 0 <= k + step < n and not self.dark[k + step] and means[k + step] > means[k] + 0.5 and abs(k - edge) < 3 * self.fps:
+        while (0 <= k + step < n and not (dark_stops and self.dark[k + step]) and means[k + step] > means[k] + 0.5
+               and abs(k - edge) < 3 * self.fps):
             k += step
         return k
+
+    def _through_dark(self, changes: list[Boundary]) -> list[Boundary]:
+        """Changes inside one dip of brightness (the picture dims, not always to black, and
+        comes back up) are one transition: a `fade` spanning the dip. A dissolve into a
+        dark picture that then brightens is seen as two mixes; it is one fade."""
+        out: list[Boundary] = []
+        for start, low, end in self._dips():
+            inside = [b for b in changes if start - 2 <= b.frame <= end + 2]
+            if len(inside) >= 2:
+                out.append(Boundary(low, "fade", min(start, inside[0].start), max(end, inside[-1].end)))
+                changes = [b for b in changes if b not in inside]
+        return [*out, *changes]
+
+    def _dips(self) -> list[tuple[int, int, int]]:
+        """(first frame, darkest frame, last frame) of each dip of brightness: ramps of at
+        least FADE_MIN_FRAMES down and up around frames at most DIP_DEPTH as bright."""
+        means, n, found, k = self.means, len(self.means), [], 1
+        while k < n - 1:
+            first = last = k
+            while last + 1 < n and abs(means[last + 1] - means[k]) <= 0.5:
+                last += 1
+            down, up = self._ramp(first, -1, dark_stops=False), self._ramp(last, +1, dark_stops=False)
+            deep = means[k] <= DIP_DEPTH * min(means[down], means[up])
+            if first - down >= FADE_MIN_FRAMES and up - last >= FADE_MIN_FRAMES and deep:
+                found.append((down, first, up))
+            k = last + 1
+        return found
 
     # -- dissolves ----------------------------------------------------------------------
     def _dissolves(self) -> list[Boundary]:
@@ -177,23 +204,6 @@ class Detector:
             else:
                 groups.append([middle])
         return [Boundary((g[0] + g[-1]) // 2, "fade", g[0], g[-1]) for g in groups if len(g) >= 2]
-
-
-def _mixed(before: _Frame, middle: _Frame, after: _Frame) -> bool:
-    """Whether `middle` is a blend of `before` and `after`, two pictures that differ
-    over most of the frame by at least a cut's worth."""
-    change = np.abs(before.y - after.y)
-    if difference(after, before) < MIN_CUT or float((change > 20).mean()) < CHANGED_SHARE:
-        return False  # too little change, or only in a part of the frame, or only in brightness (a fade)
-    a = np.concatenate([before.y.ravel(), before.c.ravel()])
-    b = np.concatenate([after.y.ravel(), after.c.ravel()])
-    m = np.concatenate([middle.y.ravel(), middle.c.ravel()])
-    direction = b - a
-    share = float(np.dot(m - a, direction) / max(float(np.dot(direction, direction)), 1e-6))
-    if not 0.2 <= share <= 0.8:
-        return False
-    residual = float(np.abs(m - (a + share * direction)).mean())
-    return residual <= BLEND_RESIDUAL * float(np.abs(direction).mean())
 
 
 def _inside(frame: int, spans: list[tuple[int, int]], slack: int) -> bool:
