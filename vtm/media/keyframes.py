@@ -7,9 +7,10 @@ shot on screen at T:
 2. The candidate is shown only when no cut separates it from T. The proof: K and K'
    look alike (colour histograms of the decoded keyframes), so no cut lies between them.
    When they differ, the cut is at K' if the encoder put K' there (encoders place
-   keyframes at cuts; a K' at the stream's regular keyframe interval was not placed),
-   so K is still T's shot; otherwise the cut is somewhere between, and only a packet
-   clearly larger than all others (a cut coded without a keyframe) tells where.
+   keyframes at cuts; a K' at the stream's regular keyframe interval was not placed)
+   and no packet between K and T stands out, so K is still T's shot; otherwise the cut
+   is somewhere between, and only a packet clearly larger than all others (a cut coded
+   without a keyframe, as x264 codes one that comes soon after a keyframe) tells where.
    Whatever is not proven is read exactly: the frame at T, decoded from K.
 3. Decoding is saved where the packet sizes already prove it: a GOP whose packets show
    no outlier (no packet far above the rest, no sudden drop as at a cut to black) holds
@@ -156,7 +157,10 @@ def _choose(walker: Walker, tile: _Tile, images: dict[int, np.ndarray], toleranc
         if _alike(images[key.pts], images[after.pts]):
             choice = nearer  # one shot from K to K'
         elif not tile.periodic and nearer is key:
-            choice = key  # the cut is at K', placed there by the encoder
+            # The cut is at K', placed there by the encoder, unless a packet between K and T
+            # codes another one (an encoder may place K a few frames before a cut and code the
+            # cut as a non-key I-frame, as x264 does within its minimum keyframe interval).
+            choice = key if _quiet(walker, tile) else _across(walker, tile)
         else:
             choice = _across(walker, tile)
     else:
@@ -164,6 +168,11 @@ def _choose(walker: Walker, tile: _Tile, images: dict[int, np.ndarray], toleranc
     if choice is not None and abs(walker.seconds(choice) - tile.time) > tolerance:
         return None
     return choice
+
+
+def _quiet(walker: Walker, tile: _Tile) -> bool:
+    """No packet from K to T stands out: no cut coded without a keyframe lies between."""
+    return _smooth(walker.sizes_between(tile.before, tile.time), tile.before)
 
 
 def _across(walker: Walker, tile: _Tile) -> Any:
