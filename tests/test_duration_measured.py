@@ -3,6 +3,7 @@ the probe measures the duration from the packets, says so, and every output uses
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,13 @@ def test_probe_measures_and_marks_the_duration(live: Path) -> None:
     assert info.duration == pytest.approx(SECONDS, abs=0.04)
     assert info.duration_measured is True
     assert info.frame_count == pytest.approx(SECONDS * 30, abs=2)
-    assert probe(corpus.REAL / "tos-140s.ts").duration_measured is False
+
+
+@pytest.mark.parametrize(("name", "seconds"), [("bikes.mp4", 10.0), ("base_pal.mpg", 0.8), ("balle1-vp9.avi", 1.601)])
+def test_a_duration_the_file_gives_is_not_marked_measured(real_clip: Callable[[str], Path], name: str, seconds: float) -> None:
+    """Real files whose container gives the duration (MP4, a DVD's MPEG program stream, AVI)."""
+    info = probe(real_clip(name))
+    assert info.duration_measured is False and info.duration == pytest.approx(seconds, abs=0.01)
 
 
 def test_storyboard_and_sheet_cover_the_whole_video(live: Path) -> None:

@@ -3,7 +3,8 @@ applies it against the same work without it, interleaved, in-process.
 
 - shot-true storyboard tiles vs the keyframe at or before each time, on the benchmark's
   long file (the 10-minute 1080p one: keyframes every 8.3 s, no cuts) and on real
-  footage with cuts between its keyframes (Tears of Steel, a keyframe every 2 s);
+  footage with cuts between its keyframes (bikes.mp4 from tests/real_clips.py, five cuts
+  in 10 s, re-encoded here with a keyframe every 2 s whatever the picture);
 - a measured duration (a 2-minute live WebM, no duration in its header) vs the same
   stream with one;
 - HDR tone mapping vs the plain conversion of a 1080p PQ frame (a 320x180 thumbnail and
@@ -21,7 +22,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from vtm.bench.inputs import ROOT, ffmpeg_binary
+from vtm.bench import scenes_accuracy
+from vtm.bench.inputs import ffmpeg_binary
 from vtm.bench.media_cases import Measure
 from vtm.bench.timing import interleaved
 from vtm.media import keyframes, picture
@@ -31,7 +33,6 @@ from vtm.media.look import Look, look_of
 from vtm.media.probe import probe
 from vtm.media.storyboard import plan
 
-REAL = ROOT / "tests" / "fixtures" / "real"
 ROUNDS = 20  # conversions per timed call: one takes about a millisecond
 TILE = picture.exact_size(160, 90)
 
@@ -62,6 +63,17 @@ def _keyframe_times(source: Path) -> set[float]:
             start = stream.start_time or 0
             _KEYS[source] = {float((p.pts - start) * stream.time_base) for p in container.demux(stream) if p.is_keyframe and p.pts is not None}
     return _KEYS[source]
+
+
+def _cuts_between_keyframes(work: Path) -> Path:
+    """bikes.mp4 (real edited footage, its keyframes at its cuts) re-encoded with a
+    keyframe every 2 s and none at the cuts."""
+    path = work / "bikes-keyframe-every-2s.mp4"
+    if not path.exists():
+        subprocess.run([ffmpeg_binary(), "-v", "error", "-y", "-i", str(scenes_accuracy.clip_path("bikes.mp4")), "-an",
+                        "-c:v", "libx264", "-preset", "veryfast", "-g", "50", "-keyint_min", "50", "-sc_threshold", "0",
+                        str(path)], check=True)
+    return path
 
 
 def duration_rule(work: Path, repeats: int) -> Measure | None:
@@ -156,6 +168,6 @@ def aspect_rule(work: Path, repeats: int) -> Measure:
 def measures(long_source: Path, long_label: str, work: Path, repeats: int) -> list[Measure]:
     work.mkdir(parents=True, exist_ok=True)
     found = [storyboard_rule(long_source, long_label, 10.0, repeats),
-             storyboard_rule(REAL / "tos-pts-rollover.ts", "Tears of Steel 20 s (cuts between keyframes)", 1.0, repeats),
+             storyboard_rule(_cuts_between_keyframes(work), "real footage, 10 s, 5 cuts between keyframes", 0.5, repeats),
              duration_rule(work, repeats), hdr_rule(work, repeats), interlace_rule(work, repeats), aspect_rule(work, repeats)]
     return [m for m in found if m is not None]
