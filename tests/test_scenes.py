@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -118,6 +119,38 @@ def test_real_footage_with_the_trailer_precision_and_recall() -> None:
     a dark shot that then brightens, captions fading over shots): fetched when missing (58 MB)."""
     total = real_footage_score(on_demand=True)
     assert total.expected >= 15 and total.precision >= 0.95 and total.recall >= 0.95 and total.f1 >= 0.95, total
+
+
+BORDERS = {
+    "letterbox": "pad=640:360:0:44:black",  # a 2.35:1 film in a 16:9 frame
+    "pillarbox": "scale=360:272,pad=640:272:140:0:black",  # 4:3 in a wide frame
+    "windowbox": "scale=320:136,pad=640:360:160:112:black",  # a small picture in the middle of black
+}
+
+
+@pytest.mark.parametrize("border", BORDERS)
+def test_black_borders_do_not_hide_cuts(real_clip: Callable[[str], Path], tmp_path: Path, border: str) -> None:
+    """The real cuts of bikes.mp4 (one during a fast pan) are found when the picture has
+    black borders: the borders are left out of every comparison, not averaged in."""
+    from tests import corpus
+
+    path = tmp_path / f"{border}.mp4"
+    corpus.ffmpeg("-i", str(real_clip("bikes.mp4")), "-vf", BORDERS[border], "-an", "-c:v", "libx264", "-preset", "veryfast",
+                  str(path))
+    found = [s.start_frame for s in scenes.detect(path, probe(path))[1:]]
+    assert found == [30, 76, 137, 187, 242]
+
+
+def test_black_borders_do_not_hide_fades_and_dissolves(corpus_clips: dict[str, Path], tmp_path: Path) -> None:
+    from tests import corpus
+
+    path = tmp_path / "windowboxed.mp4"
+    corpus.ffmpeg("-i", str(corpus_clips["transitions"]), "-vf", "scale=160:90,pad=320:180:80:45:black", "-c:v", "libx264",
+                  "-preset", "veryfast", str(path))
+    found = scenes.detect(path, probe(path))[1:]
+    assert [s.transition for s in found] == ["fade", "fade"]
+    for scene, (_, start, end) in zip(found, corpus.TRANSITIONS, strict=True):
+        assert start - 2 <= scene.start_frame <= end + 2
 
 
 def test_json_and_csv_say_how_each_scene_begins(corpus_clips: dict[str, Path]) -> None:
