@@ -171,8 +171,17 @@ def _choose(walker: Walker, tile: _Tile, images: dict[int, np.ndarray], toleranc
 
 
 def _quiet(walker: Walker, tile: _Tile) -> bool:
-    """No packet from K to T stands out: no cut coded without a keyframe lies between."""
-    return _smooth(walker.sizes_between(tile.before, tile.time), tile.before)
+    """No packet shown from K to T is far larger than the GOP's usual ones (3 x their
+    90th percentile): no cut coded without a keyframe lies between."""
+    if tile.packets is None:
+        tile.packets = walker.sizes_between(tile.before, tile.after_s)
+    shown = _sizes(tile.packets, tile.before)
+    if len(shown) < 6:
+        return False
+    ranked = sorted(s for _, s in shown)
+    limit = 3 * ranked[int(0.9 * (len(ranked) - 1))]
+    until = tile.time + REORDER_FRAMES * _frame_seconds(walker)
+    return not any(size >= limit and walker.seconds_of(pts) <= until for pts, size in shown)
 
 
 def _across(walker: Walker, tile: _Tile) -> Any:
