@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import fcntl
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / ".cache" / "real-clips"
+CACHE = Path(os.environ.get("VTM_REAL_CLIPS_CACHE") or ROOT / ".cache" / "real-clips")  # another folder: tests of this module
 
 
 class FetchError(RuntimeError):
