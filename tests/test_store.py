@@ -158,10 +158,11 @@ CREATE TABLE videos (
 def test_a_database_of_schema_1_opens_and_gains_the_new_video_columns(tmp_path: Path) -> None:
     path = tmp_path / "vtm.duckdb"
     old = Store(path)
-    old._conn.execute("DROP TABLE jobs; DROP TABLE videos;" + SCHEMA_1_VIDEOS)
-    old._conn.execute("INSERT INTO videos (filename, status, path, size, sha256, width, height, created_at) "
-                      "VALUES ('old.mp4', 'COMPLETED', 'videos/1/old.mp4', 10, 'x', 320, 240, now())")
-    old._conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    with old._write() as conn:
+        conn.execute("DROP TABLE jobs; DROP TABLE videos;" + SCHEMA_1_VIDEOS)
+        conn.execute("INSERT INTO videos (filename, status, path, size, sha256, width, height, created_at) "
+                     "VALUES ('old.mp4', 'COMPLETED', 'videos/1/old.mp4', 10, 'x', 320, 240, now())")
+        conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     old.close()
     upgraded = Store(path)  # a schema-1 file has no jobs table of the new kind either: created on open
     try:
