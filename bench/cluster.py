@@ -23,7 +23,7 @@ from tests import media  # noqa: E402
 from tests.cluster import HEAD_IP, LocalCluster  # noqa: E402
 from vtm import tasks  # noqa: E402
 from vtm.cluster import RayExecutor  # noqa: E402
-from vtm.executor import ProcessExecutor  # noqa: E402
+from vtm.executors.process import ProcessExecutor  # noqa: E402
 from vtm.models import JobKind  # noqa: E402
 from vtm.params import THUMBNAIL_DEFAULTS  # noqa: E402
 

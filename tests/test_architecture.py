@@ -32,7 +32,7 @@ def uses(path: Path, package: str) -> bool:
 @pytest.mark.parametrize(
     ("package", "allowed"),
     [
-        ("duckdb", lambda p: p in ("vtm/store.py", "vtm/store_connection.py")),
+        ("duckdb", lambda p: p.startswith("vtm/store/")),
         ("streamlit", lambda p: p in ("app.py", "dashboard.py") or p.startswith(("pages/", "vtm/ui/"))),
         ("av", lambda p: p.startswith("vtm/media/") or p.startswith("vtm/bench")),
         ("cv2", lambda p: p.startswith("vtm/media/") or p.startswith("vtm/bench")),

@@ -21,7 +21,8 @@ from tests.cluster import HEAD_IP, LocalCluster
 from tests.cluster_jobs import differences, leftovers, media_tasks, rebase
 from vtm import errors, tasks
 from vtm.cluster import Placement, RayExecutor
-from vtm.executor import MEMORY_MESSAGE, CallFailed, InlineExecutor
+from vtm.executors.base import MEMORY_MESSAGE, CallFailed
+from vtm.executors.inline import InlineExecutor
 from vtm.files import DataDir
 from vtm.models import JobKind
 from vtm.tasks import Task

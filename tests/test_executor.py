@@ -19,7 +19,8 @@ import pytest
 from tests import media
 from vtm import errors, runtime, service
 from vtm.config import Settings
-from vtm.executor import MEMORY_MESSAGE, CallFailed, Interrupted, ProcessExecutor
+from vtm.executors.base import MEMORY_MESSAGE, CallFailed, Interrupted
+from vtm.executors.process import ProcessExecutor
 from vtm.models import JobKind, JobStatus
 from vtm.tasks import Task, run
 
@@ -185,7 +186,7 @@ PARENT = textwrap.dedent(
     """
     import sys, threading, time
     from tests.test_executor import sleep
-    from vtm.executor import ProcessExecutor
+    from vtm.executors.process import ProcessExecutor
     pool = ProcessExecutor(2, memory_mb=600)
     threading.Thread(target=pool.call, args=(sleep, 600), kwargs={"timeout": 900}, daemon=True).start()
     print(" ".join(map(str, pool.pids)), flush=True)

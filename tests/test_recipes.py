@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from vtm import service
-from vtm.automation_store import AutomationStore
 from vtm.errors import InvalidInput
 from vtm.models import JobKind, JobStatus
 from vtm.recipes import UPLOADS, RecipeBook, target_for
@@ -26,7 +25,7 @@ def request(rt: Runtime):
 
 
 def test_a_recipe_is_applied_once_per_video_and_its_outputs_are_made(rt: Runtime, videos: dict[str, Path]) -> None:
-    book = RecipeBook(AutomationStore(rt.store))
+    book = RecipeBook(rt.store)
     book.set(UPLOADS, ON_ARRIVAL)
     video = service.add_local_file(rt, videos["landscape"])
     jobs = book.apply(video, UPLOADS, request(rt))
@@ -34,7 +33,7 @@ def test_a_recipe_is_applied_once_per_video_and_its_outputs_are_made(rt: Runtime
     assert jobs[1].params["every"] == 5.0
     assert book.apply(video, UPLOADS, request(rt)) is None  # once per video
     # Still once after a restart: the record is in the database.
-    assert RecipeBook(AutomationStore(rt.store)).apply(video, UPLOADS, request(rt)) is None
+    assert RecipeBook(rt.store).apply(video, UPLOADS, request(rt)) is None
     rt.workers.drain()
     made = service.list_jobs(rt, video_id=video.id)
     assert sorted(j.kind for j in made) == sorted([JobKind.THUMBNAIL, JobKind.STORYBOARD, JobKind.SCENES])
@@ -43,7 +42,7 @@ def test_a_recipe_is_applied_once_per_video_and_its_outputs_are_made(rt: Runtime
 
 
 def test_per_folder_recipes_and_none(rt: Runtime, videos: dict[str, Path], tmp_path: Path) -> None:
-    book = RecipeBook(AutomationStore(rt.store))
+    book = RecipeBook(rt.store)
     folder = tmp_path / "camera"
     folder.mkdir()
     book.set(str(folder), [{"kind": "sheet", "options": {"grid": "2x2"}}])
@@ -74,13 +73,13 @@ def test_per_folder_recipes_and_none(rt: Runtime, videos: dict[str, Path], tmp_p
     ],
 )
 def test_bad_recipes_are_refused_when_saved(rt: Runtime, outputs: object, says: str) -> None:
-    book = RecipeBook(AutomationStore(rt.store))
+    book = RecipeBook(rt.store)
     with pytest.raises(InvalidInput, match=says):
         book.set(UPLOADS, outputs)
     assert book.all() == []
 
 
 def test_a_recipe_target_is_uploads_or_an_absolute_folder(rt: Runtime) -> None:
-    book = RecipeBook(AutomationStore(rt.store))
+    book = RecipeBook(rt.store)
     with pytest.raises(InvalidInput, match="absolute path"):
         book.set("relative/folder", ON_ARRIVAL)

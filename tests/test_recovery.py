@@ -29,7 +29,7 @@ COMPLETED_LINE = re.compile(r"job (\d+): thumbnail of video \d+ in")
 
 
 def decoder_children(pid: int) -> list[int]:
-    """PIDs of `python -m vtm.executor` processes whose parent is `pid`."""
+    """PIDs of `python -m vtm.executors.child` processes whose parent is `pid`."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -39,7 +39,7 @@ def decoder_children(pid: int) -> list[int]:
             ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
         except (OSError, ValueError, IndexError):
             continue
-        if b"vtm.executor" in cmdline and ppid == pid:
+        if b"vtm.executors.child" in cmdline and ppid == pid:
             found.append(int(entry.name))
     return found
 

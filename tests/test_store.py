@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from vtm import store as store_module
 from vtm.errors import Conflict, NotFound, StoreLocked
 from vtm.models import JobKind, JobStatus, VideoStatus
-from vtm.store import Store
+from vtm.store import Store, schema
 
 
 def add(store: Store, name: str = "a.mp4"):
@@ -29,7 +28,7 @@ def store(tmp_path: Path):
 
 def test_status_check_matches_enum(store: Store) -> None:
     for enum in (JobStatus, VideoStatus):
-        values = set(re.findall(r"'(\w+)'", store_module._values(enum)))
+        values = set(re.findall(r"'(\w+)'", schema.values(enum)))
         assert values == {m.value for m in enum}
     video = add(store)
     with pytest.raises(Exception, match="CHECK"), store._write() as conn:

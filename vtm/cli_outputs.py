@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from vtm import params
-from vtm.files import write_atomic
+from vtm.files import write_atomic, write_folder
 from vtm.models import JobKind, Video, VideoInfo, VideoStatus
 
 Progress = Callable[[float], None]
@@ -48,7 +48,7 @@ def make_output(command: str, path: Path, options: dict[str, Any], out_dir: Path
     files = tasks.render_files(kind, path, info, normalised, url_prefix="", progress=progress)
     if kind in FOLDER_KINDS:
         folder = out_dir / f"{path.stem}.{command}"
-        tasks.write_folder(folder, files)
+        write_folder(folder, files)
         return [folder / tasks.main_file(kind, normalised)]
     written = []
     for name, data in files.items():

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vtm import tasks
-from vtm.executor import CallFailed
+from vtm.executors.base import CallFailed
 from vtm.files import DataDir, Inventory, safe_filename, sha256_of, thumbnail_name
 from vtm.media.limits import Limits
 from vtm.models import Job, JobKind, JobStatus, Video

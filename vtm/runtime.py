@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from vtm import doctor
 from vtm.config import Settings
 from vtm.events import EventBus
-from vtm.executor import InlineExecutor, ProcessExecutor
+from vtm.executors.base import Executor
+from vtm.executors.inline import InlineExecutor
+from vtm.executors.process import ProcessExecutor
 from vtm.files import DataDir, unusable
 from vtm.models import Job, JobStatus
 from vtm.store import Store
-from vtm.worker import Executor, WorkerPool
+from vtm.worker import WorkerPool
 
 log = logging.getLogger(__name__)
 

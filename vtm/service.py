@@ -11,7 +11,7 @@ from typing import Any
 
 from vtm import disk, params, parsing, tasks
 from vtm.errors import BadRequest, Conflict, DiskFull, InvalidInput, NotFound, TooLarge, Unsupported
-from vtm.executor import CallFailed, Interrupted
+from vtm.executors.base import CallFailed, Interrupted
 from vtm.files import VIDEO_EXTENSIONS, Received, receive_file, remove_tree, safe_filename, sha256_of
 from vtm.media.limits import Limits
 from vtm.models import Job, JobKind, JobStatus, Video, VideoInfo
@@ -266,7 +266,7 @@ def add_sample_videos(rt: Runtime) -> list[Video]:
     """Generate the demo clips and add those not in the library yet."""
     from vtm.media.samples import SAMPLES, make_samples
 
-    folder = rt.data.tmp / "samples"
+    folder = rt.data.samples
     added = []
     try:
         with disk.full_as_error(rt.data.tmp, "while making the sample videos"):

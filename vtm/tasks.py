@@ -8,8 +8,6 @@ leaves no partial output (data/tmp is emptied on start)."""
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +16,7 @@ from typing import Any
 
 from vtm.disk import full_as_error
 from vtm.errors import NotFound
-from vtm.files import write_atomic
+from vtm.files import staging_root, write_atomic, write_folder
 from vtm.media.decoder import decode_threads
 from vtm.media.thumbnail import make_thumbnail
 from vtm.models import JobKind, VideoInfo
@@ -89,22 +87,6 @@ def render_files(kind: JobKind, source: Path, info: VideoInfo, params: dict[str,
     raise ValueError(f"no files for job kind {kind}")
 
 
-def write_folder(dest: Path, files: dict[str, bytes], staging_root: Path | None = None) -> None:
-    """Write `files` into a staging folder (in `staging_root`, else hidden beside `dest`)
-    and rename it onto `dest`, replacing an older output of the same name."""
-    staging_root = staging_root or dest.parent
-    staging_root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}-", suffix=".part", dir=staging_root))
-    try:
-        for name, data in files.items():
-            (staging / name).write_bytes(data)
-        if dest.exists():
-            shutil.rmtree(dest)
-        os.replace(staging, dest)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
 def _output(task: Task, progress: Progress) -> str:
     from vtm.media.probe import probe
 
@@ -113,8 +95,7 @@ def _output(task: Task, progress: Progress) -> str:
     files = render_files(task.kind, source, info, task.params, url_prefix=f"/api/jobs/{task.job_id}/files/",
                          progress=progress)
     dest = Path(task.dest)
-    data_tmp = dest.parent.parent / "tmp"  # data/outputs/<job_id> -> data/tmp, emptied on start
-    write_folder(dest, files, data_tmp if data_tmp.is_dir() else None)
+    write_folder(dest, files, staging_root(dest))
     progress(1.0)
     return str(dest / main_file(task.kind, task.params))
 

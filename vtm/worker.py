@@ -20,14 +20,13 @@ from pathlib import Path
 from vtm import tasks
 from vtm.config import Settings
 from vtm.errors import DiskFull, NotFound
-from vtm.executor import CallFailed, Cancelled, InlineExecutor, Interrupted, ProcessExecutor
+from vtm.executors.base import CallFailed, Cancelled, Executor, Interrupted
 from vtm.files import DataDir, remove_tree
 from vtm.models import Job, JobKind, JobStatus
 from vtm.params import THUMBNAIL_DEFAULTS
 from vtm.store import Store
 
 log = logging.getLogger(__name__)
-Executor = InlineExecutor | ProcessExecutor
 PROGRESS_EVERY_S = 0.25
 # While the disk is full: how often to try again (claims, statuses kept in memory).
 FULL_RETRY_S = 1.0

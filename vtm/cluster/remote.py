@@ -21,7 +21,7 @@ import ray
 
 from vtm import errors
 from vtm.cluster.pathmap import PathMap
-from vtm.executor import MEMORY_MESSAGE
+from vtm.executors.base import MEMORY_MESSAGE
 
 PROGRESS_EVERY_S = 0.2
 MB = 1024 * 1024

@@ -1,7 +1,8 @@
-"""The child side of `vtm.executor`: one decoding process, started as `python -m
-vtm.executor FD MEMORY_MB PARENT_PID`. It dies with the server, caps its own memory,
-loads PyAV and OpenCV, says "ready", then answers requests one at a time. Every request
-carries a call id and every answer (progress, result, error) carries it back."""
+"""The child side of `vtm.executors.process`: one decoding process, started as
+`python -m vtm.executors.child FD MEMORY_MB PARENT_PID`. It dies with the server, caps
+its own memory, loads the kinds' runners (PyAV, OpenCV), says "ready", then answers
+requests one at a time. Every request carries a call id and every answer (progress,
+result, error) carries it back."""
 
 from __future__ import annotations
 
@@ -14,11 +15,10 @@ import traceback
 from multiprocessing.connection import Connection
 
 from vtm import errors
+from vtm.executors.base import MEMORY_MESSAGE
 
-MEMORY_MESSAGE = "Ran out of memory while decoding (over VTM_JOB_MEMORY_MB); the decoder was restarted."
 
-
-def _die_with_parent(parent_pid: int) -> None:
+def die_with_parent(parent_pid: int) -> None:
     """Exit when the server exits, however it ends: the kernel's parent-death signal
     where there is one, and a watcher thread that notices a new parent PID (a decode
     holding the GIL delays the watcher, not the signal)."""
@@ -48,7 +48,7 @@ def _limit_memory(memory_mb: int) -> None:
 
 def _child_main(conn: Connection, memory_mb: int, parent_pid: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _die_with_parent(parent_pid)
+    die_with_parent(parent_pid)
     _limit_memory(memory_mb)
     import vtm.tasks  # noqa: F401 - warm up (PyAV, OpenCV) before the first call, not during it
 
@@ -76,3 +76,7 @@ def _child_main(conn: Connection, memory_mb: int, parent_pid: int) -> None:
 
 def main(argv: list[str]) -> None:
     _child_main(Connection(int(argv[0])), int(argv[1]), int(argv[2]))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

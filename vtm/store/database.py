@@ -1,7 +1,6 @@
 """The store's one DuckDB connection, kept usable through what a disk can do to it.
 
-Part of the store (the only other module that imports `duckdb`): `vtm.store` holds the
-SQL, this holds the file. It takes the data folder's lock, opens the file (a damaged,
+The other modules of `vtm.store` hold the SQL; this one holds the file. It takes the data folder's lock, opens the file (a damaged,
 unreadable or foreign file is one typed error saying what to do), serialises writes
 under one lock, and turns "no space left" into `DiskFull`. DuckDB refuses a database
 whose checkpoint failed ("database has been invalidated") until it is opened again, so
@@ -20,9 +19,10 @@ from typing import Any
 
 import duckdb
 
-from vtm import disk, folder_lock
+from vtm import disk
 from vtm.errors import DataFolderError, StoreLocked, VtmError
-from vtm.files import unusable
+from vtm.files.layout import lock_beside, unusable
+from vtm.files.lock import hold
 
 log = logging.getLogger(__name__)
 BROKEN = (duckdb.FatalException, duckdb.ConnectionException)
@@ -34,7 +34,7 @@ class Database:
         self._init = init
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._lockfile = folder_lock.hold(self.path.parent / "vtm.lock")
+            self._lockfile = hold(lock_beside(self.path))
         except OSError as exc:
             raise unusable(self.path.parent, exc) from None
         self._lock = threading.RLock()

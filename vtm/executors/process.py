@@ -1,13 +1,10 @@
-"""Where decoding runs: the seam between the worker and the media code.
-
-`ProcessExecutor` keeps a pool of child processes (`python -m vtm.executor`), reused
-across calls, one checked out per call. Each call has a time limit and each child a
-memory cap (RLIMIT_DATA: the memory it can write to, not the address space it reserves;
-threaded decoders reserve far more than they use). A child that crashes, hangs past its
-limit or runs out of memory fails that call with a clear reason and is replaced; the
-server and other calls go on. Children die with the server, even `kill -9`ed: each
-sets PR_SET_PDEATHSIG (Linux) and watches its parent's PID. `InlineExecutor` runs
-calls in the calling thread (tests, benchmarks, `VTM_ISOLATION=thread`).
+"""`ProcessExecutor`: a pool of child processes (`python -m vtm.executors.child`),
+reused across calls, one checked out per call. Each call has a time limit and each
+child a memory cap (RLIMIT_DATA: the memory it can write to, not the address space it
+reserves; threaded decoders reserve far more than they use). A child that crashes,
+hangs past its limit or runs out of memory fails that call with a clear reason and is
+replaced; the server and other calls go on. Children die with the server, even
+`kill -9`ed: each sets PR_SET_PDEATHSIG (Linux) and watches its parent's PID.
 
 Integrity: every request carries a call id and every answer (progress, result, error)
 carries it back; an answer with another id is refused. A call that ends in any way but
@@ -29,104 +26,30 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
-from concurrent.futures import Future
-from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from vtm import errors
-from vtm.executor_child import MEMORY_MESSAGE
+from vtm.executors.base import POLL_S, CallFailed, Cancel, Cancelled, Interrupted, Progress, guarded
+from vtm.executors.spawner import Spawner
 
 log = logging.getLogger(__name__)
-Progress = Callable[[float], None]
-Cancel = Callable[[], bool]
-PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
-# Keep a child lean: one malloc arena per core and OpenBLAS buffers per core would
-# reserve memory that decoding never uses.
-CHILD_ENV = {"MALLOC_ARENA_MAX": "2", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+T = TypeVar("T")
 # A new child loads PyAV and OpenCV before it says "ready"; a call's time limit starts after.
 STARTUP_TIMEOUT_S = 60.0
-# How often a waiting call checks whether it was cancelled.
-POLL_S = 0.25
-_CALL_IDS = itertools.count(1)
-
-
-class CallFailed(Exception):
-    """A call did not produce a result. `message` is for people, `traceback` for us."""
-
-    def __init__(self, message: str, traceback: str | None = None, *, user_error: errors.VtmError | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.traceback = traceback
-        self.user_error = user_error
-
-
-class Interrupted(Exception):
-    """The executor was closed (server shutting down) while a call ran: not the job's fault."""
-
-
-class Cancelled(BaseException):
-    """The caller no longer wants the result (its job or video was deleted). Raised by a
-    progress callback or reported by `cancelled()`; the call stops and its child is
-    replaced. A BaseException, so that no `except Exception` on the way swallows it."""
-
-
-def _failure(exc: BaseException) -> CallFailed:
-    if isinstance(exc, errors.VtmError):
-        return CallFailed(exc.message, None, user_error=exc)
-    if isinstance(exc, MemoryError):
-        return CallFailed(MEMORY_MESSAGE, traceback.format_exc())
-    return CallFailed(f"Could not process the video: {exc or type(exc).__name__}", traceback.format_exc())
-
-
-def guarded(progress: Progress | None, cancelled: Cancel | None, label: str) -> Progress | None:
-    """`progress` that never lets its own errors escape into the call (a deleted job row,
-    a failing database write): the first one is logged and the call goes on. It raises
-    only `Cancelled`, when the callback or `cancelled()` says the result is not wanted."""
-    if progress is None and cancelled is None:
-        return None
-    warned = [False]
-
-    def report(value: float) -> None:
-        if cancelled is not None and cancelled():
-            raise Cancelled(label)
-        if progress is None:
-            return
-        try:
-            progress(value)
-        except Exception as exc:  # noqa: BLE001 - reported once; progress is not the result
-            if not warned[0]:
-                warned[0] = True
-                log.warning("%s: a progress report failed (%s); the call goes on", label, exc)
-
-    return report
-
-
-class InlineExecutor:
-    def call(self, fn: Callable[..., Any], *args: Any, timeout: float | None = None, progress: Progress | None = None,
-             cancelled: Cancel | None = None) -> Any:
-        report = guarded(progress, cancelled, "inline call")
-        try:
-            if report is not None:
-                return fn(*args, report)
-            return fn(*args)
-        except Exception as exc:
-            raise _failure(exc) from exc
-
-    def close(self) -> None:
-        pass
 
 
 class ProcessExecutor:
     def __init__(self, size: int, memory_mb: int = 0) -> None:
-        self._spawner = _Spawner()
+        self._spawner = Spawner()
         self._idle: queue.Queue[_Child] = queue.Queue()
-        self._all = [_Child(memory_mb, self._spawner) for _ in range(max(1, size))]
+        call_ids = itertools.count(1)  # unique across this executor's children
+        self._all = [_Child(memory_mb, self._spawner, call_ids) for _ in range(max(1, size))]
         self._closed = threading.Event()
         for child in self._all:
             self._idle.put(child)
 
-    def call(self, fn: Callable[..., Any], *args: Any, timeout: float | None = None, progress: Progress | None = None,
-             cancelled: Cancel | None = None) -> Any:
+    def call(self, fn: Callable[..., T], *args: Any, timeout: float | None = None, progress: Progress | None = None,
+             cancelled: Cancel | None = None) -> T:
         child = self._checkout()
         try:
             return child.call(fn, args, timeout, progress, cancelled)
@@ -157,52 +80,24 @@ class ProcessExecutor:
         self._spawner.close()
 
 
-class _Spawner:
-    """Starts every child from one long-lived thread. The kernel sends the parent-death
-    signal when the *thread* that started a child ends, so a child started from a
-    short-lived request thread would be killed when that thread retires."""
-
-    def __init__(self) -> None:
-        self._requests: queue.Queue[tuple[Future[subprocess.Popen[bytes]], list[str], int] | None] = queue.Queue()
-        self._thread = threading.Thread(target=self._loop, name="vtm-spawner", daemon=True)
-        self._thread.start()
-
-    def spawn(self, argv: list[str], fd: int) -> subprocess.Popen[bytes]:
-        future: Future[subprocess.Popen[bytes]] = Future()
-        self._requests.put((future, argv, fd))
-        return future.result()
-
-    def _loop(self) -> None:
-        env = dict(os.environ, **CHILD_ENV)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [PROJECT_ROOT, os.environ.get("PYTHONPATH")]))
-        while (request := self._requests.get()) is not None:
-            future, argv, fd = request
-            try:
-                future.set_result(subprocess.Popen(argv, pass_fds=[fd], env=env, stdin=subprocess.DEVNULL))
-            except BaseException as exc:  # handed to the caller, who raises it
-                future.set_exception(exc)
-
-    def close(self) -> None:
-        self._requests.put(None)
-
-
 class _Child:
     """One decoding process, reused call after call. A call that ends in any way but a
     clean answer to *that* call (a crash, a timeout, an answer carrying another call's
     id, a cancel, an error in this process while waiting) replaces the process, so
     the next call never reads what was meant for an earlier one."""
 
-    def __init__(self, memory_mb: int, spawner: _Spawner) -> None:
+    def __init__(self, memory_mb: int, spawner: Spawner, call_ids: itertools.count[int]) -> None:
         self._memory_mb = memory_mb
         self._spawner = spawner
+        self._call_ids = call_ids
         self._closed = False
         self._start()
 
     def _start(self) -> None:
-        # A fresh interpreter running `python -m vtm.executor`: it does not re-run the
+        # A fresh interpreter running `python -m vtm.executors.child`: it does not re-run the
         # parent's __main__ (streamlit, pytest), and a crash in it is only its own.
         conn, child_conn = mp.Pipe()
-        argv = [sys.executable, "-m", "vtm.executor", str(child_conn.fileno()), str(self._memory_mb), str(os.getpid())]
+        argv = [sys.executable, "-m", "vtm.executors.child", str(child_conn.fileno()), str(self._memory_mb), str(os.getpid())]
         try:
             process = self._spawner.spawn(argv, child_conn.fileno())
         except BaseException:
@@ -231,7 +126,7 @@ class _Child:
 
     def call(self, fn: Callable[..., Any], args: tuple[Any, ...], timeout: float | None, progress: Progress | None,
              cancelled: Cancel | None = None) -> Any:
-        call_id = next(_CALL_IDS)
+        call_id = next(self._call_ids)
         report = guarded(progress, cancelled, f"call {call_id}")
         clean = False
         try:
@@ -352,9 +247,3 @@ def _crash_reason(code: int | None) -> str:
         hint = " (killed by the system: probably out of memory)" if -code == signal.SIGKILL else ""
         return f"The decoder crashed ({name}{hint}) on this video; it was restarted."
     return f"The decoder exited unexpectedly (exit code {code}) on this video; it was restarted."
-
-
-if __name__ == "__main__":  # `python -m vtm.executor FD MEMORY_MB PARENT_PID`: one decoding child
-    from vtm.executor_child import main
-
-    main(sys.argv[1:])

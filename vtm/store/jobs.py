@@ -1,14 +1,12 @@
-"""Every SQL statement of VTM. One DuckDB connection; one lock serialises writes.
+"""SQL of the `jobs` table: one row per requested output, and every change of status.
 
-Reads go through a per-thread cursor (DuckDB's MVCC gives each a consistent view);
-writes take the lock on the one connection, which avoids DuckDB's "Conflict on update"
-between threads. Status changes happen only here, through named functions.
+Status changes happen only here, through named functions (`claim_next`,
+`mark_completed`, `mark_failed`, `retry`, `release`, `recover_running`); each change
+is told to the listeners (the event bus, the workers' wake-up).
 
-A full disk: a commit that cannot be written raises `DiskFull` and changes nothing.
-A failed checkpoint makes DuckDB refuse the database until it is opened again, so the
-store reopens it (same process, same lock) and goes on. A job's FAILED status that
-cannot be saved is kept in memory, shown by every read, and written as soon as the
-disk has room (`flush_unsaved`); a restart before that requeues the job.
+A full disk: a job's FAILED status that cannot be saved is kept in memory, shown by
+every read, and written as soon as the disk has room (`flush_unsaved`); a restart
+before that requeues the job.
 """
 
 from __future__ import annotations
@@ -17,108 +15,57 @@ import dataclasses
 import json
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import datetime
 from typing import Any
 
-import duckdb
-
 from vtm.errors import Conflict, DiskFull, NotFound
-from vtm.models import Job, JobKind, JobStatus, Video, VideoStatus
-from vtm.store_connection import Database
+from vtm.models import Job, JobKind, JobStatus
+from vtm.store.rows import Rows, now
+from vtm.store.schema import Table
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
-
-
-def _values(enum: type) -> str:
-    return ", ".join(f"'{member.value}'" for member in enum)
-
-
-SCHEMA = f"""
-CREATE SEQUENCE IF NOT EXISTS video_ids START 1;
-CREATE SEQUENCE IF NOT EXISTS job_ids START 1;
-CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
-CREATE TABLE IF NOT EXISTS videos (
-    id BIGINT PRIMARY KEY DEFAULT nextval('video_ids'),
-    filename VARCHAR NOT NULL UNIQUE,
-    status VARCHAR NOT NULL CHECK (status IN ({_values(VideoStatus)})),
-    path VARCHAR NOT NULL,
-    size BIGINT NOT NULL,
-    sha256 VARCHAR NOT NULL,
-    width INTEGER NOT NULL,
-    height INTEGER NOT NULL,
-    rotation INTEGER NOT NULL DEFAULT 0,
-    duration DOUBLE,
-    fps DOUBLE,
-    frame_count BIGINT,
-    codec VARCHAR,
-    container VARCHAR,
-    imported BOOLEAN NOT NULL DEFAULT false,
-    error VARCHAR,
-    created_at TIMESTAMP NOT NULL
-);
-CREATE TABLE IF NOT EXISTS jobs (
-    id BIGINT PRIMARY KEY DEFAULT nextval('job_ids'),
-    kind VARCHAR NOT NULL CHECK (kind IN ({_values(JobKind)})),
-    video_id BIGINT NOT NULL,
-    params VARCHAR NOT NULL,
-    status VARCHAR NOT NULL CHECK (status IN ({_values(JobStatus)})),
-    progress DOUBLE NOT NULL DEFAULT 0,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    error VARCHAR,
-    traceback VARCHAR,
-    output_path VARCHAR,
-    created_at TIMESTAMP NOT NULL,
-    started_at TIMESTAMP,
-    finished_at TIMESTAMP,
-    UNIQUE (video_id, kind, params)
-);
-"""
-
-VIDEO_COLUMNS = (
-    "id, filename, status, path, size, sha256, width, height, rotation, duration, fps, "
-    "frame_count, codec, container, imported, error, created_at"
+JOBS = Table(
+    "jobs",
+    (
+        ("id", "BIGINT PRIMARY KEY DEFAULT nextval('job_ids')"),
+        ("kind", "VARCHAR NOT NULL"),
+        ("video_id", "BIGINT NOT NULL"),
+        ("params", "VARCHAR NOT NULL"),
+        ("status", "VARCHAR NOT NULL"),
+        ("progress", "DOUBLE NOT NULL DEFAULT 0"),
+        ("attempts", "INTEGER NOT NULL DEFAULT 0"),
+        ("error", "VARCHAR"),
+        ("traceback", "VARCHAR"),
+        ("output_path", "VARCHAR"),
+        ("created_at", "TIMESTAMP NOT NULL"),
+        ("started_at", "TIMESTAMP"),
+        ("finished_at", "TIMESTAMP"),
+    ),
+    constraints=("UNIQUE (video_id, kind, params)",),
+    sequences=("job_ids",),
+    checks={"kind": JobKind, "status": JobStatus},
 )
 JOB_COLUMNS = (
     "j.id, j.kind, j.video_id, j.params, j.status, j.progress, j.attempts, j.error, "
     "j.traceback, j.output_path, j.created_at, j.started_at, j.finished_at, v.filename"
 )
 JOB_FROM = "jobs j LEFT JOIN videos v ON v.id = j.video_id"
-VIDEO_SORTS = {
-    "newest": "created_at DESC, id DESC",
-    "oldest": "created_at ASC, id ASC",
-    "name": "lower(filename) ASC, id ASC",
-    "duration": "duration DESC NULLS LAST, id DESC",
-}
 
 JobListener = Callable[[Job], None]
-
-
-def now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def canonical(params: dict[str, Any]) -> str:
     return json.dumps(params, sort_keys=True, separators=(",", ":"))
 
 
-class Store:
-    """The DuckDB file of one data folder, held by this process alone."""
-
-    def __init__(self, path: Path, *, on_job_change: JobListener | None = None) -> None:
-        self.path = Path(path)
-        self._db = Database(self.path, _create_schema)
-        self._read, self._write = self._db.read, self._db.write
-        self._listeners: list[JobListener] = [on_job_change] if on_job_change else []
-        self._unsaved: dict[int, tuple[str, str | None, datetime]] = {}
+class JobRows(Rows):
+    _listeners: list[JobListener]
+    _unsaved: dict[int, tuple[str, str | None, datetime]]
 
     def add_listener(self, listener: JobListener) -> None:
+        """`listener(job)` is called after every change of a job (in the changing thread)."""
         self._listeners.append(listener)
-
-    def close(self) -> None:
-        self._db.close()
 
     def _changed(self, job: Job | None) -> Job | None:
         if job is not None:
@@ -126,87 +73,10 @@ class Store:
                 listener(job)
         return job
 
-    # -- videos -----------------------------------------------------------------
-    def add_video(self, **values: Any) -> Video:
-        values.setdefault("status", VideoStatus.COMPLETED.value)
-        values.setdefault("created_at", now())
-        names = ", ".join(values)
-        marks = ", ".join("?" for _ in values)
-        try:
-            with self._write() as conn:
-                row = conn.execute(
-                    f"INSERT INTO videos ({names}) VALUES ({marks}) RETURNING {VIDEO_COLUMNS}",
-                    list(values.values()),
-                ).fetchone()
-        except duckdb.ConstraintException:
-            raise Conflict(
-                f"A video named {values['filename']!r} already exists; rename the file or delete the old one.",
-                code="duplicate_name",
-            ) from None
-        assert row is not None
-        return _video(row)
+    def _forget_unsaved(self, job_ids: list[int]) -> None:
+        for job_id in job_ids:
+            self._unsaved.pop(job_id, None)
 
-    def next_video_id(self) -> int:
-        """Reserve an id for a video about to be added (its folder is named after it)."""
-        with self._write() as conn:
-            row = conn.execute("SELECT nextval('video_ids')").fetchone()
-        assert row is not None
-        return int(row[0])
-
-    def get_video(self, video_id: int) -> Video:
-        rows = self._read(f"SELECT {VIDEO_COLUMNS} FROM videos WHERE id = ?", [video_id])
-        if not rows:
-            raise NotFound(f"No video with id {video_id}.")
-        return _video(rows[0])
-
-    def find_video_by_name(self, filename: str) -> Video | None:
-        rows = self._read(f"SELECT {VIDEO_COLUMNS} FROM videos WHERE filename = ?", [filename])
-        return _video(rows[0]) if rows else None
-
-    def list_videos(self, *, search: str = "", sort: str = "newest", status: VideoStatus | None = None) -> list[Video]:
-        where, args = ["1=1"], []
-        if search:
-            where.append("filename ILIKE ? ESCAPE '\\'")
-            args.append("%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
-        if status:
-            where.append("status = ?")
-            args.append(status.value)
-        order = VIDEO_SORTS.get(sort, VIDEO_SORTS["newest"])
-        rows = self._read(f"SELECT {VIDEO_COLUMNS} FROM videos WHERE {' AND '.join(where)} ORDER BY {order}", args)
-        return [_video(r) for r in rows]
-
-    def delete_video(self, video_id: int) -> tuple[Video, list[Job]]:
-        """Remove a video and its jobs in one transaction; returns exactly what was
-        removed. Requests for it enqueued before are in the list; after, they are 404."""
-        with self._write() as conn:
-            row = conn.execute(f"SELECT {VIDEO_COLUMNS} FROM videos WHERE id = ?", [video_id]).fetchone()
-            if row is None:
-                raise NotFound(f"No video with id {video_id}.")
-            jobs = [_job(r) for r in conn.execute(f"SELECT {JOB_COLUMNS} FROM {JOB_FROM} WHERE j.video_id = ?", [video_id]).fetchall()]
-            conn.execute("DELETE FROM jobs WHERE video_id = ?", [video_id])
-            conn.execute("DELETE FROM videos WHERE id = ?", [video_id])
-        for job in jobs:
-            self._unsaved.pop(job.id, None)
-        return _video(row), jobs
-
-    def set_video_path(self, video_id: int, path: str) -> None:
-        with self._write() as conn:
-            conn.execute("UPDATE videos SET path = ? WHERE id = ?", [path, video_id])
-
-    def advance_ids(self, video_id: int, job_id: int) -> None:
-        """Make the next ids higher than `video_id` and `job_id` (names found on disk), so
-        that a new video or output never lands in a folder the database forgot."""
-        with self._write() as conn:
-            for sequence, table, floor in (("video_ids", "videos", video_id), ("job_ids", "jobs", job_id)):
-                last = conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()
-                used = conn.execute("SELECT coalesce(last_value, 0) FROM duckdb_sequences() WHERE sequence_name = ?",
-                                    [sequence]).fetchone()
-                assert last is not None and used is not None
-                missing = max(floor, int(last[0])) - int(used[0])
-                if missing > 0:
-                    conn.execute(f"SELECT max(nextval('{sequence}')) FROM range(?)", [missing])
-
-    # -- jobs -------------------------------------------------------------------
     def enqueue_job(self, video_id: int, kind: JobKind, params: dict[str, Any]) -> tuple[Job, bool]:
         """The job for (video, kind, params): the existing one, or a new QUEUED one.
         Returns the job and whether it was created."""
@@ -237,14 +107,14 @@ class Store:
         rows = self._read(f"SELECT {JOB_COLUMNS} FROM {JOB_FROM} WHERE j.id = ?", [job_id])
         if not rows:
             raise NotFound(f"No job with id {job_id}.")
-        return self._overlay(_job(rows[0]))
+        return self._overlay(job_from_row(rows[0]))
 
     def find_job(self, video_id: int, kind: JobKind, params: dict[str, Any]) -> Job | None:
         rows = self._read(
             f"SELECT {JOB_COLUMNS} FROM {JOB_FROM} WHERE j.video_id = ? AND j.kind = ? AND j.params = ?",
             [video_id, kind.value, canonical(params)],
         )
-        return self._overlay(_job(rows[0])) if rows else None
+        return self._overlay(job_from_row(rows[0])) if rows else None
 
     def list_jobs(
         self,
@@ -264,7 +134,7 @@ class Store:
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             args += [limit, offset]
-        return [self._overlay(_job(r)) for r in self._read(sql, args)]
+        return [self._overlay(job_from_row(r)) for r in self._read(sql, args)]
 
     def count_jobs_by_status(self) -> dict[JobStatus, int]:
         counts = dict.fromkeys(JobStatus, 0)
@@ -439,30 +309,10 @@ class Store:
         return int(after[0] - before[0])
 
 
-def _video(row: tuple[Any, ...]) -> Video:
-    (vid, filename, status, path, size, sha, w, h, rot, dur, fps, frames, codec, container, imported, error, created) = row
-    return Video(
-        id=vid, filename=filename, status=VideoStatus(status), path=path, size=size, sha256=sha,
-        width=w, height=h, rotation=rot, duration=dur, fps=fps, frame_count=frames, codec=codec,
-        container=container, imported=imported, error=error, created_at=created,
-    )
-
-
-def _job(row: tuple[Any, ...]) -> Job:
+def job_from_row(row: tuple[Any, ...]) -> Job:
     (jid, kind, vid, params, status, progress, attempts, error, tb, out, created, started, finished, filename) = row
     return Job(
         id=jid, kind=JobKind(kind), video_id=vid, params=json.loads(params), status=JobStatus(status),
         progress=progress, attempts=attempts, error=error, traceback=tb, output_path=out,
         created_at=created, started_at=started, finished_at=finished, video_filename=filename,
     )
-
-
-def _create_schema(conn: duckdb.DuckDBPyConnection) -> None:
-    """Create what is missing. An existing, current database is not written to, so that
-    VTM starts (and serves reads) on a full disk."""
-    tables = {r[0] for r in conn.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    if not {"meta", "videos", "jobs"} <= tables:
-        conn.execute(SCHEMA)
-    version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    if version is None or version[0] != str(SCHEMA_VERSION):
-        conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])

@@ -1,4 +1,4 @@
-"""The data folder: where each file lives, safe names, and writes nobody sees half of.
+"""The data folder's layout: every path and file name VTM uses, and what is on disk.
 
     data/vtm.duckdb                       the store (and vtm.duckdb.wal, vtm.lock)
     data/videos/<video_id>/source/<name>  uploads: the only place a name users choose appears
@@ -10,7 +10,9 @@
 
 Users' names live one folder down (`source/`), so no upload can take the name of a file
 VTM writes (an upload named `poster.jpg` once overwrote its own poster). Folders made
-before that keep their upload beside the poster; the store moves it into `source/`.
+before that keep their upload beside the poster; start-up moves it into `source/`.
+A job's output is one file in thumbnails/ or a folder in outputs/, as its kind says
+(`vtm.kinds`); a folder is staged in data/tmp and renamed into place (`staging_root`).
 Temporary names start with a dot (`.poster.jpg.x1.part`) or `upload-`, which safe names
 never do: they are the only files VTM deletes without a row saying so.
 """
@@ -18,51 +20,27 @@ never do: they are the only files VTM deletes without a row saying so.
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import re
-import shutil
 import tempfile
-import unicodedata
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vtm.disk import full_as_error, full_error, is_full
-from vtm.errors import BadRequest, DataFolderError, TooLarge
+from vtm.disk import full_error, is_full
+from vtm.errors import DataFolderError
+from vtm.files.atomic import remove_entry, remove_tree
 
-VIDEO_EXTENSIONS = (".mp4", ".mov", ".mkv", ".webm", ".avi", ".m4v", ".mpeg", ".mpg", ".ts", ".m2ts")
-MAX_NAME_LENGTH = 200
-CHUNK = 1024 * 1024
 SUBFOLDERS = ("videos", "thumbnails", "outputs", "tmp")
 POSTER_NAME = "poster.jpg"
 SOURCE_FOLDER = "source"
 QUARANTINE = "quarantine"
-DATABASE_FILES = ("vtm.duckdb", "vtm.duckdb.wal", "vtm.lock")
+DATABASE_NAME, LOCK_NAME = "vtm.duckdb", "vtm.lock"
+DATABASE_FILES = (DATABASE_NAME, f"{DATABASE_NAME}.wal", LOCK_NAME)
 # Entries of data/tmp that only VTM names: streamed uploads, staging folders, the demo
 # clips being made, deleted videos' folders on their way out.
 TMP_OURS = re.compile(r"^(upload-.*\.part|\..*\.part|samples|deleted-\d+-.*)$")
 THUMBNAIL_NAME = re.compile(r"^thumbnail_(\d+)_\d+_\d+(_[A-Za-z0-9._-]*)?\.(jpg|png|webp)$")
-
-
-def safe_filename(name: str) -> str:
-    """A name that is safe as a single path component and readable by people:
-    no directories, no `..`, no control characters, no leading dot, at most 200 characters."""
-    name = unicodedata.normalize("NFC", name or "")
-    name = name.replace("\\", "/").split("/")[-1]
-    name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"|?*\x00')
-    name = re.sub(r"\s+", " ", name).strip(" .")
-    if not name:
-        raise BadRequest("The file has no usable name; give it a name such as clip.mp4.", code="empty_filename")
-    stem, dot, ext = name.rpartition(".")
-    if not dot:
-        stem, ext = name, ""
-    ext = ext[:16]
-    room = MAX_NAME_LENGTH - len(ext) - (1 if ext else 0)
-    stem = stem[:room].rstrip(" .") or "video"
-    return f"{stem}.{ext}" if ext else stem
 
 
 class DataDir:
@@ -78,15 +56,20 @@ class DataDir:
 
     @property
     def database(self) -> Path:
-        return self.root / "vtm.duckdb"
+        return self.root / DATABASE_NAME
 
     @property
     def lockfile(self) -> Path:
-        return self.root / "vtm.lock"
+        return self.root / LOCK_NAME
 
     @property
     def tmp(self) -> Path:
         return self.root / "tmp"
+
+    @property
+    def samples(self) -> Path:
+        """Where the demo clips are made before they are added (cleared on start)."""
+        return self.tmp / "samples"
 
     def video_dir(self, video_id: int) -> Path:
         return self.root / "videos" / str(int(video_id))
@@ -125,7 +108,7 @@ class DataDir:
         for pattern in ("thumbnails/.*.part", "outputs/.*.part", "outputs/*/.*.part", "videos/*/.*.part"):
             entries += self.root.glob(pattern)
         for entry in entries:
-            _remove(entry)
+            remove_entry(entry)
         return len(entries)
 
     def remove_partials(self, dest: Path) -> int:
@@ -134,7 +117,7 @@ class DataDir:
         found = [*dest.parent.glob(f".{dest.name}.*.part"), *self.tmp.glob(f".{dest.name}-*.part"),
                  *dest.parent.glob(f".{dest.name}-*.part")]
         for entry in found:
-            _remove(entry)
+            remove_entry(entry)
         return len(found)
 
     def discard_folder(self, folder: Path, video_id: int) -> None:
@@ -258,115 +241,18 @@ def unusable(root: Path, exc: OSError) -> Exception:
                            "and its permissions, or set VTM_DATA_DIR to another folder.")
 
 
-def _remove(entry: Path) -> None:
-    if entry.is_dir() and not entry.is_symlink():
-        shutil.rmtree(entry, ignore_errors=True)
-    else:
-        entry.unlink(missing_ok=True)
-
-
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9.]+", "", text.replace("%", "pct"))[:32] or "x"
 
 
-@contextmanager
-def atomic_path(dest: Path) -> Iterator[Path]:
-    """Yield a temporary path beside `dest`; on success it is renamed onto `dest`,
-    on error it is removed. Readers see the old file or the whole new one."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        yield tmp
-        os.replace(tmp, dest)
-    finally:
-        tmp.unlink(missing_ok=True)
+def staging_root(dest: Path) -> Path:
+    """Where the folder output `dest` (data/outputs/<job_id>) is staged before it is
+    renamed into place: data/tmp, which start-up empties of VTM's temporary names; a
+    folder outside a data folder (the CLI's) is staged beside itself."""
+    tmp = dest.parent.parent / "tmp"
+    return tmp if dest.parent.name == "outputs" and tmp.is_dir() else dest.parent
 
 
-def write_atomic(dest: Path, data: bytes) -> None:
-    with atomic_path(dest) as tmp:
-        tmp.write_bytes(data)
-
-
-@dataclass
-class Received:
-    path: Path
-    size: int
-    sha256: str
-
-
-class Receiver:
-    """Streams chunks of an upload into data/tmp, hashing and counting as it goes and
-    refusing at once when the limit is passed. Call `discard()` on any failure."""
-
-    def __init__(self, tmp_dir: Path, limit_bytes: int) -> None:
-        self._tmp_dir = tmp_dir
-        with full_as_error(tmp_dir, "while receiving the upload"):
-            fd, name = tempfile.mkstemp(prefix="upload-", suffix=".part", dir=tmp_dir)
-        self.path = Path(name)
-        self._file = os.fdopen(fd, "wb")
-        self._hash = hashlib.sha256()
-        self._limit = limit_bytes
-        self.size = 0
-
-    def write(self, chunk: bytes) -> None:
-        self.size += len(chunk)
-        if self.size > self._limit:
-            self.discard()
-            raise TooLarge(
-                f"The upload is larger than the limit of {self._limit // (1024 * 1024)} MB "
-                "(VTM_MAX_UPLOAD_MB).",
-            )
-        self._hash.update(chunk)
-        with full_as_error(self._tmp_dir, "while receiving the upload"):
-            self._file.write(chunk)
-
-    def finish(self) -> Received:
-        with full_as_error(self._tmp_dir, "while receiving the upload"):
-            self._file.close()
-        return Received(self.path, self.size, self._hash.hexdigest())
-
-    def discard(self) -> None:
-        if not self._file.closed:
-            try:
-                self._file.close()
-            except OSError:
-                pass  # a full disk fails the flush of the last block: the file goes anyway
-        self.path.unlink(missing_ok=True)
-
-
-def receive_file(source: Path, tmp_dir: Path, limit_bytes: int) -> Received:
-    """Copy a local file into data/tmp the same way an upload arrives."""
-    receiver = Receiver(tmp_dir, limit_bytes)
-    try:
-        with open(source, "rb") as handle:
-            while chunk := handle.read(CHUNK):
-                receiver.write(chunk)
-    except BaseException:
-        receiver.discard()
-        raise
-    return receiver.finish()
-
-
-async def receive_stream(chunks: AsyncIterator[bytes], tmp_dir: Path, limit_bytes: int) -> Received:
-    receiver = Receiver(tmp_dir, limit_bytes)
-    try:
-        async for chunk in chunks:
-            receiver.write(chunk)
-    except BaseException:
-        receiver.discard()
-        raise
-    return receiver.finish()
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def remove_tree(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)
+def lock_beside(database: Path) -> Path:
+    """The lock file of the data folder holding `database`: one process per folder."""
+    return database.parent / LOCK_NAME
