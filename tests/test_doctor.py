@@ -20,6 +20,7 @@ import pytest
 from tests.api_server import ROOT, LiveServer, wait_for
 from vtm import doctor, runtime, service
 from vtm.config import Settings
+from vtm.kinds.thumbnail import ThumbnailOptions
 from vtm.models import JobKind
 
 
@@ -183,7 +184,7 @@ def test_every_kind_of_disagreement_is_found_and_repaired_without_deleting_a_fil
         (root / "outputs" / "4242" / "sheet.jpg").write_bytes(b"\xff\xd8stray sheet")
         rt.data.absolute(rt.store.get_job(sheet.id).output_path or "").unlink()         # job whose output is missing
         rt.data.absolute(gone.path).unlink()                                            # video whose file is missing
-        rt.store.insert_jobs_bulk(31337, JobKind.THUMBNAIL, [{"width": 1, "height": 1}])  # job whose video is gone
+        rt.store.insert_jobs_bulk(31337, JobKind.THUMBNAIL, [ThumbnailOptions(width=1, height=1)])  # job whose video is gone
         (root / "videos" / "500" / "source").mkdir(parents=True)                         # lost folder, not a video
         (root / "videos" / "500" / "source" / "notes.mp4").write_bytes(b"not a video at all")
         before = files_by_content(root)

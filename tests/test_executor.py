@@ -21,6 +21,8 @@ from vtm import errors, runtime, service
 from vtm.config import Settings
 from vtm.executors.base import MEMORY_MESSAGE, CallFailed, Interrupted
 from vtm.executors.process import ProcessExecutor
+from vtm.kinds.moment import AUTO
+from vtm.kinds.thumbnail import ThumbnailOptions
 from vtm.models import JobKind, JobStatus
 from vtm.tasks import Task, run
 
@@ -61,7 +63,7 @@ def refuse() -> None:
 def thumbnail_and_memory(source: str, dest: str) -> dict[str, int]:
     """Make an `auto` thumbnail (the heaviest read: several frames) and report the
     child's memory: peak resident (VmHWM), peak address space (VmPeak), data now."""
-    task = Task(1, JobKind.THUMBNAIL, {"width": 320, "height": 180, "at": "auto", "fit": "cover"}, source, None, dest)
+    task = Task(1, JobKind.THUMBNAIL, ThumbnailOptions(width=320, height=180, at=AUTO), source, None, dest)
     run(task, lambda _: None)
     status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
     return {key: int(status[key].split()[0]) // 1024 for key in ("VmHWM", "VmPeak", "VmData")}

@@ -15,9 +15,9 @@ from PIL import Image
 
 from tests import media
 from tests.api_server import ROOT, in_process
-from vtm import params, service
+from vtm import kinds, service
+from vtm.kinds.limits import MAX_PIXELS, MAX_PREVIEW_PIXELS, MAX_SHEET_SIDE, MAX_SIDE, OutputTooLarge
 from vtm.models import JobKind, JobStatus, Video, VideoStatus
-from vtm.output_limits import MAX_PIXELS, MAX_PREVIEW_PIXELS, MAX_SHEET_SIDE, MAX_SIDE, OutputTooLarge
 
 
 @pytest.fixture
@@ -105,11 +105,11 @@ USUAL = [(JobKind.SHEET, {"columns": 12, "rows": 20, "width": 320}),
 ])
 def test_grids_and_previews_are_checked_as_a_whole(kind: JobKind, width: int, height: int, options: dict[str, Any]) -> None:
     with pytest.raises(OutputTooLarge) as refused:
-        params.normalise(kind, video(width, height), options)
+        kinds.parse(kind, options, video(width, height))
     message = refused.value.message
     assert any(name in message for name in ("MAX_SHEET_SIDE", "MAX_PIXELS", "MAX_PREVIEW_PIXELS", "MAX_SIDE"))
     for usual_kind, usual in USUAL:  # the usual requests on a 1080p video still fit
-        params.normalise(usual_kind, video(1920, 1080), usual)
+        kinds.parse(usual_kind, usual, video(1920, 1080))
     assert MAX_PREVIEW_PIXELS == 300 * 960 * 540
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from tests import clips
+from vtm.kinds.scenes import ScenesOptions
 from vtm.media import scenes
 from vtm.media.probe import probe
-from vtm.params import SCENES_DEFAULTS
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,7 @@ def test_min_scene_merges_cuts_closer_than_it(cut_clip: Path) -> None:
 
 def test_make_scenes_writes_json_csv_and_one_keyframe_per_scene(cut_clip: Path) -> None:
     info = probe(cut_clip)
-    files = scenes.make_scenes(cut_clip, info, dict(SCENES_DEFAULTS, width=160))
+    files = scenes.make_scenes(cut_clip, info, dict(ScenesOptions().to_json(), width=160))
     listed = scenes.from_json(files[scenes.JSON_NAME].decode())
     assert len(listed) == 4
     for scene in listed:

@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from vtm.kinds.scenes import ScenesOptions
 from vtm.models import JobKind, JobStatus
 from vtm.store import TABLES, Store
 from vtm.store.schema import Table
@@ -43,8 +44,8 @@ def test_an_older_file_gets_new_columns_and_kinds_and_keeps_its_rows(tmp_path: P
     try:
         assert store.get_video(1).container is None  # the added column, empty for old rows
         (old,) = store.list_jobs()
-        assert (old.id, old.kind, old.params, old.status) == (1, JobKind.SHEET, {"columns": 4}, JobStatus.COMPLETED)
-        new, created = store.enqueue_job(1, JobKind.SCENES, {"width": 320})  # a kind the old CHECK refused
+        assert (old.id, old.kind, old.params["columns"], old.status) == (1, JobKind.SHEET, 4, JobStatus.COMPLETED)
+        new, created = store.enqueue_job(1, JobKind.SCENES, ScenesOptions(width=320))  # a kind the old CHECK refused
         assert created and new.id == 2
         with pytest.raises(duckdb.ConstraintException), store._write() as conn:  # still checked
             conn.execute("INSERT INTO jobs (kind, video_id, params, status, created_at) VALUES ('bogus', 1, '{}', 'QUEUED', now())")

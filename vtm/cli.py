@@ -238,7 +238,7 @@ def _size(text: str) -> tuple[int, int]:
 
 
 def _grid(text: str) -> tuple[int, int]:
-    from vtm.params import parse_grid
+    from vtm.kinds.grid import parse_grid
 
     try:
         return parse_grid(text)

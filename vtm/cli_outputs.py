@@ -11,45 +11,44 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from vtm import params
+from vtm import kinds
 from vtm.files import write_atomic, write_folder
+from vtm.kinds.base import Make
+from vtm.kinds.options import Options
 from vtm.models import JobKind, Video, VideoInfo, VideoStatus
 
 Progress = Callable[[float], None]
-FOLDER_KINDS = (JobKind.STORYBOARD, JobKind.SCENES)  # outputs whose files refer to each other
 
 
-def normalise(command: str, info: VideoInfo | None, options: dict[str, Any]) -> dict[str, Any]:
+def normalise(command: str, info: VideoInfo | None, options: dict[str, Any]) -> Options:
     """Options checked as for a job; without `info`, checked against a 1920x1080 video."""
     width, height = (info.width, info.height) if info else (1920, 1080)
     video = Video(id=0, filename="", status=VideoStatus.COMPLETED, path="", size=0, sha256="", width=width, height=height)
-    return params.normalise(JobKind(command), video, options)
+    return kinds.parse(JobKind(command), options, video)
 
 
 def make_output(command: str, path: Path, options: dict[str, Any], out_dir: Path, progress: Progress) -> list[Path]:
     """Write the output of `command` for `path` into `out_dir`; returns the main file(s).
     thumbnail -> <stem>.<format>; sheet -> <stem>.sheet.<format>; preview ->
     <stem>.preview.webp and .gif; storyboard and scenes -> a folder <stem>.<command>/."""
-    from vtm import tasks
     from vtm.media.probe import probe
 
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
     info = probe(path)
     normalised = normalise(command, info, options)
-    kind = JobKind(command)
-    if kind is JobKind.THUMBNAIL:
-        from vtm.media.thumbnail import make_thumbnail
-
-        dest = out_dir / f"{path.stem}.{normalised['format']}"
-        write_atomic(dest, make_thumbnail(path, normalised, info.duration))
+    kind = kinds.get(JobKind(command))
+    files = kind.make(Make(path, normalised, info.duration, info=info, progress=progress))
+    if kind.single_file:
+        data = next(iter(files.values()))
+        dest = out_dir / f"{path.stem}{Path(next(iter(files))).suffix}"
+        write_atomic(dest, data)
         progress(1.0)
         return [dest]
-    files = tasks.render_files(kind, path, info, normalised, url_prefix="", progress=progress)
-    if kind in FOLDER_KINDS:
+    if kind.linked:
         folder = out_dir / f"{path.stem}.{command}"
         write_folder(folder, files)
-        return [folder / tasks.main_file(kind, normalised)]
+        return [folder / kind.main(normalised)]
     written = []
     for name, data in files.items():
         dest = out_dir / f"{path.stem}.{name}"
@@ -71,7 +70,7 @@ def scenes_of(path: Path, options: dict[str, Any], out_dir: Path | None, progres
         return json.loads(main.read_text())["scenes"]
     info = probe(path)
     normalised = normalise("scenes", info, options)
-    found = scenes.detect(path, info, normalised["threshold"], normalised["min_scene"], progress)
+    found = scenes.detect(path, info, normalised.threshold, normalised.min_scene, progress)  # type: ignore[attr-defined]
     return [{k: v for k, v in row.items() if k not in ("keyframe", "keyframe_s")} for row in scenes.rows(found)]
 
 

@@ -20,12 +20,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vtm import tasks
+from vtm import kinds, tasks
 from vtm.executors.base import CallFailed
 from vtm.files import DataDir, Inventory, safe_filename, sha256_of, thumbnail_name
 from vtm.media.limits import Limits
-from vtm.models import Job, JobKind, JobStatus, Video
-from vtm.params import THUMBNAIL_DEFAULTS
+from vtm.models import Job, JobStatus, Video
 from vtm.store import Store
 
 if TYPE_CHECKING:
@@ -90,11 +89,12 @@ def examine(data: DataDir, store: Store, inventory: Inventory | None = None, *, 
     jobs = store.job_outputs()
     report = Report(data.root, unknown=list(found.unknown))
     report.lost_videos = {vid: data.uploads_in(vid) for vid in found.video_folders if vid not in videos}
-    thumbnails = [(vid, out, params) for _, kind, vid, _, out, params in jobs if kind is JobKind.THUMBNAIL]
+    single = {kind.name: kind.options.defaults() for kind in kinds.KINDS.values() if kind.single_file}
+    thumbnails = [(vid, out, params, single[kind]) for _, kind, vid, _, out, params in jobs if kind in single]
     # names, not paths (100,000 jobs: 0.3 s instead of 2 s); a thumbnail being made has no
     # output path yet: its file will have its name
-    known = {out.rsplit("/", 1)[-1] if out else thumbnail_name(vid, json.loads(params), THUMBNAIL_DEFAULTS)
-             for vid, out, params in thumbnails}
+    known = {out.rsplit("/", 1)[-1] if out else thumbnail_name(vid, json.loads(params), defaults)
+             for vid, out, params, defaults in thumbnails}
     job_ids = {job[0] for job in jobs}
     report.stray_outputs = [p for p in found.thumbnails if p.name not in known]
     report.stray_outputs += [p for jid, p in found.outputs.items() if jid not in job_ids]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
+
+JSON = str | int | float | bool | None
 
 
 class JobStatus(StrEnum):
@@ -27,6 +29,16 @@ class VideoStatus(StrEnum):
     RUNNING = "RUNNING"
     COMPLETED = "COMPLETED"
     FAILED = "FAILED"
+
+
+class JobOptions(Protocol):
+    """A job's options, typed per kind (`vtm.kinds`): what the rest of VTM needs of them."""
+
+    def to_json(self) -> dict[str, JSON]: ...
+
+    def summary(self) -> str: ...
+
+    def shown_size(self) -> tuple[int | None, int | None]: ...
 
 
 class JobKind(StrEnum):
@@ -101,7 +113,7 @@ class Job:
     id: int
     kind: JobKind
     video_id: int
-    params: dict[str, Any]
+    options: JobOptions
     status: JobStatus
     progress: float = 0.0
     attempts: int = 0
@@ -115,11 +127,16 @@ class Job:
 
     @property
     def width(self) -> int | None:
-        return self.params.get("width")
+        return self.options.shown_size()[0]
 
     @property
     def height(self) -> int | None:
-        return self.params.get("height")
+        return self.options.shown_size()[1]
+
+    @property
+    def params(self) -> dict[str, JSON]:
+        """The options' canonical JSON (as stored, and as the API shows them)."""
+        return self.options.to_json()
 
     @property
     def duration_s(self) -> float | None:
@@ -135,7 +152,7 @@ class Job:
             "filename": self.video_filename,
             "width": self.width,
             "height": self.height,
-            "params": self.params,
+            "params": self.options.to_json(),
             "status": str(self.status),
             "progress": self.progress,
             "attempts": self.attempts,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from vtm import __version__
-from vtm.output_limits import MAX_SIDE
+from vtm.kinds.limits import MAX_SIDE
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from vtm import disk, params, parsing, tasks
+from vtm import disk, kinds, parsing, tasks, urls
 from vtm.errors import BadRequest, Conflict, DiskFull, InvalidInput, NotFound, TooLarge, Unsupported
 from vtm.executors.base import CallFailed, Interrupted
 from vtm.files import VIDEO_EXTENSIONS, Received, receive_file, remove_tree, safe_filename, sha256_of
@@ -158,11 +158,7 @@ def delete_video(rt: Runtime, video_id: int) -> Video:
     video, jobs = rt.store.delete_video(video_id)
     rt.workers.cancel([job.id for job in jobs if job.status is JobStatus.RUNNING])
     for job in jobs:
-        if job.kind is JobKind.THUMBNAIL:
-            if job.output_path:
-                rt.data.absolute(job.output_path).unlink(missing_ok=True)
-        else:
-            remove_tree(rt.data.output_dir(job.id))
+        kinds.get(job.kind).remove_output(rt.data, job.id, job.video_id, job.options)
     if not video.imported:
         rt.data.discard_folder(rt.data.video_dir(video.id), video.id)
     else:
@@ -172,28 +168,27 @@ def delete_video(rt: Runtime, video_id: int) -> Video:
 
 
 # -- jobs ---------------------------------------------------------------------------
-def request_output(rt: Runtime, video_id: int, kind: JobKind | str, options: Mapping[str, Any],
+def request_output(rt: Runtime, video_id: int, kind: JobKind | str, options: Mapping[str, object],
                    json_types: bool = False) -> tuple[Job, bool]:
     """The job that makes this output: the existing one for the same request, or a new
     QUEUED one. Returns (job, created). With `json_types`, options that came as JSON
     must have their JSON types (a string is not a number)."""
-    kind = _kind(rt, kind)
+    found = kinds.by_name(kind, test_hooks=rt.settings.test_hooks)
     if json_types:
-        params.check_json_types(kind, options)
+        found.options.check_json(options)
     video = rt.store.get_video(video_id)
-    normalised = params.normalise(kind, video, options)
-    return rt.store.enqueue_job(video.id, kind, normalised)
+    return rt.store.enqueue_job(video.id, found.name, found.options.parse(options, video))
 
 
-def request_thumbnail(rt: Runtime, video_id: int, width: Any, height: Any, **options: Any) -> Job:
+def request_thumbnail(rt: Runtime, video_id: int, width: object, height: object, **options: object) -> Job:
     return request_output(rt, video_id, JobKind.THUMBNAIL, {"width": width, "height": height, **options})[0]
 
 
-def find_output(rt: Runtime, video_id: int, kind: JobKind, options: Mapping[str, Any]) -> Job:
+def find_output(rt: Runtime, video_id: int, kind: JobKind, options: Mapping[str, object]) -> Job:
     """The finished job for this request, as `GET /api/t` serves it."""
     video = rt.store.get_video(video_id)
-    normalised = params.normalise(kind, video, options)
-    job = rt.store.find_job(video.id, kind, normalised)
+    found = kinds.get(kind)
+    job = rt.store.find_job(video.id, kind, found.options.parse(options, video))
     if job is None:
         raise NotFound(f"No {kind} of video {video_id} with these options was requested; POST it first.")
     return job
@@ -235,15 +230,7 @@ def job_counts(rt: Runtime) -> dict[JobStatus, int]:
     return rt.store.count_jobs_by_status()
 
 
-TEST_HOOK_KINDS = (JobKind.CRASH, JobKind.HANG, JobKind.HOG)
-
-
-def _kind(rt: Runtime, kind: JobKind | str) -> JobKind:
-    value = _enum(JobKind, kind, "kind")
-    assert value is not None
-    if value in TEST_HOOK_KINDS and not rt.settings.test_hooks:
-        raise InvalidInput(f"kind={value} is only for tests (VTM_TEST_HOOKS=1).")
-    return value
+TEST_HOOK_KINDS = tuple(kind.name for kind in kinds.KINDS.values() if kind.test_hook)
 
 
 def _enum(enum: Any, value: Any, name: str) -> Any:
@@ -281,11 +268,7 @@ def add_sample_videos(rt: Runtime) -> list[Video]:
 # -- outputs: files, storyboards, scenes, imports (issue 5) ---------------------------
 def output_files(rt: Runtime, job: Job) -> list[Path]:
     """Every file a COMPLETED job made, the main one first."""
-    main = output_file(rt, job)
-    if job.kind is JobKind.THUMBNAIL:
-        return [main]
-    folder = rt.data.output_dir(job.id)
-    return [main, *sorted(p for p in folder.iterdir() if p.is_file() and p != main and not p.name.startswith("."))]
+    return kinds.get(job.kind).files_in(output_file(rt, job))
 
 
 def job_file(rt: Runtime, job: Job, name: str) -> Path:
@@ -325,7 +308,7 @@ def scenes_of(rt: Runtime, job: Job) -> list[dict[str, Any]]:
     rows = json.loads(output_file(rt, job).read_text())["scenes"]
     for row in rows:
         row["path"] = files.get(row["keyframe"])
-        row["url"] = f"/api/jobs/{job.id}/files/{row['keyframe']}"
+        row["url"] = urls.job_file(job.id, row["keyframe"])
     return rows
 
 

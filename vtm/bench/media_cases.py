@@ -10,12 +10,13 @@ import cv2
 
 from vtm.bench import tools
 from vtm.bench.timing import Stats, command, commands, interleaved
+from vtm.kinds.sheet import SheetOptions
+from vtm.kinds.storyboard import StoryboardOptions
 from vtm.media.probe import probe
 from vtm.media.sheet import make_sheet, sheet_times
 from vtm.media.storyboard import make_storyboard, plan
 from vtm.media.thumbnail import make_thumbnail
 from vtm.models import VideoInfo
-from vtm.params import SHEET_DEFAULTS, STORYBOARD_DEFAULTS
 
 ENGINE = "VTM engine, in-process"
 ENGINE_FAST = "VTM engine fast (keyframe), in-process"
@@ -84,7 +85,7 @@ def sheet(source: Path, label: str, work: Path, repeats: int, with_vcsi: bool) -
     vtm_label = tools.vtm_command()[1]
 
     def engine() -> None:
-        data = make_sheet(source, info, dict(SHEET_DEFAULTS), name=source.name, size_bytes=source.stat().st_size)
+        data = make_sheet(source, info, SheetOptions().to_json(), name=source.name, size_bytes=source.stat().st_size)
         (out / "engine.jpg").write_bytes(data)
 
     frames = [tools.ffmpeg_thumbnail(source, t, out / f"ffmpeg-{i:02d}.jpg") for i, t in enumerate(sheet_times(info.duration, 16))]
@@ -129,7 +130,7 @@ def storyboard(source: Path, label: str, work: Path, repeats: int) -> Measure:
     out.mkdir(parents=True, exist_ok=True)
     times = plan(info.duration, STORYBOARD_EVERY)
     vtm_label = tools.vtm_command()[1]
-    params = {**STORYBOARD_DEFAULTS, "every": STORYBOARD_EVERY, "width": 160}
+    params = {**StoryboardOptions().to_json(), "every": STORYBOARD_EVERY, "width": 160}
 
     def engine() -> None:
         for name, data in make_storyboard(source, info, params).items():

@@ -18,6 +18,7 @@ from vtm.bench.media_cases import Measure
 from vtm.bench.server import PeakRss, Server
 from vtm.bench.timing import Stats, interleaved
 from vtm.config import Settings
+from vtm.kinds.thumbnail import ThumbnailOptions
 from vtm.models import Job, JobKind, JobStatus
 
 
@@ -70,7 +71,7 @@ def fill_jobs(data_dir: Path, source: Path, count: int) -> None:
     rt = runtime.build(Settings(data_dir=data_dir, isolation="thread"), start_workers=False)
     try:
         video = service.add_local_file(rt, source, "api-bench.mp4")
-        params = [{"width": 16 + i % 1000, "height": 16 + i // 1000, "at": "0"} for i in range(count)]
+        params = [ThumbnailOptions(width=16 + i % 1000, height=16 + i // 1000) for i in range(count)]
         # Finished jobs: a table of history, so that idle workers do not churn through it while measured.
         rt.store.insert_jobs_bulk(video.id, JobKind.THUMBNAIL, params, JobStatus.COMPLETED)
     finally:

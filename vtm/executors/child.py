@@ -50,7 +50,9 @@ def _child_main(conn: Connection, memory_mb: int, parent_pid: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent(parent_pid)
     _limit_memory(memory_mb)
-    import vtm.tasks  # noqa: F401 - warm up (PyAV, OpenCV) before the first call, not during it
+    from vtm.tasks import warm_up
+
+    warm_up()
 
     conn.send(("ready",))
     while True:

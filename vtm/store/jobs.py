@@ -18,8 +18,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from vtm import kinds
 from vtm.errors import Conflict, DiskFull, NotFound
-from vtm.models import Job, JobKind, JobStatus
+from vtm.models import Job, JobKind, JobOptions, JobStatus
 from vtm.store.rows import Rows, now
 from vtm.store.schema import Table
 
@@ -55,8 +56,9 @@ JOB_FROM = "jobs j LEFT JOIN videos v ON v.id = j.video_id"
 JobListener = Callable[[Job], None]
 
 
-def canonical(params: dict[str, Any]) -> str:
-    return json.dumps(params, sort_keys=True, separators=(",", ":"))
+def canonical(options: JobOptions) -> str:
+    """The options as the row stores them: the same request is the same text, hence the same job."""
+    return json.dumps(options.to_json(), sort_keys=True, separators=(",", ":"))
 
 
 class JobRows(Rows):
@@ -77,10 +79,10 @@ class JobRows(Rows):
         for job_id in job_ids:
             self._unsaved.pop(job_id, None)
 
-    def enqueue_job(self, video_id: int, kind: JobKind, params: dict[str, Any]) -> tuple[Job, bool]:
-        """The job for (video, kind, params): the existing one, or a new QUEUED one.
+    def enqueue_job(self, video_id: int, kind: JobKind, options: JobOptions) -> tuple[Job, bool]:
+        """The job for (video, kind, options): the existing one, or a new QUEUED one.
         Returns the job and whether it was created."""
-        key = canonical(params)
+        key = canonical(options)
         with self._write() as conn:
             if conn.execute("SELECT 1 FROM videos WHERE id = ?", [video_id]).fetchone() is None:
                 raise NotFound(f"No video with id {video_id}.")  # deleted since it was read
@@ -100,8 +102,8 @@ class JobRows(Rows):
             self._changed(job)
         return job, created
 
-    def enqueue_many(self, video_id: int, kind: JobKind, params_list: list[dict[str, Any]]) -> list[Job]:
-        return [self.enqueue_job(video_id, kind, p)[0] for p in params_list]
+    def enqueue_many(self, video_id: int, kind: JobKind, options: list[JobOptions]) -> list[Job]:
+        return [self.enqueue_job(video_id, kind, o)[0] for o in options]
 
     def get_job(self, job_id: int) -> Job:
         rows = self._read(f"SELECT {JOB_COLUMNS} FROM {JOB_FROM} WHERE j.id = ?", [job_id])
@@ -109,10 +111,10 @@ class JobRows(Rows):
             raise NotFound(f"No job with id {job_id}.")
         return self._overlay(job_from_row(rows[0]))
 
-    def find_job(self, video_id: int, kind: JobKind, params: dict[str, Any]) -> Job | None:
+    def find_job(self, video_id: int, kind: JobKind, options: JobOptions) -> Job | None:
         rows = self._read(
             f"SELECT {JOB_COLUMNS} FROM {JOB_FROM} WHERE j.video_id = ? AND j.kind = ? AND j.params = ?",
-            [video_id, kind.value, canonical(params)],
+            [video_id, kind.value, canonical(options)],
         )
         return self._overlay(job_from_row(rows[0])) if rows else None
 
@@ -291,12 +293,12 @@ class JobRows(Rows):
     def job_output_paths(self) -> list[str]:
         return [r[0] for r in self._read("SELECT output_path FROM jobs WHERE output_path IS NOT NULL")]
 
-    def insert_jobs_bulk(self, video_id: int, kind: JobKind, params_list: list[dict[str, Any]],
+    def insert_jobs_bulk(self, video_id: int, kind: JobKind, options: list[JobOptions],
                          status: JobStatus = JobStatus.QUEUED) -> int:
         """Insert many jobs at once (benchmarks and imports), QUEUED unless `status` says
         otherwise; existing ones are skipped."""
         stamp = now()
-        texts = [canonical(p) for p in params_list]
+        texts = [canonical(o) for o in options]
         with self._write() as conn:
             before = conn.execute("SELECT count(*) FROM jobs").fetchone()
             # One statement over a list parameter: executemany runs row by row (minutes for 100k).
@@ -312,7 +314,8 @@ class JobRows(Rows):
 def job_from_row(row: tuple[Any, ...]) -> Job:
     (jid, kind, vid, params, status, progress, attempts, error, tb, out, created, started, finished, filename) = row
     return Job(
-        id=jid, kind=JobKind(kind), video_id=vid, params=json.loads(params), status=JobStatus(status),
+        id=jid, kind=JobKind(kind), video_id=vid, options=kinds.decode(JobKind(kind), json.loads(params)),
+        status=JobStatus(status),
         progress=progress, attempts=attempts, error=error, traceback=tb, output_path=out,
         created_at=created, started_at=started, finished_at=finished, video_filename=filename,
     )

@@ -8,8 +8,8 @@ from typing import Any
 
 import streamlit as st
 
-from vtm import service
-from vtm.models import Job, JobKind, JobStatus
+from vtm import kinds, service
+from vtm.models import Job, JobStatus
 from vtm.runtime import Runtime
 from vtm.ui import format, outputs_view
 from vtm.ui.feedback import attempt
@@ -29,7 +29,7 @@ STATUS_ICONS = {
     JobStatus.COMPLETED: ":green[:material/check_circle:]",
     JobStatus.FAILED: ":red[:material/error:]",
 }
-OUTPUT_KINDS = [JobKind.THUMBNAIL, JobKind.SHEET, JobKind.STORYBOARD, JobKind.PREVIEW, JobKind.SCENES]
+OUTPUT_KINDS = [kind.name for kind in kinds.OUTPUT_KINDS]
 
 
 def status_counts(counts: dict[JobStatus, int]) -> None:
@@ -47,17 +47,8 @@ def filters() -> tuple[str | None, str | None]:
 
 
 def size_text(job: Job) -> str:
-    """The gist of a job's options: `320×180` for a picture, `4×4` for a grid, …"""
-    p = job.params
-    if job.kind is JobKind.SHEET and p.get("columns"):
-        return f"{p['columns']}×{p.get('rows')} grid"
-    if job.kind is JobKind.STORYBOARD:
-        return f"every {p['every']} s" if p.get("every") else (f"{p['count']} frames" if p.get("count") else "")
-    if job.width and job.height:
-        return f"{job.width}×{job.height}"
-    if job.width:
-        return f"{job.width} px wide"
-    return ""
+    """The gist of a job's options: `320×180` for a picture, `4×4 grid`, … (its kind says)."""
+    return job.options.summary()
 
 
 def job_rows(jobs: list[Job]) -> list[dict[str, Any]]:

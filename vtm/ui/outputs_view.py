@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from vtm import service
+from vtm import kinds, service
 from vtm.models import Job, JobKind
 from vtm.runtime import Runtime
 from vtm.ui import format, images
@@ -56,7 +56,7 @@ def downloads(job: Job, files: list[Path]) -> None:
 
 
 def download_name(job: Job, path: Path) -> str:
-    if job.kind is JobKind.THUMBNAIL:
+    if kinds.get(job.kind).single_file:
         return path.name
     stem = Path(job.video_filename or f"video-{job.video_id}").stem
     return f"{stem}-{path.name}"

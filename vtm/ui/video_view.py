@@ -5,19 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from vtm import service
+from vtm import kinds, service
 from vtm.models import Job, JobKind, JobStatus, Video
 from vtm.runtime import Runtime
 from vtm.ui import format, jobs_view, library_view, outputs_view, request_forms
 from vtm.ui.feedback import attempt
 
-TABS = {
-    JobKind.THUMBNAIL: ":material/image: Thumbnails",
-    JobKind.SHEET: ":material/grid_view: Contact sheet",
-    JobKind.STORYBOARD: ":material/view_carousel: Storyboard",
-    JobKind.PREVIEW: ":material/animated_images: Preview",
-    JobKind.SCENES: ":material/movie_filter: Scenes",
-}
 THUMB_COLUMNS = 2
 
 
@@ -28,13 +21,13 @@ def render(rt: Runtime, video: Video) -> None:
     head.caption(f"{format.video_facts(video)} · added {format.ago(video.created_at)}")
     with actions.popover("Delete", icon=":material/delete:", width="stretch"):
         delete_form(rt, video)
-    for kind, tab in zip(TABS, st.tabs(list(TABS.values())), strict=True):
+    for kind, tab in zip(kinds.OUTPUT_KINDS, st.tabs([f"{k.icon} {k.title}" for k in kinds.OUTPUT_KINDS]), strict=True):
         with tab:
             form_col, output_col = st.columns([2, 3], gap="large")
             with form_col:
                 request_forms.request_form(rt, video, kind)
             with output_col:
-                live_outputs(rt, video, kind)
+                live_outputs(rt, video, kind.name)
 
 
 def delete_form(rt: Runtime, video: Video) -> None:
@@ -60,7 +53,7 @@ def _outputs(rt: Runtime, video: Video, kind: JobKind, was_pending: bool) -> Non
     if not jobs:
         st.caption(f"No {kind} yet: ask for one with the form.")
         return
-    if kind is JobKind.THUMBNAIL:
+    if kinds.get(kind).single_file:  # small pictures: two to a row
         cells = st.columns(THUMB_COLUMNS)
         for index, job in enumerate(jobs):
             with cells[index % THUMB_COLUMNS], st.container(border=True):
