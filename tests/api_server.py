@@ -17,10 +17,10 @@ from typing import Any
 import httpx
 from starlette.applications import Starlette
 
-from vtm import api, runtime
+from vtm import assembly, web
+from vtm.assembly import Assembly
 from vtm.bench.server import free_port
 from vtm.config import Settings
-from vtm.runtime import Runtime
 
 ROOT = Path(__file__).resolve().parent.parent
 STREAMLIT = Path(sys.executable).parent / "streamlit"
@@ -131,14 +131,14 @@ def client_for(server: LiveServer) -> Iterator[httpx.Client]:
 
 
 @contextlib.asynccontextmanager
-async def in_process(tmp_path: Path, **settings: Any) -> AsyncIterator[tuple[Runtime, httpx.AsyncClient]]:
+async def in_process(tmp_path: Path, **settings: Any) -> AsyncIterator[tuple[Assembly, httpx.AsyncClient]]:
     """The API's routes in this process over httpx's ASGI transport, on a burst runtime
     (jobs run only on `rt.workers.drain()`): for states a live server passes too fast."""
-    runtime.stop()
-    rt = runtime.start(Settings(data_dir=tmp_path / "data", workers=1, isolation="thread", **settings), start_workers=False)
-    transport = httpx.ASGITransport(app=Starlette(routes=api.routes))
+    rt = assembly.build(Settings(data_dir=tmp_path / "data", workers=1, isolation="thread", **settings),
+                        start_workers=False).install()
+    transport = httpx.ASGITransport(app=Starlette(routes=web.routes()))
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://vtm") as c:
             yield rt, c
     finally:
-        runtime.stop()
+        rt.close()

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from tests import media
-from vtm import errors, runtime, service
+from vtm import assembly, errors
+from vtm.assembly import Assembly
 from vtm.config import Settings
 from vtm.executors.base import MEMORY_MESSAGE, CallFailed, Interrupted
 from vtm.executors.process import ProcessExecutor
@@ -247,13 +248,11 @@ def test_default_memory_cap_leaves_room_for_real_decoding(big_clips: dict[str, P
 
 # -- through the workers: the bad job fails, the others complete ---------------------------------
 @pytest.fixture
-def process_rt(tmp_path: Path) -> Iterator[runtime.Runtime]:
-    runtime.stop()
+def process_rt(tmp_path: Path) -> Iterator[Assembly]:
     settings = Settings(data_dir=tmp_path / "data", workers=2, isolation="process", test_hooks=True,
                         job_timeout_s=5.0, job_memory_mb=600)
-    started = runtime.start(settings, start_workers=False)
-    yield started
-    runtime.stop()
+    with assembly.build(settings, start_workers=False).install() as started:
+        yield started
 
 
 @pytest.mark.parametrize(
@@ -264,11 +263,11 @@ def process_rt(tmp_path: Path) -> Iterator[runtime.Runtime]:
         (JobKind.HOG, {"mb": 5000}, MEMORY_MESSAGE),
     ],
 )
-def test_a_misbehaving_job_fails_alone(process_rt: runtime.Runtime, videos: dict[str, Path], kind: JobKind, options: dict, reason: str) -> None:
+def test_a_misbehaving_job_fails_alone(process_rt: Assembly, videos: dict[str, Path], kind: JobKind, options: dict, reason: str) -> None:
     rt = process_rt
-    video = service.add_local_file(rt, videos["landscape"])
-    bad, _ = service.request_output(rt, video.id, kind, options)
-    good = [service.request_thumbnail(rt, video.id, 64 + i, 48) for i in range(4)]
+    video = rt.service.add_local_file(videos["landscape"])
+    bad, _ = rt.service.request_output(video.id, kind, options)
+    good = [rt.service.request_thumbnail(video.id, 64 + i, 48) for i in range(4)]
     before = set(rt.jobs_executor.pids)  # type: ignore[union-attr]
     rt.workers.start(2)
     try:
@@ -283,5 +282,5 @@ def test_a_misbehaving_job_fails_alone(process_rt: runtime.Runtime, videos: dict
     for job in good:
         done = rt.store.get_job(job.id)
         assert done.status is JobStatus.COMPLETED, done.error
-        assert service.output_file(rt, done).read_bytes()[:3] == b"\xff\xd8\xff"
+        assert rt.service.output_file(done).read_bytes()[:3] == b"\xff\xd8\xff"
     assert len(set(rt.jobs_executor.pids) - before) == 1  # type: ignore[union-attr]

@@ -17,7 +17,7 @@ from vtm.media import orient, render, storyboard, tiles
 from vtm.media.probe import probe
 from vtm.media.samples import write_clip
 from vtm.models import Video, VideoStatus
-from vtm.mux import animated_options, storyboard_json, thumbnail_options
+from vtm.web.mux import animated_options, storyboard_json, thumbnail_options
 
 HD = (1920, 1080)
 

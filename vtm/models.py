@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 JSON = str | int | float | bool | None
+VIDEO_SORTS = ("newest", "oldest", "name", "duration")  # how the library may be ordered
 
 
 class JobStatus(StrEnum):

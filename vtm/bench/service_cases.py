@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from vtm import runtime, service
+from vtm import assembly
 from vtm.bench.media_cases import Measure
 from vtm.bench.server import PeakRss, Server
 from vtm.bench.timing import Stats, interleaved
@@ -27,7 +27,7 @@ def queue(source: Path, work: Path, jobs: int, workers: int) -> tuple[float, flo
     times, queued first and then run by the worker pool (`workers` decoding child
     processes, warmed up), through the real store."""
     settings = Settings(data_dir=work / f"queue-{workers}", workers=workers, isolation="process")
-    rt = runtime.build(settings, start_workers=False)
+    rt = assembly.build(settings, start_workers=False)
     finished = threading.Semaphore(0)
 
     def on_change(job: Job) -> None:
@@ -36,16 +36,16 @@ def queue(source: Path, work: Path, jobs: int, workers: int) -> tuple[float, flo
 
     rt.store.add_listener(on_change)
     try:
-        video = service.add_local_file(rt, source)
+        video = rt.service.add_local_file(source)
         duration = video.duration or 1.0
         warm = [{"width": 160, "height": 90, "at": f"{duration * (i + 0.5) / (workers * 2):.3f}"} for i in range(workers * 2)]
         for options in warm:
-            service.request_output(rt, video.id, JobKind.THUMBNAIL, options)
+            rt.service.request_output(video.id, JobKind.THUMBNAIL, options)
         rt.workers.start(workers)  # the children import and open their decoders on the warm-up jobs
         _wait(finished, len(warm))
         rt.workers.stop()
         for i in range(jobs):
-            service.request_output(rt, video.id, JobKind.THUMBNAIL, {"width": 320, "height": 180, "at": f"{duration * (i + 0.5) / jobs:.3f}"})
+            rt.service.request_output(video.id, JobKind.THUMBNAIL, {"width": 320, "height": 180, "at": f"{duration * (i + 0.5) / jobs:.3f}"})
         started = time.perf_counter()
         rt.workers.start(workers)
         _wait(finished, jobs)
@@ -68,9 +68,9 @@ def _wait(finished: threading.Semaphore, count: int, timeout: float = 600) -> No
 
 def fill_jobs(data_dir: Path, source: Path, count: int) -> None:
     """A data folder whose job table holds `count` jobs (for the API measure)."""
-    rt = runtime.build(Settings(data_dir=data_dir, isolation="thread"), start_workers=False)
+    rt = assembly.build(Settings(data_dir=data_dir, isolation="thread"), start_workers=False)
     try:
-        video = service.add_local_file(rt, source, "api-bench.mp4")
+        video = rt.service.add_local_file(source, "api-bench.mp4")
         params = [ThumbnailOptions(width=16 + i % 1000, height=16 + i // 1000) for i in range(count)]
         # Finished jobs: a table of history, so that idle workers do not churn through it while measured.
         rt.store.insert_jobs_bulk(video.id, JobKind.THUMBNAIL, params, JobStatus.COMPLETED)

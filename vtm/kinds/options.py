@@ -59,6 +59,7 @@ class Spec:
     blank_is_default: bool = False  # "" means the default too (a side left empty keeps the aspect)
     step: float | None = None  # the form's step
     placeholder: str = ""
+    pattern: str = ""  # what a text looks like, for the API schema
     cli_default: object = None  # the CLI's default when it differs from the field's (`--at auto`)
     flag: str | None = None  # the CLI flag when it is not `--<name>`; "" for none
     inverted_flag: bool = False  # the flag sets False: `--exact` for `fast`

@@ -52,3 +52,14 @@ KIND = Kind(
     main=main,
     linked=True,
 )
+
+
+def scene_rows(request: Make) -> list[dict[str, object]]:
+    """The scenes of a file without keyframes (the CLI's table): number, times, frames."""
+    from vtm.media import scenes
+    from vtm.media.probe import probe
+
+    info = request.info or probe(request.source)
+    options: ScenesOptions = request.options
+    found = scenes.detect(request.source, info, options.threshold, options.min_scene, request.progress)
+    return [{k: v for k, v in row.items() if k not in ("keyframe", "keyframe_s")} for row in scenes.rows(found)]

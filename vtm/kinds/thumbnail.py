@@ -71,7 +71,7 @@ class ThumbnailOptions(Options):
                          aliases=(("jpeg", "jpg"),))
     quality: int = option(85, label="Quality", help="JPEG and WebP quality, 1 to 100.", low=1, high=100)
     pad: str = option("000000", label="Bars colour", help="Hex colour of the bars when the fit is contain.",
-                      parse=parse_hex)
+                      parse=parse_hex, pattern="^#?[0-9a-fA-F]{6}$")
     fast: bool = option(False, label="Nearest keyframe", help="The nearest keyframe instead of the exact frame (faster).")
 
     @classmethod

@@ -31,13 +31,13 @@ from vtm.store.fingerprints import FINGERPRINTS, FingerprintRows
 from vtm.store.jobs import JOBS, JobListener, JobRows, canonical
 from vtm.store.recipes import RECIPE_APPLIED, RECIPES, RecipeRows
 from vtm.store.rows import now
-from vtm.store.videos import VIDEO_SORTS, VIDEOS, VideoRows
+from vtm.store.videos import VIDEOS, VideoRows
 from vtm.store.watched import WATCHED_FILES, WatchedRows
 from vtm.store.webhooks import DELIVERIES, WEBHOOKS, WebhookRows
 
 TABLES = (VIDEOS, JOBS, WEBHOOKS, DELIVERIES, FINGERPRINTS, RECIPES, RECIPE_APPLIED, WATCHED_FILES)
 
-__all__ = ["TABLES", "VIDEO_SORTS", "Store", "canonical", "now"]
+__all__ = ["TABLES", "Store", "canonical", "now"]
 
 
 class Store(VideoRows, JobRows, WebhookRows, FingerprintRows, RecipeRows, WatchedRows):

@@ -37,7 +37,7 @@ VIDEOS = Table(
     checks={"status": VideoStatus},
 )
 VIDEO_COLUMNS = ", ".join(name for name, _ in VIDEOS.columns)
-VIDEO_SORTS = {
+ORDERS = {  # vtm.models.VIDEO_SORTS, in SQL
     "newest": "created_at DESC, id DESC",
     "oldest": "created_at ASC, id ASC",
     "name": "lower(filename) ASC, id ASC",
@@ -90,7 +90,7 @@ class VideoRows(Rows):
         if status:
             where.append("status = ?")
             args.append(status.value)
-        order = VIDEO_SORTS.get(sort, VIDEO_SORTS["newest"])
+        order = ORDERS.get(sort, ORDERS["newest"])
         rows = self._read(f"SELECT {VIDEO_COLUMNS} FROM videos WHERE {' AND '.join(where)} ORDER BY {order}", args)
         return [video_from_row(r) for r in rows]
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import streamlit as st
 
-from vtm import kinds, service
+from vtm import kinds
 from vtm.models import Job, JobStatus
-from vtm.runtime import Runtime
+from vtm.service import Service
 from vtm.ui import format, outputs_view
 from vtm.ui.feedback import attempt
 
@@ -115,18 +115,18 @@ def _picked(key: str) -> None:
         st.session_state[OPENED] = True
 
 
-def job_actions(rt: Runtime) -> None:
+def job_actions(svc: Service) -> None:
     st.subheader("Open a job", anchor=False)
     job_id = st.number_input(
         "Job id (or click a row)", min_value=1, step=1, value=None, placeholder="e.g. 12", key="jobs_pick", width=260
     )
     if job_id:
-        job = attempt(lambda: service.get_job(rt, int(job_id)))
+        job = attempt(lambda: svc.get_job(int(job_id)))
         if job is not None:
-            job_detail(rt, job)
+            job_detail(svc, job)
 
 
-def job_detail(rt: Runtime, job: Job) -> None:
+def job_detail(svc: Service, job: Job) -> None:
     with st.container(border=True):
         st.markdown(
             f"{STATUS_ICONS[job.status]} **Job {job.id}** · {job.kind} of **{format.md(job.video_filename or '?')}** "
@@ -142,11 +142,11 @@ def job_detail(rt: Runtime, job: Job) -> None:
         if job.status is JobStatus.FAILED:
             st.error(format.md(job.error or "Failed without a message."), icon=":material/error:")
             if st.button("Retry this job", key=f"retry_{job.id}", icon=":material/refresh:", type="primary"):
-                retried = attempt(lambda: service.retry_job(rt, job.id))
+                retried = attempt(lambda: svc.retry_job(job.id))
                 if retried is not None:
                     st.toast(f"Job {job.id} is queued again.", icon=":material/refresh:")
                     st.rerun()
         elif job.status is JobStatus.COMPLETED:
-            outputs_view.show(rt, job)
+            outputs_view.show(svc, job)
         else:
             st.progress(job.progress, text=f"{job.status.value.title()}… {job.progress:.0%}")

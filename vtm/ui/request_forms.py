@@ -12,19 +12,18 @@ from vtm.errors import VtmError
 from vtm.kinds import Kind
 from vtm.kinds.options import Options
 from vtm.models import Video
-from vtm.runtime import Runtime
-from vtm.service import request_output
+from vtm.service import Service
 from vtm.ui.feedback import show_error
 
 
-def request_form(rt: Runtime, video: Video, kind: Kind) -> None:
+def request_form(svc: Service, video: Video, kind: Kind) -> None:
     with st.form(f"request_{kind.name}", border=True):
         options = inputs(kind.options, video, kind.form)
         submitted = st.form_submit_button(kind.request_label, type="primary", icon=":material/add_photo_alternate:",
                                           width="stretch")
     if submitted:
         try:
-            job, created = request_output(rt, video.id, kind.name, options)
+            job, created = svc.request_output(video.id, kind.name, options)
         except VtmError as exc:
             show_error(exc)
             return

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from vtm import service
 from vtm.models import Job
-from vtm.runtime import Runtime
+from vtm.service import Service
 from vtm.ui import format, images
 from vtm.ui.feedback import attempt
 
 COLUMNS = 4
 
 
-def show(rt: Runtime, job: Job) -> None:
-    scenes = attempt(lambda: service.scenes_of(rt, job))
+def show(svc: Service, job: Job) -> None:
+    scenes = attempt(lambda: svc.scenes_of(job))
     if scenes is None:
         return
     if not scenes:
@@ -28,6 +27,6 @@ def show(rt: Runtime, job: Job) -> None:
             caption = (f"**{scene['scene']}** · {format.clock(scene['start_s'])}–{format.clock(scene['end_s'])} "
                        f"({scene['end_s'] - scene['start_s']:.1f} s)")
             if scene.get("path"):
-                images.show(rt, scene["path"], caption=caption, box=images.CARD_BOX)
+                images.show(svc, scene["path"], caption=caption, box=images.CARD_BOX)
             else:
                 st.caption(caption)

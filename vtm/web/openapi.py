@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from vtm import __version__
+from vtm import __version__, kinds
 from vtm.kinds.limits import MAX_SIDE
+from vtm.models import JobKind
+from vtm.web import schemas
+from vtm.web.routes.thumbnails import THUMB_OPTIONS
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -28,14 +31,7 @@ def _responses(ok: str, ok_desc: str, *errors: str, content: dict[str, Any] | No
     return out
 
 
-THUMB_QUERY = [
-    _query("at", {"type": "string"}, "seconds (12.5), percent (40%) or auto; default 0 (first frame)"),
-    _query("fit", {"type": "string", "enum": ["cover", "contain", "stretch"]}),
-    _query("format", {"type": "string", "enum": ["jpg", "png", "webp"]}),
-    _query("quality", {"type": "integer", "minimum": 1, "maximum": 100}),
-    _query("pad", {"type": "string", "pattern": "^[0-9a-fA-F]{6}$"}),
-    _query("fast", {"type": "boolean"}, "nearest keyframe instead of the exact frame"),
-]
+THUMB_QUERY = schemas.query_parameters(kinds.get(JobKind.THUMBNAIL), THUMB_OPTIONS)
 JSON_OBJ = {"application/json": {"schema": {"type": "object"}}}
 VIDEO = {"application/json": {"schema": {"$ref": "#/components/schemas/Video"}}}
 VIDEOS = {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Video"}}}}
@@ -133,10 +129,7 @@ def document() -> dict[str, Any]:
         "/api/videos/{video_id}/outputs": {"post": {
             "summary": "Request an output of any kind (the same request returns the same job)",
             "parameters": [_id("video_id")],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["kind"], "additionalProperties": True,
-                "properties": {"kind": {"type": "string", "enum": ["thumbnail", "sheet", "storyboard", "preview", "scenes"]}},
-                "description": "the kind plus its options, e.g. {\"kind\": \"sheet\", \"columns\": 4, \"rows\": 4}"}}}},
+            "requestBody": {"required": True, "content": {"application/json": {"schema": schemas.request_body()}}},
             "responses": _responses("202", "the job", "400", "401", "404", "413", "422", content=JOB)}},
         "/api/jobs/{job_id}/files/{name}": {"get": {
             "summary": "One file of a job's output (storyboard sprites, scene keyframes, preview GIF)",
@@ -153,14 +146,14 @@ def document() -> dict[str, Any]:
         paths[path]["post"]["responses"]["507"] = _responses("200", "", "507")["507"]
     for item in paths.values():
         for method, operation in item.items():
-            if method in ("post", "put", "patch", "delete"):  # vtm.http: the token and the same-site check
+            if method in ("post", "put", "patch", "delete"):  # vtm.web.guard: the token and the same-site check
                 for code in ("401", "403"):
                     operation["responses"].setdefault(code, _responses("200", "", code)[code])
     return {
         "openapi": "3.0.3",
         "info": {"title": "VTM — Video Thumbnails Maker", "version": __version__},
         "paths": paths,
-        "components": {"schemas": SCHEMAS, "securitySchemes": {
+        "components": {"schemas": {**SCHEMAS, **schemas.components()}, "securitySchemes": {
             "token": {"type": "http", "scheme": "bearer", "description": "VTM_API_TOKEN; writes only unless VTM_API_TOKEN_READS=1"},
             "ticket": {"type": "apiKey", "in": "header", "name": "X-VTM-Upload-Ticket",
                        "description": "short-lived upload ticket the dashboard mints (POST /api/videos only)"}}},

@@ -1,5 +1,5 @@
-"""HTTP routes of `vtm doctor --api URL`, appended to `vtm.api.routes`: the data
-folder compared with the database while the server holds both.
+"""`vtm doctor --api URL`: the data folder compared with the database while the server
+holds both.
 
     GET  /api/doctor          {"before": report, "actions": [], "after": report}
     POST /api/doctor/repair   the same after repairing (never deletes a file)
@@ -12,18 +12,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from vtm import runtime, service
-from vtm.http import endpoint
+from vtm.service import Service
+from vtm.web.endpoint import endpoint
 
 
 @endpoint()
-async def check(request: Request) -> Response:
-    return JSONResponse(await run_in_threadpool(service.check_data_folder, runtime.current(), repair=False))
+async def check(request: Request, service: Service) -> Response:
+    return JSONResponse(await run_in_threadpool(lambda: service.check_data_folder(repair=False)))
 
 
 @endpoint()
-async def repair(request: Request) -> Response:
-    return JSONResponse(await run_in_threadpool(service.check_data_folder, runtime.current(), repair=True))
+async def repair(request: Request, service: Service) -> Response:
+    return JSONResponse(await run_in_threadpool(lambda: service.check_data_folder(repair=True)))
 
 
 routes = [

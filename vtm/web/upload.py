@@ -3,7 +3,7 @@
 The body is fed to python-multipart's streaming parser chunk by chunk as it arrives.
 The parser's callbacks only collect the bytes of the `video` field (and refuse at once
 when the size limit is passed); every `FLUSH` bytes the collected bytes are written and
-hashed by a `files.Receiver` in a worker thread, so a big upload never blocks the event
+hashed by the service's upload sink (`Service.open_upload`) in a worker thread, so a big upload never blocks the event
 loop that serves every other request. While a flush runs, the body is not read, so the
 server's socket buffers (not its memory) hold what the client sends next.
 
@@ -14,24 +14,32 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
+from typing import Generic, Protocol, TypeVar
 
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from vtm.errors import BadRequest, TooLarge
-from vtm.files import Received, Receiver
 
 FIELD = "video"
 FLUSH = 1024 * 1024
+R = TypeVar("R", covariant=True)
 
 
-class _Collector:
+class Sink(Protocol[R]):
+    """Where the file's bytes go: written and hashed as they come, finished into `R`."""
+
+    def write(self, chunk: bytes) -> None: ...
+    def finish(self) -> R: ...
+    def discard(self) -> None: ...
+
+
+class _Collector(Generic[R]):
     """Parser callbacks: which part is which, and the `video` bytes not written yet."""
 
-    def __init__(self, tmp_dir: Path, limit: int) -> None:
-        self._tmp_dir, self._limit = tmp_dir, limit
-        self.receiver: Receiver | None = None
+    def __init__(self, open_sink: Callable[[], Sink[R]], limit: int) -> None:
+        self._open_sink, self._limit = open_sink, limit
+        self.receiver: Sink[R] | None = None
         self.filename: str | None = None
         self.pending = bytearray()
         self.size = 0
@@ -67,7 +75,7 @@ class _Collector:
             return  # other fields, and a second `video` file, are ignored
         raw = opts.get(b"filename")
         self.filename = raw.decode("utf-8", "replace") if raw is not None else None
-        self.receiver = Receiver(self._tmp_dir, self._limit)
+        self.receiver = self._open_sink()
         self._in_video = True
 
     def _part_data(self, data: bytes, start: int, end: int) -> None:
@@ -93,9 +101,9 @@ class _Collector:
 
 
 async def receive_multipart(
-    content_type: str, body: AsyncIterator[bytes], tmp_dir: Path, limit: int,
+    content_type: str, body: AsyncIterator[bytes], open_sink: Callable[[], Sink[R]], limit: int,
     check_name: Callable[[str | None], Awaitable[object]] | None = None,
-) -> tuple[str | None, Received]:
+) -> tuple[str | None, R]:
     """(client's file name, received file) of the `video` field of a multipart body.
     `check_name` runs as soon as the file's name is known, before its bytes are read,
     so that a refused name (empty, taken) costs no upload time."""
@@ -103,7 +111,7 @@ async def receive_multipart(
     boundary = opts.get(b"boundary")
     if mime != b"multipart/form-data" or not boundary:
         raise BadRequest("Send the video as multipart/form-data in a field named `video` (curl -F video=@clip.mp4).", code="not_multipart")
-    collector = _Collector(tmp_dir, limit)
+    collector = _Collector(open_sink, limit)
     parser = MultipartParser(boundary, collector.callbacks())  # type: ignore[arg-type]
     # One block is written and hashed in a thread while the next one is read and parsed:
     # at most two blocks (2 MB) are held at a time, and blocks reach the file in order.

@@ -1,5 +1,6 @@
-"""Process start-up for the server: logging, and the lifespan that opens the store and
-starts the workers once per process (st.App runs it before serving)."""
+"""The server's start and stop: logging, then VTM built once per process by
+`vtm.assembly` and made the running Service before the first request (st.App runs
+the lifespan before serving); closed when the server stops."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ import os
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
-from vtm import runtime, tcp
+from vtm import assembly
 from vtm.config import Settings
 from vtm.errors import StoreLocked, VtmError
+from vtm.web import tcp
 
 
 def configure_logging(level: int = logging.INFO) -> None:
@@ -26,10 +27,10 @@ def configure_logging(level: int = logging.INFO) -> None:
 
 
 @asynccontextmanager
-async def lifespan(app: Any) -> AsyncIterator[dict[str, Any]]:
+async def lifespan(app: object) -> AsyncIterator[dict[str, object]]:
     configure_logging()
     try:
-        rt = runtime.start(Settings.from_env())
+        running = assembly.build(Settings.from_env()).install()
     except StoreLocked as exc:
         # One clear line, not a traceback: another VTM holds this data folder.
         sys.stderr.write(f"vtm: {exc.message}\n")
@@ -40,10 +41,9 @@ async def lifespan(app: Any) -> AsyncIterator[dict[str, Any]]:
         sys.stderr.flush()
         os._exit(2)
     tcp.no_delay_on_listeners()
-    logging.getLogger(__name__).info(
-        "VTM ready: data in %s, %d worker(s), decoding in %s", rt.data.root, rt.settings.worker_count, rt.settings.isolation
-    )
+    logging.getLogger(__name__).info("VTM ready: data in %s, %d worker(s), decoding in %s", running.data.root,
+                                     running.settings.worker_count, running.settings.isolation)
     try:
-        yield {"runtime": rt}
+        yield {"service": running.service}
     finally:
-        runtime.stop()
+        running.close()

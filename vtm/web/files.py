@@ -19,27 +19,33 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
-from vtm import runtime
+from vtm import mediatypes
+from vtm.config import Settings
+from vtm.web.guard import reads_need_token
 
 MAX_AGE_S = 3600
-MEDIA_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp", ".gif": "image/gif",
-               ".vtt": "text/vtt", ".json": "application/json", ".csv": "text/csv"}
 
 
-def file_response(request: Request, path: Path, tag: str) -> Response:
+def file_response(request: Request, path: Path, tag: str, settings: Settings) -> Response:
     """`path` with its caching headers, or 304 when the client's copy is current. `tag`
     names the file for its ETag (the job id, and the file name when a job has several)."""
     stat = path.stat()
-    etag = '"' + hashlib.sha1(f"{tag}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:20] + '"'
-    headers = {"ETag": etag, "Cache-Control": cache_control()}
+    etag = entity_tag(f"{tag}:{stat.st_size}:{stat.st_mtime_ns}")
+    headers = {"ETag": etag, "Cache-Control": cache_control(settings)}
     if request.method in ("GET", "HEAD") and not_modified(request, etag, stat.st_mtime):
         return Response(status_code=304, headers=headers)
-    return FileResponse(path, media_type=MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream"), headers=headers)
+    return FileResponse(path, media_type=mediatypes.of(path), headers=headers)
 
 
-def cache_control() -> str:
-    settings = runtime.current().settings
-    who = "private" if settings.api_token and settings.api_token_reads else "public"
+def entity_tag(version: str) -> str:
+    """A strong ETag for one version of a resource (the one ETag scheme of the API)."""
+    return '"' + hashlib.sha1(version.encode()).hexdigest()[:20] + '"'
+
+
+def cache_control(settings: Settings) -> str:
+    """`private` when reads need the token: a shared proxy must not hand a protected
+    picture to someone without it."""
+    who = "private" if reads_need_token(settings) else "public"
     return f"{who}, max-age={MAX_AGE_S}"
 
 

@@ -22,7 +22,7 @@ SHOWN = 20  # lines per category; --json has them all
 def run_doctor(args: argparse.Namespace) -> int:
     if args.api:
         return _via_api(args.api, args.token or os.environ.get("VTM_API_TOKEN", ""), args.repair, args.json)
-    from vtm import runtime, service
+    from vtm import assembly
     from vtm.config import Settings
     from vtm.errors import StoreLocked, VtmError
 
@@ -30,7 +30,7 @@ def run_doctor(args: argparse.Namespace) -> int:
         # Probing a lost upload again (--repair) is decoding an upload: in a child process, as
         # the server does. A report alone decodes nothing and starts no child.
         settings = Settings.from_env(workers=1, **({} if args.repair else {"isolation": "thread"}))
-        rt = runtime.build(settings, start_workers=False, report=False)
+        rt = assembly.build(settings, start_workers=False, report=False)
     except StoreLocked as exc:
         print(f"vtm: {exc.message} To check the running server: vtm doctor --api http://localhost:8501", file=sys.stderr)
         return 2
@@ -38,12 +38,12 @@ def run_doctor(args: argparse.Namespace) -> int:
         print(f"vtm: {exc.message}", file=sys.stderr)
         return 2
     try:
-        result = service.check_data_folder(rt, repair=args.repair)
+        result = rt.service.check_data_folder(repair=args.repair)
     except VtmError as exc:  # e.g. the disk filled up during the repair: one line, as at start
         print(f"vtm: {exc.message}", file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"vtm: {exc.filename or rt.data.root}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"vtm: {exc.filename or rt.service.data_folder}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     finally:
         rt.close()

@@ -1,4 +1,4 @@
-"""HTTP routes for outputs of every kind (issue 5), appended to `vtm.api.routes`:
+"""Outputs of every kind:
 
     POST /api/videos/{video_id}/outputs      {"kind": "sheet", "columns": 4, ...}  -> 202 the job
     GET  /api/jobs/{job_id}/files/{name}     one file of an output (storyboard sprites,
@@ -17,21 +17,16 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from vtm import parsing, runtime, service
+from vtm import kinds, parsing
 from vtm.errors import InvalidInput, TooLarge
-from vtm.http import endpoint, path_int
-from vtm.http_files import file_response
-from vtm.models import Job, JobStatus
+from vtm.service import Service
+from vtm.web.endpoint import endpoint
+from vtm.web.files import file_response
+from vtm.web.json import job_json
+from vtm.web.params import path_int
 
 MAX_BODY = 64 * 1024
 EXAMPLE = '{"kind": "sheet", "columns": 4, "rows": 4}'
-
-
-def job_json(job: Job) -> dict[str, Any]:
-    data = job.to_dict()
-    if job.status is JobStatus.COMPLETED:
-        data["output_url"] = f"/api/jobs/{job.id}/output"
-    return data
 
 
 async def _body(request: Request) -> dict[str, Any]:
@@ -52,8 +47,9 @@ def _options(body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     a body of another shape is refused (422), never partly read."""
     kind = body.pop("kind", None)
     if not isinstance(kind, str) or not kind:
-        raise InvalidInput(f'Say which output as a string: {{"kind": "thumbnail" | "sheet" | "storyboard" | "preview" | '
-                           f'"scenes", ...}} (got {parsing.shown(kind)}).', code="wrong_shape")
+        names = " | ".join(f'"{k.name}"' for k in kinds.OUTPUT_KINDS)
+        raise InvalidInput(f'Say which output as a string: {{"kind": {names}, ...}} (got {parsing.shown(kind)}).',
+                           code="wrong_shape")
     if "options" not in body:
         return kind, body
     nested = body.pop("options")
@@ -73,20 +69,18 @@ def _json_type(value: Any) -> str:
 
 
 @endpoint()
-async def request_output(request: Request) -> Response:
+async def request_output(request: Request, service: Service) -> Response:
     video_id = path_int(request, "video_id")
     kind, options = _options(await _body(request))
-    rt = runtime.current()
-    job, _ = await run_in_threadpool(service.request_output, rt, video_id, kind, options, True)
+    job, _ = await run_in_threadpool(service.request_output, video_id, kind, options, True)
     return JSONResponse(job_json(job), status_code=202)
 
 
 @endpoint()
-async def job_file(request: Request) -> Response:
-    rt = runtime.current()
-    job = await run_in_threadpool(service.get_job, rt, path_int(request, "job_id"))
-    path = await run_in_threadpool(service.job_file, rt, job, request.path_params["name"])
-    return file_response(request, path, f"{job.id}:{path.name}")
+async def job_file(request: Request, service: Service) -> Response:
+    job = await run_in_threadpool(service.get_job, path_int(request, "job_id"))
+    path = await run_in_threadpool(service.job_file, job, request.path_params["name"])
+    return file_response(request, path, f"{job.id}:{path.name}", service.settings)
 
 
 routes = [
