@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -19,11 +20,31 @@ from starlette.applications import Starlette
 
 from vtm import assembly, web
 from vtm.assembly import Assembly
-from vtm.bench.server import free_port
 from vtm.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 STREAMLIT = Path(sys.executable).parent / "streamlit"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def interrupt(process: subprocess.Popen[bytes], timeout: float = 20.0) -> bool:
+    """Ctrl-C a server process and wait for it; kill it if it has not exited in time.
+    True when it stopped by itself."""
+    if process.poll() is not None:
+        return True
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout)
+        return True
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        return False
 
 
 

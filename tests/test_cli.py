@@ -19,7 +19,7 @@ import httpx
 import pytest
 from PIL import Image
 
-from vtm.bench.server import free_port, interrupt
+from tests.api_server import free_port, interrupt
 from vtm.media.storyboard import parse_vtt
 
 ROOT = Path(__file__).resolve().parent.parent

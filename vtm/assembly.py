@@ -29,6 +29,7 @@ from vtm.store import Store
 from vtm.worker import WorkerPool
 
 log = logging.getLogger(__name__)
+WARM_UP = "vtm.tasks:warm_up"  # what a decoder child loads before it says ready
 
 
 @dataclass
@@ -77,7 +78,8 @@ class Assembly:
 def executors(settings: Settings) -> tuple[Executor, Executor]:
     """(the jobs' executor, the executor for uploads and pictures), as the settings say."""
     if settings.isolation == "process":
-        return ProcessExecutor(settings.worker_count, settings.job_memory_mb), ProcessExecutor(1, settings.job_memory_mb)
+        memory = settings.job_memory_mb
+        return ProcessExecutor(settings.worker_count, memory, WARM_UP), ProcessExecutor(1, memory, WARM_UP)
     return InlineExecutor(), InlineExecutor()
 
 

@@ -1,11 +1,12 @@
 """The child side of `vtm.executors.process`: one decoding process, started as
-`python -m vtm.executors.child FD MEMORY_MB PARENT_PID`. It dies with the server, caps
-its own memory, loads the kinds' runners (PyAV, OpenCV), says "ready", then answers
-requests one at a time. Every request carries a call id and every answer (progress,
+`python -m vtm.executors.child FD MEMORY_MB PARENT_PID [WARM_UP]`. It dies with the
+server, caps its own memory, runs `WARM_UP` (`module:function`, e.g. loading PyAV and
+OpenCV), says "ready", then answers requests one at a time. Every request carries a call id and every answer (progress,
 result, error) carries it back."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import sys
@@ -46,13 +47,13 @@ def _limit_memory(memory_mb: int) -> None:
         resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
 
 
-def _child_main(conn: Connection, memory_mb: int, parent_pid: int) -> None:
+def _child_main(conn: Connection, memory_mb: int, parent_pid: int, warm_up: str = "") -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent(parent_pid)
     _limit_memory(memory_mb)
-    from vtm.tasks import warm_up
-
-    warm_up()
+    if warm_up:  # before "ready": a call's time limit measures the call, not the imports
+        module, _, name = warm_up.partition(":")
+        getattr(importlib.import_module(module), name)()
 
     conn.send(("ready",))
     while True:
@@ -77,7 +78,7 @@ def _child_main(conn: Connection, memory_mb: int, parent_pid: int) -> None:
 
 
 def main(argv: list[str]) -> None:
-    _child_main(Connection(int(argv[0])), int(argv[1]), int(argv[2]))
+    _child_main(Connection(int(argv[0])), int(argv[1]), int(argv[2]), argv[3] if len(argv) > 3 else "")
 
 
 if __name__ == "__main__":

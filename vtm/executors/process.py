@@ -39,11 +39,13 @@ STARTUP_TIMEOUT_S = 60.0
 
 
 class ProcessExecutor:
-    def __init__(self, size: int, memory_mb: int = 0) -> None:
+    def __init__(self, size: int, memory_mb: int = 0, warm_up: str = "") -> None:
+        """`size` children, each capped at `memory_mb` (0: no cap), each running `warm_up`
+        (`module:function`) once before its first call."""
         self._spawner = Spawner()
         self._idle: queue.Queue[_Child] = queue.Queue()
         call_ids = itertools.count(1)  # unique across this executor's children
-        self._all = [_Child(memory_mb, self._spawner, call_ids) for _ in range(max(1, size))]
+        self._all = [_Child(memory_mb, self._spawner, call_ids, warm_up) for _ in range(max(1, size))]
         self._closed = threading.Event()
         for child in self._all:
             self._idle.put(child)
@@ -86,8 +88,9 @@ class _Child:
     id, a cancel, an error in this process while waiting) replaces the process, so
     the next call never reads what was meant for an earlier one."""
 
-    def __init__(self, memory_mb: int, spawner: Spawner, call_ids: itertools.count[int]) -> None:
+    def __init__(self, memory_mb: int, spawner: Spawner, call_ids: itertools.count[int], warm_up: str = "") -> None:
         self._memory_mb = memory_mb
+        self._warm_up = warm_up
         self._spawner = spawner
         self._call_ids = call_ids
         self._closed = False
@@ -97,7 +100,8 @@ class _Child:
         # A fresh interpreter running `python -m vtm.executors.child`: it does not re-run the
         # parent's __main__ (streamlit, pytest), and a crash in it is only its own.
         conn, child_conn = mp.Pipe()
-        argv = [sys.executable, "-m", "vtm.executors.child", str(child_conn.fileno()), str(self._memory_mb), str(os.getpid())]
+        argv = [sys.executable, "-m", "vtm.executors.child", str(child_conn.fileno()), str(self._memory_mb), str(os.getpid()),
+                self._warm_up]
         try:
             process = self._spawner.spawn(argv, child_conn.fileno())
         except BaseException:

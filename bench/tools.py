@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from vtm.bench.inputs import CACHE, ffmpeg_binary
+from bench.inputs import CACHE, ffmpeg_binary
 
 VCSI_VERSION = "7.0.17"
 VCSI_VENV = CACHE / "vcsi-venv"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from vtm.bench.media_cases import Measure
+from bench.media_cases import Measure
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def machine() -> list[str]:
 
 
 def markdown(measures: list[Measure], targets: list[Target], notes: list[str], quick: bool) -> str:
-    lines = ["# Benchmark results", "", "Written by `python -m vtm.bench`" + (" --quick (CI smoke: tiny inputs, numbers meaningless)" if quick else "") + ".", ""]
+    lines = ["# Benchmark results", "", "Written by `python -m bench`" + (" --quick (CI smoke: tiny inputs, numbers meaningless)" if quick else "") + ".", ""]
     lines += machine() + ["", "## Targets", "", "| task | measured | target | |", "|---|---|---|---|"]
     lines += [t.line() for t in targets]
     lines += ["", "## Measures (wall time: median, min–max)", ""]

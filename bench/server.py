@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from vtm.bench.inputs import ROOT
+from bench.inputs import ROOT
 
 STREAMLIT = Path(sys.executable).parent / "streamlit"
 

@@ -1,4 +1,4 @@
-"""`python -m vtm.bench [--quick]`: generate (or reuse) the inputs, measure everything
+"""`python -m bench [--quick]` (or `python bench/run.py`): generate (or reuse) the inputs, measure everything
 side by side in one run, write RESULTS.md and results.png."""
 
 from __future__ import annotations
@@ -11,20 +11,28 @@ import tempfile
 import time
 from pathlib import Path
 
-from vtm.bench import inputs, media_cases, report, service_cases
-from vtm.bench.media_cases import ENGINE, FFMPEG_NOKEY, FFMPEG_SS, KEYFRAMES, VCSI, Measure
-from vtm.bench.report import Target
-from vtm.bench.timing import Stats
-from vtm.bench.tools import vtm_command
+if __package__ in (None, ""):  # `python bench/run.py`: `bench` and `vtm` from this checkout
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import cli_cases, inputs, media_cases, report, service_cases  # noqa: E402
+from bench.media_cases import ENGINE, FFMPEG_NOKEY, FFMPEG_SS, KEYFRAMES, VCSI, Measure  # noqa: E402
+from bench.report import Target  # noqa: E402
+from bench.timing import Stats, self_check  # noqa: E402
+from bench.tools import vtm_command  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m vtm.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="tiny inputs and few repeats: a smoke test (CI)")
     parser.add_argument("--repeats", type=int, default=0, help="timed rounds per measure (default 5, quick 1)")
     parser.add_argument("--out", type=Path, default=None, help="folder for RESULTS.md and results.png (default bench/, quick: bench/cache/quick/)")
     parser.add_argument("--no-server", action="store_true", help="skip the upload and API measures")
+    parser.add_argument("--self-check", action="store_true", help="check the timing and target logic, measure nothing")
     args = parser.parse_args(argv)
+    if args.self_check:
+        self_check()
+        _say("self-check: ok")
+        return 0
     quick = args.quick
     repeats = args.repeats or (1 if quick else 5)
     out = args.out or (inputs.CACHE / "quick" if quick else inputs.ROOT / "bench")
@@ -47,6 +55,11 @@ def main(argv: list[str] | None = None) -> int:
         for path, label in files:
             measures.append(media_cases.thumbnail(path, label, work, repeats))
             _say(f"thumbnail {label} done")
+        lean_source, lean_label = files[0]
+        measures.append(cli_cases.lean_thumbnail(lean_source, lean_label, media_cases.duration_of(lean_source), work,
+                                                 3 if quick else 11))
+        measures.append(cli_cases.help_time(3 if quick else 11))
+        _say("lean CLI and --help done")
         long_path, long_label = files[0]
         measures.append(media_cases.sheet(long_path, long_label, work, repeats, with_vcsi=not quick))
         _say("sheet done")
@@ -97,8 +110,12 @@ def targets_of(measures: list[Measure], cores: int) -> list[Target]:
     if up_stats:
         up, cp = (s.median for s in up_stats.values())
         up_ratio = cp / up
+    lean = extra.get("vtm thumbnail vs ffmpeg -ss", {})
     return [
         Target(f"exact thumbnail, engine in-process vs `ffmpeg -ss` ({first})", _median(measures, "thumbnail", ENGINE, first) / ss, 0.6, True),
+        Target("`vtm thumbnail` whole process vs `ffmpeg -ss`, exact 320×180 (median of interleaved runs)",
+               lean.get("ratio of medians", math.nan), 1.0, True),
+        Target("`vtm --help`, whole process (median)", _median(measures, "vtm --help", cli_cases.HELP) * 1000, 100, True, " ms"),
         Target(f"exact thumbnail, `vtm` CLI whole process vs `ffmpeg -ss` ({first})", _median(measures, "thumbnail", cli, first) / ss, 1.2, True),
         Target("sheet 4×4, `vtm` CLI vs vcsi", _median(measures, "sheet 4×4", cli) / _median(measures, "sheet 4×4", VCSI), 0.15, True),
         Target("storyboard 60 tiles, `vtm` CLI vs `ffmpeg -skip_frame nokey` one pass",

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import httpx
 
+from bench.media_cases import Measure
+from bench.server import PeakRss, Server
+from bench.timing import Stats, interleaved
 from vtm import assembly
-from vtm.bench.media_cases import Measure
-from vtm.bench.server import PeakRss, Server
-from vtm.bench.timing import Stats, interleaved
 from vtm.config import Settings
 from vtm.kinds.thumbnail import ThumbnailOptions
 from vtm.models import Job, JobKind, JobStatus

@@ -67,3 +67,19 @@ def commands(cmds: list[list[str]]) -> Callable[[], None]:
             one()
 
     return run
+
+
+def self_check() -> None:
+    """The timing and target logic checked on itself (`python -m bench --self-check`)."""
+    from bench.report import Target
+
+    calls: list[str] = []
+    stats = interleaved({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, repeats=3, warmup=1)
+    assert calls == ["a", "b", "a", "b", "b", "a", "a", "b"], calls  # one warm-up round, then the order rotates
+    assert [len(s.seconds) for s in stats.values()] == [3, 3]
+    assert all(s.low <= s.median <= s.high for s in stats.values())
+    for value, limit, at_most, met, miss in [(0.5, 0.6, True, True, -1 / 6), (0.9, 0.6, True, False, 0.5),
+                                             (1.8, 1.6, False, True, -0.125), (1.2, 1.6, False, False, 0.25)]:
+        target = Target("t", value, limit, at_most)
+        assert target.met is met and abs(target.miss() - miss) < 1e-9, target
+        assert ("met" in target.line()) is met and ("missed" in target.line()) is not met

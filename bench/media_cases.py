@@ -8,8 +8,8 @@ from pathlib import Path
 import av
 import cv2
 
-from vtm.bench import tools
-from vtm.bench.timing import Stats, command, commands, interleaved
+from bench import tools
+from bench.timing import Stats, command, commands, interleaved
 from vtm.kinds.sheet import SheetOptions
 from vtm.kinds.storyboard import StoryboardOptions
 from vtm.media.probe import probe
@@ -45,6 +45,10 @@ def image_ok(path: Path, size: tuple[int, int] | None = None, min_size: tuple[in
         return False
     h, w = image.shape[:2]
     return (w, h) == size if size else (w >= min_size[0] and h >= min_size[1])
+
+
+def duration_of(source: Path) -> float | None:
+    return probe(source).duration
 
 
 def thumbnail(source: Path, label: str, work: Path, repeats: int) -> Measure:
