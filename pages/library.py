@@ -1,6 +1,8 @@
 """Library: every video as a card; `?video=ID` opens one (a link you can share) with its
 outputs and the forms that request more."""
 
+import functools
+
 import streamlit as st
 
 from vtm.service import current
@@ -10,7 +12,7 @@ from vtm.ui.feedback import attempt
 svc = current()
 video_id = library_view.selected_id()
 if video_id is not None:
-    video = attempt(lambda: svc.get_video(video_id))
+    video = attempt(functools.partial(svc.get_video, video_id))
     if video is None:
         library_view.back_button()
     else:

@@ -46,7 +46,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(_load(args.run)(args))
     except UsageError as exc:
         parser.error(str(exc))  # exits 2
-        return USAGE
     except KeyboardInterrupt:
         print("vtm: interrupted", file=sys.stderr)
         return 130

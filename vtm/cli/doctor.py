@@ -29,7 +29,7 @@ def run_doctor(args: argparse.Namespace) -> int:
     try:
         # Probing a lost upload again (--repair) is decoding an upload: in a child process, as
         # the server does. A report alone decodes nothing and starts no child.
-        settings = Settings.from_env(workers=1, **({} if args.repair else {"isolation": "thread"}))
+        settings = Settings.from_env(None, workers=1) if args.repair else Settings.from_env(None, workers=1, isolation="thread")
         rt = assembly.build(settings, start_workers=False, report=False)
     except StoreLocked as exc:
         print(f"vtm: {exc.message} To check the running server: vtm doctor --api http://localhost:8501", file=sys.stderr)

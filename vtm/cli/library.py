@@ -101,7 +101,7 @@ def _import_via_api(base: str, token: str, paths: list[Path], quiet: bool) -> in
             print(f"vtm: cannot reach {base}: {exc.strerror or exc}", file=sys.stderr)
             return 1
         bar.clear()
-        if status == 201:
+        if status == 201 and isinstance(body, dict):
             print(f"uploaded {path} as video {body.get('id')}")
         else:
             failures += 1
@@ -121,4 +121,3 @@ def run_serve(args: argparse.Namespace) -> int:
     command = [sys.executable, "-m", "streamlit", "run", str(app), *extra]
     os.chdir(app.parent)
     os.execv(sys.executable, command)
-    return 0  # not reached

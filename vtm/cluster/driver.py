@@ -77,7 +77,7 @@ class Driver:
         nodes = tuple(
             p.NodeInfo(n["NodeID"], n["NodeManagerAddress"], n.get("NodeName") or n["NodeManagerAddress"],
                        float(n.get("Resources", {}).get("CPU", 0.0)), bool(n["Alive"]))
-            for n in self.ray.nodes() if n["Alive"]
+            for n in self.ray.nodes() if n["Alive"]  # type: ignore[no-untyped-call]
         )
         self._names.update({node.node_id: node.name for node in nodes})
         self.send(p.Status(p.ClusterStatus("up", self.address, nodes)))

@@ -54,7 +54,8 @@ class ProcessExecutor:
              cancelled: Cancel | None = None) -> T:
         child = self._checkout()
         try:
-            return child.call(fn, args, timeout, progress, cancelled)
+            result: T = child.call(fn, args, timeout, progress, cancelled)
+            return result
         except CallFailed:
             if self._closed.is_set():
                 raise Interrupted("VTM is shutting down; the call was stopped.") from None

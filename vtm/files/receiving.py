@@ -37,7 +37,7 @@ class Receiver:
         self._limit = limit_bytes
         self.size = 0
 
-    def write(self, chunk: bytes) -> None:
+    def write(self, chunk: bytes | bytearray) -> None:
         self.size += len(chunk)
         if self.size > self._limit:
             self.discard()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from vtm.kinds.base import Kind, Make, Progress
 from vtm.kinds.options import Options, option
@@ -30,13 +30,15 @@ def _crash(task: Task, progress: Progress) -> str:
 
 
 def _hang(task: Task, progress: Progress) -> str:
-    time.sleep(float(task.options.seconds if task.options.seconds is not None else 3600))
+    options = cast(HookOptions, task.options)
+    time.sleep(options.seconds if options.seconds is not None else 3600)
     return task.dest
 
 
 def _hog(task: Task, progress: Progress) -> str:
+    options = cast(HookOptions, task.options)
     hoard = []
-    for _ in range(int(task.options.mb if task.options.mb is not None else 100_000)):
+    for _ in range(int(options.mb if options.mb is not None else 100_000)):
         hoard.append(bytearray(1024 * 1024))
     return task.dest
 

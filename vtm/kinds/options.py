@@ -22,7 +22,7 @@ import functools
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any, ClassVar, Protocol, Self, TypeVar
+from typing import Any, ClassVar, Protocol, Self, TypeVar, cast
 
 from vtm import parsing
 from vtm.errors import InvalidInput
@@ -193,7 +193,7 @@ class Options:
 
     @classmethod
     def spec(cls, name: str) -> Spec:
-        return _specs(cls)[name]
+        return _specs(cast(type, cls))[name]
 
     @classmethod
     def default(cls, name: str) -> Any:
@@ -201,14 +201,15 @@ class Options:
 
     @classmethod
     def types(cls) -> dict[str, type]:
-        return _types(cls)
+        return _types(cast(type, cls))
 
     @classmethod
     def defaults(cls) -> dict[str, JSON]:
         """The canonical JSON of the defaults (what a thumbnail's file name leaves out)."""
         out: dict[str, JSON] = {}
         for f in fields(cls):
-            out[f.name] = f.default.text if isinstance(f.default, Moment) else f.default
+            default: Any = f.default  # every option has one (`option(default, ...)`)
+            out[f.name] = default.text if isinstance(default, Moment) else default
         return out
 
 
@@ -228,12 +229,12 @@ def _bound(value: float | None, fallback: float) -> float:
 
 
 @functools.cache
-def _specs(cls: type[Options]) -> dict[str, Spec]:
+def _specs(cls: type) -> dict[str, Spec]:
     return {f.name: f.metadata["spec"] for f in fields(cls)}
 
 
 @functools.cache
-def _types(cls: type[Options]) -> dict[str, type]:
+def _types(cls: type) -> dict[str, type]:
     hints = typing.get_type_hints(cls)
     out: dict[str, type] = {}
     for f in fields(cls):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from vtm.models import JobKind, JobStatus
@@ -42,7 +44,7 @@ def recent_pictures(svc: Service) -> None:
     st.subheader("Latest thumbnails", anchor=False)
     cells = st.columns(RECENT)
     for cell, job in zip(cells, jobs, strict=False):
-        path = attempt(lambda job=job: svc.output_file(job))
+        path = attempt(functools.partial(svc.output_file, job))
         if path is not None:
             caption = f"{format.md(job.video_filename or '')} · {job.width}×{job.height}"
             with cell:

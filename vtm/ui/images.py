@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import streamlit as st
 from PIL import Image
@@ -51,7 +52,7 @@ def _cached(_svc: Service, path: str, mtime_ns: int, size: int, box: int, crop: 
         return Picture(None, exc.message)
 
 
-def show(svc: Service, path: Path, *, caption: str | None = None, width: int | str = "stretch", box: int = BOX,
+def show(svc: Service, path: Path, *, caption: str | None = None, width: int | Literal["stretch", "content"] = "stretch", box: int = BOX,
          crop: Crop | None = None) -> None:
     """The picture at `path` (`caption` is Markdown, already escaped), or a placeholder."""
     shown = picture(svc, path, box, crop)

@@ -27,7 +27,7 @@ STATUS: dict[type[VtmError], int] = {
 def status_of(exc: VtmError) -> int:
     for cls in type(exc).__mro__:
         if cls in STATUS:
-            return STATUS[cls]  # type: ignore[index]
+            return STATUS[cls]
     return 400
 
 
