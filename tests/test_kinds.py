@@ -179,3 +179,49 @@ def test_forms_start_from_suggestions() -> None:
     assert ThumbnailOptions.suggestions(VIDEO) == {"width": 320, "height": None, "at": "auto"}
     assert StoryboardOptions.suggestions(VIDEO) == {"every": 1.5}  # about 40 tiles over 60 s
     assert StoryboardOptions.suggestions(None) == {}
+
+
+# -- the same declaration is the API's schema and the CLI's flags --------------------------
+@pytest.mark.parametrize("kind", kinds.OUTPUT_KINDS, ids=[k.name.value for k in kinds.OUTPUT_KINDS])
+def test_the_api_schema_is_generated_from_the_options(kind: kinds.Kind) -> None:
+    from vtm.web import schemas
+    from vtm.web.openapi import document
+
+    component = document()["components"]["schemas"][schemas.component_name(kind)]
+    assert set(component["properties"]) == {*kind.options.names(), *kind.options.aliases}
+    for name in kind.options.names():
+        spec, prop = kind.options.spec(name), component["properties"][name]
+        assert (prop["title"], prop["description"]) == (spec.label, spec.help)
+        assert prop.get("minimum") == spec.low and prop.get("maximum") == spec.high
+        assert prop.get("enum", []) == list(spec.choices)
+    body = document()["paths"]["/api/videos/{video_id}/outputs"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert kind.name.value in [variant["properties"]["kind"]["enum"][0] for variant in body["oneOf"]]
+
+
+@pytest.mark.parametrize(
+    ("argv", "request_"),
+    [
+        (["thumbnail", "x.mp4", "--size", "320x0", "--at", "40%", "--fit", "contain", "--pad", "#FFFFFF", "--fast"],
+         {"width": 320, "at": "40%", "fit": "contain", "pad": "ffffff", "fast": True}),
+        (["sheet", "x.mp4", "--grid", "3x2", "--width", "100", "--exact", "--format", "png"],
+         {"grid": "3x2", "width": 100, "fast": False, "format": "png"}),
+        (["storyboard", "x.mp4", "--count", "30", "--grid", "5x2", "--quality", "60"],
+         {"count": 30, "columns": 5, "rows": 2, "quality": 60}),
+        (["preview", "x.mp4", "--moments", "2", "--seconds", "0.4", "--fps", "10"], {"moments": 2, "seconds": 0.4, "fps": 10}),
+        (["scenes", "x.mp4", "--min-scene", "2", "--threshold", "4"], {"min_scene": 2, "threshold": 4}),
+    ],
+)
+def test_cli_flags_are_generated_from_the_options_and_mean_the_same(argv: list[str], request_: dict[str, Any]) -> None:
+    from vtm.cli.flags import flag_of, options_from
+    from vtm.cli.parser import build_parser
+
+    kind = kinds.get(JobKind(argv[0]))
+    args = build_parser().parse_args(argv)
+    from_flags = kinds.parse(kind.name, options_from(args, kind), VIDEO)
+    assert from_flags == kinds.parse(kind.name, request_, VIDEO)  # the API request with the same values
+    help_text = build_parser()._subparsers._group_actions[0].choices[argv[0]].format_help()  # type: ignore[union-attr]
+    for name in kind.options.names():
+        flag = flag_of(kind, name)
+        assert flag is None or flag in help_text
+    for pair in kind.pairs:
+        assert pair.flag in help_text
