@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vtm.files import DataDir, remove_tree
 from vtm.kinds.options import Options
 from vtm.models import JobKind, JobOptions, VideoInfo
 
 if TYPE_CHECKING:
+    from vtm.files import DataDir
     from vtm.tasks import Task
 
 Progress = Callable[[float], None]
@@ -79,6 +79,8 @@ class Kind:
 
     def remove_output(self, data: DataDir, job_id: int, video_id: int, options: JobOptions) -> None:
         """Remove what a job made (its video was deleted, or its result was refused)."""
+        from vtm.files import remove_tree
+
         path = self.output_path(data, job_id, video_id, options)
         if self.single_file:
             path.unlink(missing_ok=True)
