@@ -6,10 +6,11 @@
 import streamlit as st
 from starlette.middleware import Middleware
 
-from vtm import api, web
-from vtm.api_fallback import JsonErrors
+from vtm import web
 from vtm.ui.router import use_navigation_only
+from vtm.web.fallback import JsonErrors
+from vtm.web.lifespan import lifespan
 
 use_navigation_only()  # pages come from st.navigation only, from the first session on
 
-app = st.App("dashboard.py", routes=api.routes, lifespan=web.lifespan, middleware=[Middleware(JsonErrors)])
+app = st.App("dashboard.py", routes=web.routes(), lifespan=lifespan, middleware=[Middleware(JsonErrors)])

@@ -8,7 +8,7 @@ their own URL (`/upload`, `/library`, `/jobs`): Streamlit serves the default pag
 import streamlit as st
 
 from vtm.ui import sidebar, space_banner
-from vtm.ui.feedback import runtime_ready
+from vtm.ui.feedback import service_ready
 
 st.set_page_config(page_title="VTM", page_icon=":material/movie:", layout="wide")
 
@@ -21,6 +21,6 @@ pages = [
 page = st.navigation(pages, position="sidebar")
 st.set_page_config(page_title=f"{page.title} · VTM")
 sidebar.render()
-if runtime_ready():
+if service_ready():
     space_banner.render()
     page.run()

@@ -23,13 +23,14 @@ from tests import media  # noqa: E402
 from tests.cluster import HEAD_IP, LocalCluster  # noqa: E402
 from vtm import tasks  # noqa: E402
 from vtm.cluster import RayExecutor  # noqa: E402
-from vtm.executor import ProcessExecutor  # noqa: E402
+from vtm.executors.process import ProcessExecutor  # noqa: E402
+from vtm.kinds.moment import Moment  # noqa: E402
+from vtm.kinds.thumbnail import ThumbnailOptions  # noqa: E402
 from vtm.models import JobKind  # noqa: E402
-from vtm.params import THUMBNAIL_DEFAULTS  # noqa: E402
 
 
 def thumbnails(count: int, clip: Path, out: Path) -> list[tasks.Task]:
-    return [tasks.Task(i, JobKind.THUMBNAIL, dict(THUMBNAIL_DEFAULTS, width=320, height=180, at=f"{(i * 7) % 95}%"),
+    return [tasks.Task(i, JobKind.THUMBNAIL, ThumbnailOptions(width=320, height=180, at=Moment((i * 7) % 95, percent=True)),
                        str(clip), 10.0, str(out / f"thumbnail_{i}.jpg")) for i in range(count)]
 
 

@@ -3,20 +3,20 @@ second: no page reload, no flicker, and the widgets below keep their state."""
 
 import streamlit as st
 
-from vtm import runtime, service
+from vtm.service import current
 from vtm.ui import jobs_view
 
-rt = runtime.current()
+svc = current()
 st.title("Jobs", anchor=False)
 st.caption("Every picture VTM makes is a job. This table updates itself every second.")
 
 
 @st.fragment(run_every="1s")
 def live_jobs() -> None:
-    jobs_view.status_counts(service.job_counts(rt))
+    jobs_view.status_counts(svc.job_counts())
     status, kind = jobs_view.filters()
-    jobs_view.job_table(service.list_jobs(rt, status=status, kind=kind, limit=jobs_view.LIMIT))
+    jobs_view.job_table(svc.list_jobs(status=status, kind=kind, limit=jobs_view.LIMIT))
 
 
 live_jobs()
-jobs_view.job_actions(rt)
+jobs_view.job_actions(svc)

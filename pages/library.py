@@ -1,26 +1,28 @@
 """Library: every video as a card; `?video=ID` opens one (a link you can share) with its
 outputs and the forms that request more."""
 
+import functools
+
 import streamlit as st
 
-from vtm import runtime, service
+from vtm.service import current
 from vtm.ui import library_view, video_view
 from vtm.ui.feedback import attempt
 
-rt = runtime.current()
+svc = current()
 video_id = library_view.selected_id()
 if video_id is not None:
-    video = attempt(lambda: service.get_video(rt, video_id))
+    video = attempt(functools.partial(svc.get_video, video_id))
     if video is None:
         library_view.back_button()
     else:
-        video_view.render(rt, video)
+        video_view.render(svc, video)
 elif not library_view.bad_link():
     st.title("Library", anchor=False)
     library_view.flash()
     search, sort = library_view.toolbar()
-    videos = service.list_videos(rt, search=search, sort=sort)
+    videos = svc.list_videos(search=search, sort=sort)
     if videos:
-        library_view.video_grid(rt, videos)
+        library_view.video_grid(svc, videos)
     else:
-        library_view.empty_library(rt, searching=bool(search))
+        library_view.empty_library(svc, searching=bool(search))

@@ -2,20 +2,21 @@
 
 import streamlit as st
 
-from vtm import runtime, tickets
-from vtm.files import VIDEO_EXTENSIONS
+from vtm import urls
+from vtm.service import current
 from vtm.ui import upload_view
 from vtm.ui.uploader import uploader
 
-rt = runtime.current()
+svc = current()
 st.title("Upload videos")
 base = "/" + str(st.get_option("server.baseUrlPath") or "").strip("/")
-limit = f"up to {rt.settings.max_upload_mb} MB each"
+limit = f"up to {svc.settings.max_upload_mb} MB each"
+extensions = svc.accepted_extensions
 results = uploader(
-    url=base.rstrip("/") + "/api/videos",
-    ticket=tickets.mint(rt.settings.api_token) if rt.settings.api_token else "",
-    max_bytes=rt.settings.max_upload_bytes,
-    accept=",".join(VIDEO_EXTENSIONS),
-    hint=f"{', '.join(e.lstrip('.') for e in VIDEO_EXTENSIONS)} · {limit} · several at once",
+    url=base.rstrip("/") + urls.videos(),
+    ticket=svc.upload_ticket(),
+    max_bytes=svc.settings.max_upload_bytes,
+    accept=",".join(extensions),
+    hint=f"{', '.join(e.lstrip('.') for e in extensions)} · {limit} · several at once",
 )
-upload_view.show_results(rt, results)
+upload_view.show_results(svc, results)

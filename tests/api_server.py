@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -17,13 +18,33 @@ from typing import Any
 import httpx
 from starlette.applications import Starlette
 
-from vtm import api, runtime
-from vtm.bench.server import free_port
+from vtm import assembly, web
+from vtm.assembly import Assembly
 from vtm.config import Settings
-from vtm.runtime import Runtime
 
 ROOT = Path(__file__).resolve().parent.parent
 STREAMLIT = Path(sys.executable).parent / "streamlit"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def interrupt(process: subprocess.Popen[bytes], timeout: float = 20.0) -> bool:
+    """Ctrl-C a server process and wait for it; kill it if it has not exited in time.
+    True when it stopped by itself."""
+    if process.poll() is not None:
+        return True
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout)
+        return True
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        return False
 
 
 
@@ -131,14 +152,14 @@ def client_for(server: LiveServer) -> Iterator[httpx.Client]:
 
 
 @contextlib.asynccontextmanager
-async def in_process(tmp_path: Path, **settings: Any) -> AsyncIterator[tuple[Runtime, httpx.AsyncClient]]:
+async def in_process(tmp_path: Path, **settings: Any) -> AsyncIterator[tuple[Assembly, httpx.AsyncClient]]:
     """The API's routes in this process over httpx's ASGI transport, on a burst runtime
     (jobs run only on `rt.workers.drain()`): for states a live server passes too fast."""
-    runtime.stop()
-    rt = runtime.start(Settings(data_dir=tmp_path / "data", workers=1, isolation="thread", **settings), start_workers=False)
-    transport = httpx.ASGITransport(app=Starlette(routes=api.routes))
+    rt = assembly.build(Settings(data_dir=tmp_path / "data", workers=1, isolation="thread", **settings),
+                        start_workers=False).install()
+    transport = httpx.ASGITransport(app=Starlette(routes=web.routes()))
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://vtm") as c:
             yield rt, c
     finally:
-        runtime.stop()
+        rt.close()

@@ -10,8 +10,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageSequence
 
+from vtm import kinds
+from vtm.kinds.options import Options
+from vtm.media.probe import probe
 from vtm.models import JobKind
-from vtm.params import PREVIEW_DEFAULTS, SCENES_DEFAULTS, SHEET_DEFAULTS, STORYBOARD_DEFAULTS, THUMBNAIL_DEFAULTS
 from vtm.tasks import Task
 
 MEDIA_KINDS = (JobKind.THUMBNAIL, JobKind.SHEET, JobKind.STORYBOARD, JobKind.PREVIEW, JobKind.SCENES)
@@ -22,15 +24,19 @@ def params(kind: JobKind, i: int) -> dict[str, object]:
     """Options that differ from call to call, so that each output is its own."""
     if kind is JobKind.THUMBNAIL:
         fmt = ("jpg", "png", "webp")[i % 3]
-        return dict(THUMBNAIL_DEFAULTS, width=96 + 16 * i, height=0 if i % 2 else 72, at=("auto", "25%", "0.5")[i % 3],
-                    format=fmt)
+        return dict(width=96 + 16 * i, height=0 if i % 2 else 72, at=("auto", "25%", "0.5")[i % 3], format=fmt)
     if kind is JobKind.SHEET:
-        return dict(SHEET_DEFAULTS, columns=2 + i % 2, rows=2, width=80 + 8 * i, format=("jpg", "png")[i % 2])
+        return dict(columns=2 + i % 2, rows=2, width=80 + 8 * i, format=("jpg", "png")[i % 2])
     if kind is JobKind.STORYBOARD:
-        return dict(STORYBOARD_DEFAULTS, every=0.5 + 0.1 * (i % 3), width=48, columns=4, rows=2)
+        return dict(every=0.5 + 0.1 * (i % 3), width=48, columns=4, rows=2)
     if kind is JobKind.PREVIEW:
-        return dict(PREVIEW_DEFAULTS, width=64 + 8 * (i % 3), moments=2, seconds=0.4, fps=5)
-    return dict(SCENES_DEFAULTS, width=64 + 16 * (i % 2))
+        return dict(width=64 + 8 * (i % 3), moments=2, seconds=0.4, fps=5)
+    return dict(width=64 + 16 * (i % 2))
+
+
+def options(kind: JobKind, i: int, clip: Path) -> Options:
+    """The request `params(kind, i)` checked for `clip`, as the service checks it."""
+    return kinds.parse(kind, params(kind, i), probe(clip))
 
 
 def media_tasks(count: int, root: Path, clips: list[Path], durations: dict[Path, float]) -> list[Task]:
@@ -39,8 +45,9 @@ def media_tasks(count: int, root: Path, clips: list[Path], durations: dict[Path,
         kind = MEDIA_KINDS[i % len(MEDIA_KINDS)]
         clip = clips[i % len(clips)]
         job_id = 1000 + i
-        p = params(kind, i // len(MEDIA_KINDS))
-        dest = root / "thumbnails" / f"thumbnail_{job_id}.{p['format']}" if kind is JobKind.THUMBNAIL else root / "outputs" / str(job_id)
+        p = options(kind, i // len(MEDIA_KINDS), clip)
+        fmt = p.to_json().get("format")
+        dest = root / "thumbnails" / f"thumbnail_{job_id}.{fmt}" if kind is JobKind.THUMBNAIL else root / "outputs" / str(job_id)
         tasks.append(Task(job_id, kind, p, str(clip), durations[clip], str(dest)))
     return tasks
 

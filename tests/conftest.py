@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from tests import media
-from vtm import runtime
+from vtm import assembly
+from vtm.assembly import Assembly
 from vtm.config import Settings
-from vtm.runtime import Runtime
 
 
 @pytest.fixture(autouse=True)
@@ -26,12 +26,11 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def rt(settings: Settings) -> Iterator[Runtime]:
-    """A runtime on a temporary data folder in burst mode: jobs run on `drain()`."""
-    runtime.stop()
-    started = runtime.start(settings, start_workers=False)
-    yield started
-    runtime.stop()
+def rt(settings: Settings) -> Iterator[Assembly]:
+    """VTM on a temporary data folder in burst mode (jobs run on `rt.workers.drain()`),
+    its Service the running one (pages find it); `rt.service` is what faces get."""
+    with assembly.build(settings, start_workers=False).install() as started:
+        yield started
 
 
 @pytest.fixture(scope="session")

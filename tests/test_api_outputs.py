@@ -12,9 +12,8 @@ import pytest
 from PIL import Image
 
 from tests.api_server import in_process
-from vtm import service
+from vtm.assembly import Assembly
 from vtm.media.storyboard import parse_vtt
-from vtm.runtime import Runtime
 
 
 @pytest.fixture
@@ -22,8 +21,8 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-async def _video(rt: Runtime, path: Path) -> dict[str, Any]:
-    return service.add_local_file(rt, path).to_dict()
+async def _video(rt: Assembly, path: Path) -> dict[str, Any]:
+    return rt.service.add_local_file(path).to_dict()
 
 
 @pytest.mark.anyio
@@ -51,8 +50,8 @@ async def test_each_kind_queues_once_runs_and_serves(tmp_path: Path, videos: dic
         assert done["status"] == "COMPLETED" and done["progress"] == 1.0
         output = await c.get(f"/api/jobs/{job['id']}/output")
         assert output.status_code == 200 and output.headers["content-type"].startswith(content_type)
-        finished = service.get_job(rt, job["id"])
-        files = service.output_files(rt, finished)
+        finished = rt.service.get_job(job["id"])
+        files = rt.service.output_files(finished)
         if main:
             assert files[0].name == main and files[0].parent == rt.data.output_dir(job["id"])
         for path in files:
@@ -75,8 +74,8 @@ async def test_storyboard_vtt_points_at_sprites_the_api_serves(tmp_path: Path, v
             assert sprite.status_code == 200 and sprite.headers["content-type"] == "image/jpeg"
             with Image.open(io.BytesIO(sprite.content)) as image:
                 assert cue.x + cue.w <= image.width and cue.y + cue.h <= image.height
-        listed = service.storyboard_cues(rt, service.get_job(rt, job["id"]))
-        assert len(listed) == 8 and all(cue["path"].is_file() for cue in listed)
+        listed = rt.service.storyboard_cues(rt.service.get_job(job["id"]))
+        assert len(listed) == 8 and all(cue.path is not None and cue.path.is_file() for cue in listed)
 
 
 @pytest.mark.anyio
@@ -85,7 +84,7 @@ async def test_scenes_of_lists_keyframes(tmp_path: Path, videos: dict[str, Path]
         video = await _video(rt, videos["black_intro"])
         job = (await c.post(f"/api/videos/{video['id']}/outputs", json={"kind": "scenes"})).json()
         rt.workers.drain()
-        scenes = service.scenes_of(rt, service.get_job(rt, job["id"]))
+        scenes = rt.service.scenes_of(rt.service.get_job(job["id"]))
         assert [round(s["start_s"]) for s in scenes] == [0, 3]  # the cut from black at 3 s
         for scene in scenes:
             assert scene["path"].is_file() and (await c.get(scene["url"])).status_code == 200
@@ -127,7 +126,7 @@ async def test_bad_requests_say_why(tmp_path: Path, videos: dict[str, Path], bod
         response = await c.post(f"/api/videos/{video['id']}/outputs", content=body)
         assert response.status_code == status, response.text
         assert response.json()["error"]["code"] == code and response.json()["error"]["message"]
-        assert service.list_jobs(rt) == []
+        assert rt.service.list_jobs() == []
 
 
 @pytest.mark.anyio

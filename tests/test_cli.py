@@ -19,7 +19,7 @@ import httpx
 import pytest
 from PIL import Image
 
-from vtm.bench.server import free_port, interrupt
+from tests.api_server import free_port, interrupt
 from vtm.media.storyboard import parse_vtt
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -164,21 +164,20 @@ def test_import_while_served_says_so_then_goes_through_the_api(served: tuple[str
 
 
 def test_an_imported_file_that_moved_fails_its_jobs_with_a_reason(videos: dict[str, Path], tmp_path: Path) -> None:
-    from vtm import runtime, service
+    from vtm import assembly
     from vtm.config import Settings
 
     moved = tmp_path / "moving.mp4"
     moved.write_bytes(videos["landscape"].read_bytes())
     vtm("import", moved, data=tmp_path / "data", check_rc=0)
     moved.unlink()
-    runtime.stop()
-    rt = runtime.start(Settings(data_dir=tmp_path / "data", isolation="thread", workers=1), start_workers=False)
+    rt = assembly.build(Settings(data_dir=tmp_path / "data", isolation="thread", workers=1), start_workers=False).install()
     try:
-        (video,) = service.list_videos(rt)
+        (video,) = rt.service.list_videos()
         assert video.imported and video.path == str(moved)
-        service.request_thumbnail(rt, video.id, 64, 0)
+        rt.service.request_thumbnail(video.id, 64, 0)
         (job,) = rt.workers.drain()
         assert job.status == "FAILED" and "missing" in (job.error or "")
-        service.delete_video(rt, video.id)
+        rt.service.delete_video(video.id)
     finally:
-        runtime.stop()
+        rt.close()

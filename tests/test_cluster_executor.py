@@ -21,8 +21,11 @@ from tests.cluster import HEAD_IP, LocalCluster
 from tests.cluster_jobs import differences, leftovers, media_tasks, rebase
 from vtm import errors, tasks
 from vtm.cluster import Placement, RayExecutor
-from vtm.executor import MEMORY_MESSAGE, CallFailed, InlineExecutor
+from vtm.executors.base import MEMORY_MESSAGE, CallFailed
+from vtm.executors.inline import InlineExecutor
 from vtm.files import DataDir
+from vtm.kinds.hooks import HookOptions
+from vtm.kinds.storyboard import StoryboardOptions
 from vtm.models import JobKind
 from vtm.tasks import Task
 
@@ -114,7 +117,7 @@ def test_every_kind_gives_the_local_pictures_on_both_nodes(executor: RayExecutor
 
 
 def test_a_videos_own_error_comes_back_typed(executor: RayExecutor, data: DataDir, clips: dict[Path, float]) -> None:
-    missing = Task(77, JobKind.SHEET, media_tasks(2, data.root, list(clips), clips)[1].params,
+    missing = Task(77, JobKind.SHEET, media_tasks(2, data.root, list(clips), clips)[1].options,
                    str(data.root / "videos" / "gone.mp4"), 2.0, str(data.root / "outputs" / "77"))
     with pytest.raises(CallFailed) as local:
         InlineExecutor().call(tasks.run, missing, progress=lambda _: None)
@@ -126,7 +129,7 @@ def test_a_videos_own_error_comes_back_typed(executor: RayExecutor, data: DataDi
 
 
 def test_a_call_past_its_time_limit_is_cancelled_with_force(executor: RayExecutor, data: DataDir) -> None:
-    hang = Task(88, JobKind.HANG, {"seconds": 600}, "", None, str(data.root / "outputs" / "88"))
+    hang = Task(88, JobKind.HANG, HookOptions(seconds=600.0), "", None, str(data.root / "outputs" / "88"))
     placed: list[Placement] = []
     started = time.monotonic()
     with pytest.raises(CallFailed, match=r"Timed out after 3 s .*cancelled with force"):
@@ -134,16 +137,16 @@ def test_a_call_past_its_time_limit_is_cancelled_with_force(executor: RayExecuto
     assert 3 <= time.monotonic() - started < 30
     assert len(placed) == 1, "it ran once: a cancelled call is not retried"
     # The node's worker was killed, not left sleeping: both CPUs are free again for new calls.
-    assert run_all(executor, [Task(89, JobKind.HANG, {"seconds": 0.1}, "", None, "x")] * 2) == ["x", "x"]
+    assert run_all(executor, [Task(89, JobKind.HANG, HookOptions(seconds=0.1), "", None, "x")] * 2) == ["x", "x"]
 
 
 def test_a_call_over_its_memory_cap_fails_with_that_reason(executor: RayExecutor) -> None:
-    hog = Task(90, JobKind.HOG, {"mb": 100_000}, "", None, "x")
+    hog = Task(90, JobKind.HOG, HookOptions(mb=100_000.0), "", None, "x")
     with pytest.raises(CallFailed) as failure:
         executor.call(tasks.run, hog, timeout=120, progress=lambda _: None)
     assert failure.value.message == MEMORY_MESSAGE
     # The cap is lifted after the call: the same worker processes run the next calls.
-    assert run_all(executor, [Task(91, JobKind.HANG, {"seconds": 0.1}, "", None, "y")] * 2) == ["y", "y"]
+    assert run_all(executor, [Task(91, JobKind.HANG, HookOptions(seconds=0.1), "", None, "y")] * 2) == ["y", "y"]
 
 
 def test_a_node_killed_mid_run_loses_no_call(executor: RayExecutor, cluster: LocalCluster, data: DataDir,
@@ -151,8 +154,8 @@ def test_a_node_killed_mid_run_loses_no_call(executor: RayExecutor, cluster: Loc
     folder = tmp_path_factory.mktemp("long")
     long_clip = media.clip(folder / "long.mp4", width=640, height=360, seconds=12.0)
     # Every tile decoded exactly (not from keyframes): about a second of work per call.
-    calls = [Task(2000 + i, JobKind.STORYBOARD, {"every": 0.1, "count": 0, "width": 96, "columns": 10, "rows": 4,
-                                                 "fast": False, "quality": 75}, str(long_clip), 12.0,
+    calls = [Task(2000 + i, JobKind.STORYBOARD, StoryboardOptions(every=0.1, count=0, width=96, columns=10, rows=4,
+                                                                  fast=False, quality=75), str(long_clip), 12.0,
                   str(data.root / "outputs" / str(2000 + i))) for i in range(6)]
     victim = sorted(cluster.workers)[0]
     victim_id = cluster.node_id(victim)

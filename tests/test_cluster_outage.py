@@ -17,8 +17,10 @@ from tests.cluster import HEAD_IP, LocalCluster
 from vtm import tasks
 from vtm.cluster import Placement, RayExecutor
 from vtm.cluster.supervisor import Backoff
+from vtm.kinds.hooks import HookOptions
+from vtm.kinds.moment import AUTO
+from vtm.kinds.thumbnail import ThumbnailOptions
 from vtm.models import JobKind
-from vtm.params import THUMBNAIL_DEFAULTS
 from vtm.tasks import Task
 
 pytestmark = pytest.mark.slow
@@ -81,8 +83,8 @@ def test_calls_wait_through_outages_longer_than_a_minute(tmp_path: Path) -> None
     thumbs.mkdir()
 
     def thumbnail(job_id: int) -> Task:
-        params = dict(THUMBNAIL_DEFAULTS, width=160, height=0, at="auto")
-        return Task(job_id, JobKind.THUMBNAIL, params, str(clip), 2.0, str(thumbs / f"t{job_id}.jpg"))
+        options = ThumbnailOptions(width=160, height=90, at=AUTO)
+        return Task(job_id, JobKind.THUMBNAIL, options, str(clip), 2.0, str(thumbs / f"t{job_id}.jpg"))
 
     cluster = LocalCluster()  # its port is chosen; nothing listens there yet
     executor = RayExecutor(cluster.address, node_ip=HEAD_IP, backoff=Backoff(0.5, 5.0))
@@ -104,7 +106,7 @@ def test_calls_wait_through_outages_longer_than_a_minute(tmp_path: Path) -> None
         # 2. Gone mid-run: every process of every node killed while two calls run.
         calls = Calls(executor)
         for job_id in (11, 12):
-            calls.start(Task(job_id, JobKind.HANG, {"seconds": 4}, "", None, f"done-{job_id}"))
+            calls.start(Task(job_id, JobKind.HANG, HookOptions(seconds=4.0), "", None, f"done-{job_id}"))
         assert wait_for(lambda: len(calls.placed) == 2, 60), "the calls did not start"
         starts = executor.driver_starts
         cluster.stop()

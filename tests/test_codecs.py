@@ -14,7 +14,8 @@ import pytest
 from PIL import Image
 
 from tests import clips
-from vtm import params, tasks
+from vtm import kinds, tasks
+from vtm.kinds.thumbnail import ThumbnailOptions
 from vtm.media.probe import probe
 from vtm.media.storyboard import VTT_NAME, parse_vtt
 from vtm.models import JobKind, Video, VideoStatus
@@ -43,7 +44,7 @@ def test_probe_and_thumbnail(corpus: dict[str, Path], tmp_path: Path, codec: str
     assert (info.width, info.height) == (width, height)
     assert info.codec == CODEC_NAMES[codec]
     assert info.duration and 0.5 < info.duration < 1.5
-    options = params.thumbnail(_video(path), {"width": 48, "height": 32, "at": "auto"})
+    options = ThumbnailOptions.parse({"width": 48, "height": 32, "at": "auto"}, _video(path))
     dest = tmp_path / "thumb.jpg"
     out = tasks.run(tasks.Task(1, JobKind.THUMBNAIL, options, str(path), info.duration, str(dest)), lambda p: None)
     with Image.open(out) as image:
@@ -78,12 +79,12 @@ def test_rotated_input_gives_rotated_outputs(rotated: Path, tmp_path: Path, kind
     video = _video(rotated)
     assert (video.width, video.height) == (96, 160)
     if kind is JobKind.THUMBNAIL:
-        options = params.thumbnail(video, {"width": 48, "height": 0})
-        assert (options["width"], options["height"]) == (48, 80)
+        options = ThumbnailOptions.parse({"width": 48, "height": 0}, video)
+        assert (options.width, options.height) == (48, 80)
         out = tasks.run(tasks.Task(1, kind, options, str(rotated), video.duration, str(tmp_path / "t.jpg")), lambda p: None)
         assert _portrait(Path(out).read_bytes())
         return
-    options = params.normalise(kind, video, {"columns": 1, "rows": 1} if kind is JobKind.SHEET else {})
+    options = kinds.parse(kind, {"columns": 1, "rows": 1} if kind is JobKind.SHEET else {}, video)
     out = Path(tasks.run(tasks.Task(9, kind, options, str(rotated), video.duration, str(tmp_path / "9")), lambda p: None))
     if kind is JobKind.SHEET:
         with Image.open(out) as image:

@@ -21,7 +21,7 @@ from PIL import Image
 
 from tests import clips
 from tests.api_server import LiveServer, wait_for
-from vtm import tasks
+from vtm import kinds, tasks
 from vtm.media.probe import probe
 from vtm.media.samples import write_clip
 from vtm.models import JobKind
@@ -91,7 +91,7 @@ def check_output(client: httpx.Client, job: dict[str, Any], request: dict[str, A
     # the same request rendered here, in this process
     dest = tmp / f"expected-{job['id']}" / ("thumb." + job["params"]["format"] if kind is JobKind.THUMBNAIL else "out")
     dest.parent.mkdir(parents=True, exist_ok=True)
-    main = Path(tasks.run(tasks.Task(job["id"], kind, job["params"], str(source), probe(source).duration, str(dest)),
+    main = Path(tasks.run(tasks.Task(job["id"], kind, kinds.decode(kind, job["params"]), str(source), probe(source).duration, str(dest)),
                           lambda _: None))
     want = main.read_bytes()
     if kind is JobKind.THUMBNAIL:

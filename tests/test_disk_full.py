@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 from tests import clips
 from tests.api_server import LiveServer, wait_for
 from tests.tmpfs import fill, free, mounted
-from vtm import runtime, service
+from vtm import assembly
 from vtm.config import Settings
 from vtm.errors import DiskFull
 from vtm.media.samples import write_clip
@@ -196,9 +196,8 @@ def banner_texts(at: AppTest) -> list[str]:
 
 @pytest.mark.parametrize(("min_free_mb", "shown"), [(10**9, True), (0, False)])
 def test_the_dashboard_warns_when_free_space_is_under_vtm_min_free_mb(tmp_path: Path, min_free_mb: int, shown: bool) -> None:
-    runtime.stop()
-    runtime.start(Settings(data_dir=tmp_path / "data", workers=1, isolation="thread", min_free_mb=min_free_mb),
-                  start_workers=False)
+    rt = assembly.build(Settings(data_dir=tmp_path / "data", workers=1, isolation="thread", min_free_mb=min_free_mb),
+                        start_workers=False).install()
     try:
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
         assert not at.exception
@@ -207,7 +206,7 @@ def test_the_dashboard_warns_when_free_space_is_under_vtm_min_free_mb(tmp_path: 
         if shown:
             assert str(tmp_path / "data") in texts[0].replace("\\", "") and "VTM_MIN_FREE_MB" in texts[0], texts[0]
     finally:
-        runtime.stop()
+        rt.close()
 
 
 # -- in process: the progress write and the final status write fail, the decoder pool stays right -----
@@ -216,11 +215,11 @@ def test_failing_progress_and_status_writes_neither_break_the_job_nor_the_next_o
     indexed = write_clip(tmp_path / "indexed.mp4", clips.index_frame, width=320, height=240, seconds=4.0, fps=25)
     with mounted(tmp_path / "data", 32) as data:
         settings = Settings(data_dir=data, workers=1, isolation="process", job_memory_mb=1024)
-        rt = runtime.build(settings, start_workers=False)
+        rt = assembly.build(settings, start_workers=False)
         try:
-            long = service.add_local_file(rt, media["long"])
-            other = service.add_local_file(rt, indexed)
-            job, _ = service.request_output(rt, long.id, JobKind.SCENES, {"width": 320})
+            long = rt.service.add_local_file(media["long"])
+            other = rt.service.add_local_file(indexed)
+            job, _ = rt.service.request_output(long.id, JobKind.SCENES, {"width": 320})
             worker = threading.Thread(target=rt.workers.run_once)
             worker.start()
             deadline = time.monotonic() + 60
@@ -229,7 +228,7 @@ def test_failing_progress_and_status_writes_neither_break_the_job_nor_the_next_o
             filler = fill(data)
             with pytest.raises(DiskFull):  # use up what the database log's last page still holds
                 for n in range(500):
-                    service.request_thumbnail(rt, other.id, 64 + n, 0)
+                    rt.service.request_thumbnail(other.id, 64 + n, 0)
             worker.join(120)
             failed = rt.store.get_job(job.id)
             assert failed.status is JobStatus.FAILED and "is full" in (failed.error or ""), failed
@@ -242,7 +241,7 @@ def test_failing_progress_and_status_writes_neither_break_the_job_nor_the_next_o
             assert rt.store.flush_unsaved() == 0
             for queued in rt.store.list_jobs(status=JobStatus.QUEUED, limit=None):
                 rt.store.discard_job(queued.id)
-            asked = {frame: service.request_thumbnail(rt, other.id, 96 + frame, 0, at=f"{frame / 25 + 0.01:.3f}")
+            asked = {frame: rt.service.request_thumbnail(other.id, 96 + frame, 0, at=f"{frame / 25 + 0.01:.3f}")
                      for frame in range(3, 90, 9)}
             rt.workers.drain()
             for frame, request in asked.items():
@@ -264,19 +263,19 @@ def test_vtm_starts_on_a_full_disk_serves_reads_and_writes_again_once_there_is_r
         tmp_path: Path, videos: dict[str, Path]) -> None:
     with mounted(tmp_path / "data", 16) as data:
         settings = Settings(data_dir=data, workers=1, isolation="thread")
-        rt = runtime.build(settings, start_workers=False)
-        video = service.add_local_file(rt, videos["landscape"])
+        rt = assembly.build(settings, start_workers=False)
+        video = rt.service.add_local_file(videos["landscape"])
         rt.close()
         filler = fill(data)
-        rt = runtime.build(settings, start_workers=False)  # nothing to write at start: it starts
+        rt = assembly.build(settings, start_workers=False)  # nothing to write at start: it starts
         try:
-            assert [v.id for v in service.list_videos(rt)] == [video.id]
+            assert [v.id for v in rt.service.list_videos()] == [video.id]
             with pytest.raises(DiskFull) as full:
                 for n in range(500):
-                    service.request_thumbnail(rt, video.id, 64 + n, 0)
+                    rt.service.request_thumbnail(video.id, 64 + n, 0)
             assert str(data) in full.value.message
             filler.unlink()
-            job = service.request_thumbnail(rt, video.id, 48, 0)
+            job = rt.service.request_thumbnail(video.id, 48, 0)
             rt.workers.drain()
             assert rt.store.get_job(job.id).status is JobStatus.COMPLETED
         finally:

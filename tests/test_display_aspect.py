@@ -16,10 +16,12 @@ from PIL import Image
 
 from tests import corpus
 from vtm import tasks
+from vtm.kinds.preview import PreviewOptions
+from vtm.kinds.scenes import ScenesOptions
+from vtm.kinds.storyboard import StoryboardOptions
 from vtm.media import preview, scenes, sheet, storyboard, tiles
 from vtm.media.probe import probe
 from vtm.media.thumbnail import make_thumbnail
-from vtm.params import PREVIEW_DEFAULTS, SCENES_DEFAULTS, STORYBOARD_DEFAULTS
 
 # name: (stored w, h, SAR, codec, container, display w, h)
 CLIPS = {
@@ -75,17 +77,17 @@ def test_every_output_kind_shows_the_display_aspect(anamorphic: dict[str, Path],
     tile = body[-sheet.GAP - size[1] : -sheet.GAP, sheet.GAP : sheet.GAP + size[0]]
     assert corpus.disc_aspect(tile) == pytest.approx(1.0, abs=0.08)
 
-    files = storyboard.make_storyboard(path, info, dict(STORYBOARD_DEFAULTS, every=0.5, width=160))
+    files = storyboard.make_storyboard(path, info, dict(StoryboardOptions().to_json(), every=0.5, width=160))
     cue = storyboard.parse_vtt(files[storyboard.VTT_NAME].decode())[0]
     assert (cue.w, cue.h) == size
     sprite = decode(files[storyboard.sprite_name(0)])
     assert corpus.disc_aspect(sprite[cue.y : cue.y + cue.h, cue.x : cue.x + cue.w]) == pytest.approx(1.0, abs=0.08)
 
-    webp = Image.open(io.BytesIO(preview.make_preview(path, info, dict(PREVIEW_DEFAULTS, width=160, moments=1, seconds=0.5))[preview.WEBP_NAME]))
+    webp = Image.open(io.BytesIO(preview.make_preview(path, info, dict(PreviewOptions().to_json(), width=160, moments=1, seconds=0.5))[preview.WEBP_NAME]))
     frame = np.asarray(webp.convert("RGB"))[..., ::-1]
     assert frame.shape[:2] == (size[1], size[0]) and corpus.disc_aspect(frame) == pytest.approx(1.0, abs=0.08)
 
-    made = scenes.make_scenes(path, info, dict(SCENES_DEFAULTS, width=160))
+    made = scenes.make_scenes(path, info, dict(ScenesOptions().to_json(), width=160))
     keyframe = decode(made["scene-001.jpg"])
     assert keyframe.shape[:2] == (size[1], size[0]) and corpus.disc_aspect(keyframe) == pytest.approx(1.0, abs=0.08)
 

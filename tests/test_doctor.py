@@ -18,8 +18,9 @@ import numpy as np
 import pytest
 
 from tests.api_server import ROOT, LiveServer, wait_for
-from vtm import doctor, runtime, service
+from vtm import assembly, doctor
 from vtm.config import Settings
+from vtm.kinds.thumbnail import ThumbnailOptions
 from vtm.models import JobKind
 
 
@@ -168,12 +169,12 @@ def test_doctor_says_in_one_line_that_the_server_holds_the_folder_and_asks_it_wi
 
 def test_every_kind_of_disagreement_is_found_and_repaired_without_deleting_a_file(
         tmp_path: Path, videos: dict[str, Path]) -> None:
-    rt = runtime.build(Settings(data_dir=tmp_path / "data", workers=1, isolation="thread"), start_workers=False)
+    rt = assembly.build(Settings(data_dir=tmp_path / "data", workers=1, isolation="thread"), start_workers=False)
     try:
-        kept = service.add_local_file(rt, videos["landscape"])
-        gone = service.add_local_file(rt, videos["wide"])
-        thumb = service.request_thumbnail(rt, kept.id, 64, 0)
-        sheet, _ = service.request_output(rt, kept.id, JobKind.SHEET, {"columns": 2, "rows": 1})
+        kept = rt.service.add_local_file(videos["landscape"])
+        gone = rt.service.add_local_file(videos["wide"])
+        thumb = rt.service.request_thumbnail(kept.id, 64, 0)
+        sheet, _ = rt.service.request_output(kept.id, JobKind.SHEET, {"columns": 2, "rows": 1})
         rt.workers.drain()
         root = rt.data.root
         (root / "notes.txt").write_text("mine")                                        # unknown
@@ -183,7 +184,7 @@ def test_every_kind_of_disagreement_is_found_and_repaired_without_deleting_a_fil
         (root / "outputs" / "4242" / "sheet.jpg").write_bytes(b"\xff\xd8stray sheet")
         rt.data.absolute(rt.store.get_job(sheet.id).output_path or "").unlink()         # job whose output is missing
         rt.data.absolute(gone.path).unlink()                                            # video whose file is missing
-        rt.store.insert_jobs_bulk(31337, JobKind.THUMBNAIL, [{"width": 1, "height": 1}])  # job whose video is gone
+        rt.store.insert_jobs_bulk(31337, JobKind.THUMBNAIL, [ThumbnailOptions(width=1, height=1)])  # job whose video is gone
         (root / "videos" / "500" / "source").mkdir(parents=True)                         # lost folder, not a video
         (root / "videos" / "500" / "source" / "notes.mp4").write_bytes(b"not a video at all")
         before = files_by_content(root)
@@ -193,7 +194,7 @@ def test_every_kind_of_disagreement_is_found_and_repaired_without_deleting_a_fil
             "video folders without a row": 1, "videos whose file is missing": 1, "outputs without a job": 2,
             "jobs whose output is missing": 1, "jobs whose video is gone": 1, "unknown files": 2,
         }, report.to_dict()
-        actions = doctor.repair(rt, report)
+        actions = rt.service.check_data_folder(repair=True)["actions"]
         after = doctor.examine(rt.data, rt.store)
         assert after.counts()["videos whose file is missing"] == 1, "reported, never repaired by deleting the row"
         assert not after.ok and sum(after.counts().values()) == 1, after.to_dict()

@@ -132,16 +132,13 @@ def test_search_over_1000_synthetic_videos() -> None:
 
 
 def test_fingerprints_kept_in_duckdb_find_a_copy_in_the_library(rt, tmp_path: Path) -> None:
-    from vtm import service
-    from vtm.automation_store import AutomationStore
-
     clip = scene_clips.scenes_clip(tmp_path / "trip.mp4", 21, seconds=14)
-    original = service.add_local_file(rt, clip)
-    copy = service.add_local_file(rt, scene_clips.variant(clip, "half_size", tmp_path), "trip-small.mp4")
-    store = AutomationStore(rt.store)
+    original = rt.service.add_local_file(clip)
+    copy = rt.service.add_local_file(scene_clips.variant(clip, "half_size", tmp_path), "trip-small.mp4")
+    store = rt.store
     for video in (original, copy):
         store.save_fingerprint(video.id, fingerprint_file(rt.data.absolute(video.path), video.duration))
-    (pair,) = find_duplicates(AutomationStore(rt.store).load_fingerprints())
+    (pair,) = find_duplicates(rt.store.load_fingerprints())
     assert (pair.video_a, pair.video_b, pair.mirrored) == (original.id, copy.id, False) and pair.similarity > 0.9
-    service.delete_video(rt, copy.id)
+    rt.service.delete_video(copy.id)
     assert list(store.load_fingerprints()) == [original.id]  # a deleted video's fingerprint no longer counts

@@ -9,13 +9,12 @@ from pathlib import Path
 import pytest
 
 from tests import corpus
-from vtm import service
+from vtm.assembly import Assembly
+from vtm.kinds.storyboard import StoryboardOptions
 from vtm.media import sheet, storyboard, tiles
 from vtm.media.decoder import open_video
 from vtm.media.probe import probe
 from vtm.media.thumbnail import resolve_time
-from vtm.params import STORYBOARD_DEFAULTS
-from vtm.runtime import Runtime
 
 SECONDS = 4.9
 
@@ -44,7 +43,7 @@ def test_a_duration_the_file_gives_is_not_marked_measured(real_clip: Callable[[s
 
 def test_storyboard_and_sheet_cover_the_whole_video(live: Path) -> None:
     info = probe(live)
-    files = storyboard.make_storyboard(live, info, dict(STORYBOARD_DEFAULTS, every=1.0, width=64))
+    files = storyboard.make_storyboard(live, info, dict(StoryboardOptions().to_json(), every=1.0, width=64))
     cues = storyboard.parse_vtt(files[storyboard.VTT_NAME].decode())
     assert [c.start for c in cues] == [0, 1, 2, 3, 4]
     assert cues[-1].end == pytest.approx(SECONDS, abs=0.04)
@@ -54,8 +53,8 @@ def test_storyboard_and_sheet_cover_the_whole_video(live: Path) -> None:
     assert resolve_time("50%", info.duration) == pytest.approx(SECONDS / 2, abs=0.03)
 
 
-def test_the_video_json_says_the_duration_was_measured(rt: Runtime, live: Path) -> None:
-    video = service.import_file(rt, live)
+def test_the_video_json_says_the_duration_was_measured(rt: Assembly, live: Path) -> None:
+    video = rt.service.import_file(live)
     data = video.to_dict()
     assert data["duration"] == pytest.approx(SECONDS, abs=0.04) and data["duration_measured"] is True
-    assert service.get_video(rt, video.id).duration_measured is True
+    assert rt.service.get_video(video.id).duration_measured is True

@@ -17,9 +17,13 @@ from pathlib import Path
 import pytest
 
 from tests import media
-from vtm import errors, runtime, service
+from vtm import assembly, errors
+from vtm.assembly import Assembly
 from vtm.config import Settings
-from vtm.executor import MEMORY_MESSAGE, CallFailed, Interrupted, ProcessExecutor
+from vtm.executors.base import MEMORY_MESSAGE, CallFailed, Interrupted
+from vtm.executors.process import ProcessExecutor
+from vtm.kinds.moment import AUTO
+from vtm.kinds.thumbnail import ThumbnailOptions
 from vtm.models import JobKind, JobStatus
 from vtm.tasks import Task, run
 
@@ -60,7 +64,7 @@ def refuse() -> None:
 def thumbnail_and_memory(source: str, dest: str) -> dict[str, int]:
     """Make an `auto` thumbnail (the heaviest read: several frames) and report the
     child's memory: peak resident (VmHWM), peak address space (VmPeak), data now."""
-    task = Task(1, JobKind.THUMBNAIL, {"width": 320, "height": 180, "at": "auto", "fit": "cover"}, source, None, dest)
+    task = Task(1, JobKind.THUMBNAIL, ThumbnailOptions(width=320, height=180, at=AUTO), source, None, dest)
     run(task, lambda _: None)
     status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
     return {key: int(status[key].split()[0]) // 1024 for key in ("VmHWM", "VmPeak", "VmData")}
@@ -185,7 +189,7 @@ PARENT = textwrap.dedent(
     """
     import sys, threading, time
     from tests.test_executor import sleep
-    from vtm.executor import ProcessExecutor
+    from vtm.executors.process import ProcessExecutor
     pool = ProcessExecutor(2, memory_mb=600)
     threading.Thread(target=pool.call, args=(sleep, 600), kwargs={"timeout": 900}, daemon=True).start()
     print(" ".join(map(str, pool.pids)), flush=True)
@@ -244,13 +248,11 @@ def test_default_memory_cap_leaves_room_for_real_decoding(big_clips: dict[str, P
 
 # -- through the workers: the bad job fails, the others complete ---------------------------------
 @pytest.fixture
-def process_rt(tmp_path: Path) -> Iterator[runtime.Runtime]:
-    runtime.stop()
+def process_rt(tmp_path: Path) -> Iterator[Assembly]:
     settings = Settings(data_dir=tmp_path / "data", workers=2, isolation="process", test_hooks=True,
                         job_timeout_s=5.0, job_memory_mb=600)
-    started = runtime.start(settings, start_workers=False)
-    yield started
-    runtime.stop()
+    with assembly.build(settings, start_workers=False).install() as started:
+        yield started
 
 
 @pytest.mark.parametrize(
@@ -261,11 +263,11 @@ def process_rt(tmp_path: Path) -> Iterator[runtime.Runtime]:
         (JobKind.HOG, {"mb": 5000}, MEMORY_MESSAGE),
     ],
 )
-def test_a_misbehaving_job_fails_alone(process_rt: runtime.Runtime, videos: dict[str, Path], kind: JobKind, options: dict, reason: str) -> None:
+def test_a_misbehaving_job_fails_alone(process_rt: Assembly, videos: dict[str, Path], kind: JobKind, options: dict, reason: str) -> None:
     rt = process_rt
-    video = service.add_local_file(rt, videos["landscape"])
-    bad, _ = service.request_output(rt, video.id, kind, options)
-    good = [service.request_thumbnail(rt, video.id, 64 + i, 48) for i in range(4)]
+    video = rt.service.add_local_file(videos["landscape"])
+    bad, _ = rt.service.request_output(video.id, kind, options)
+    good = [rt.service.request_thumbnail(video.id, 64 + i, 48) for i in range(4)]
     before = set(rt.jobs_executor.pids)  # type: ignore[union-attr]
     rt.workers.start(2)
     try:
@@ -280,5 +282,5 @@ def test_a_misbehaving_job_fails_alone(process_rt: runtime.Runtime, videos: dict
     for job in good:
         done = rt.store.get_job(job.id)
         assert done.status is JobStatus.COMPLETED, done.error
-        assert service.output_file(rt, done).read_bytes()[:3] == b"\xff\xd8\xff"
+        assert rt.service.output_file(done).read_bytes()[:3] == b"\xff\xd8\xff"
     assert len(set(rt.jobs_executor.pids) - before) == 1  # type: ignore[union-attr]

@@ -12,7 +12,9 @@ from multiprocessing.connection import Connection
 
 import pytest
 
-from vtm.executor import CallFailed, Cancelled, InlineExecutor, ProcessExecutor
+from vtm.executors.base import CallFailed, Cancelled
+from vtm.executors.inline import InlineExecutor
+from vtm.executors.process import ProcessExecutor
 
 
 # -- functions the child runs (importable by name, so picklable) ----------------------

@@ -11,10 +11,12 @@ import numpy as np
 import pytest
 
 from tests import corpus
+from vtm.kinds.preview import PreviewOptions
+from vtm.kinds.scenes import ScenesOptions
+from vtm.kinds.storyboard import StoryboardOptions
 from vtm.media import frames, preview, scenes, storyboard, tiles
 from vtm.media.decoder import open_video
 from vtm.media.probe import probe
-from vtm.params import PREVIEW_DEFAULTS, SCENES_DEFAULTS, STORYBOARD_DEFAULTS
 
 AT = 0.5
 
@@ -64,13 +66,13 @@ def test_every_output_kind_is_tone_mapped(clips: dict[str, Path], transfer: str,
     for fast in (True, False):  # sheets and storyboards; previews and scene keyframes
         grab = tiles.grab_tiles(path, [AT], size=(160, 90), fast=fast)[0]
         close(grab.image, grab.time)
-    files = storyboard.make_storyboard(path, info, dict(STORYBOARD_DEFAULTS, every=AT, width=160, quality=95, fast=False))
+    files = storyboard.make_storyboard(path, info, dict(StoryboardOptions().to_json(), every=AT, width=160, quality=95, fast=False))
     cue = storyboard.parse_vtt(files[storyboard.VTT_NAME].decode())[1]
     sprite = cv2.imdecode(np.frombuffer(files[cue.sprite], np.uint8), cv2.IMREAD_COLOR)
     close(sprite[cue.y : cue.y + cue.h, cue.x : cue.x + cue.w], cue.start)
-    keyframe = scenes.make_scenes(path, info, dict(SCENES_DEFAULTS, width=160))["scene-001.jpg"]
+    keyframe = scenes.make_scenes(path, info, dict(ScenesOptions().to_json(), width=160))["scene-001.jpg"]
     assert cv2.imdecode(np.frombuffer(keyframe, np.uint8), cv2.IMREAD_COLOR).mean() > 60  # not the flat grey
-    webp = preview.make_preview(path, info, dict(PREVIEW_DEFAULTS, width=160, moments=1, seconds=0.5))
+    webp = preview.make_preview(path, info, dict(PreviewOptions().to_json(), width=160, moments=1, seconds=0.5))
     assert webp[preview.WEBP_NAME]
 
 

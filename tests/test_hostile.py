@@ -4,6 +4,7 @@ half-written in the data folder or the tables. Limits are checked at probe time.
 
 from __future__ import annotations
 
+import dataclasses
 import struct
 import subprocess
 import time
@@ -15,9 +16,9 @@ import httpx
 import pytest
 
 from tests.api_server import LiveServer, client_for, serve_module
-from vtm import service
+from vtm import assembly
+from vtm.config import Settings
 from vtm.errors import TooLarge
-from vtm.runtime import Runtime
 
 FFMPEG = ["ffmpeg", "-loglevel", "error", "-y"]
 
@@ -217,14 +218,15 @@ LIMITS = [
 
 
 @pytest.mark.parametrize(("limit", "message"), LIMITS, ids=["width", "height", "duration", "frames"])
-def test_limits_are_checked_at_probe_time(rt: Runtime, videos: dict[str, Path], limit: dict[str, Any], message: str) -> None:
-    object.__setattr__(rt, "settings", rt.settings.__class__(**{**rt.settings.__dict__, **limit}))
-    with pytest.raises(TooLarge) as refused:
-        service.add_local_file(rt, videos["wide"])
-    assert message in refused.value.message and "wide.mkv" in refused.value.message, refused.value.message
-    assert refused.value.code == "video_too_large"
-    assert rt.store.list_videos() == []
-    assert half_written(rt.data.root) == [] and list((rt.data.root / "videos").iterdir()) == []
+def test_limits_are_checked_at_probe_time(settings: Settings, videos: dict[str, Path], limit: dict[str, Any],
+                                         message: str) -> None:
+    with assembly.build(dataclasses.replace(settings, **limit), start_workers=False) as rt:
+        with pytest.raises(TooLarge) as refused:
+            rt.service.add_local_file(videos["wide"])
+        assert message in refused.value.message and "wide.mkv" in refused.value.message, refused.value.message
+        assert refused.value.code == "video_too_large"
+        assert rt.store.list_videos() == []
+        assert half_written(rt.data.root) == [] and list((rt.data.root / "videos").iterdir()) == []
 
 
 def test_a_nul_in_the_name_is_dropped(server: LiveServer, client: httpx.Client, corpus: dict[str, Path]) -> None:

@@ -1,4 +1,4 @@
-"""HTTP semantics of /api (vtm/api_fallback.py, vtm/http_files.py): everything under /api
+"""HTTP semantics of /api (vtm/web/fallback.py, vtm/web/files.py): everything under /api
 answers JSON (404 with a code, 405 with `Allow`), HEAD works wherever GET does,
 conditional requests follow RFC 9110, and protected reads are never publicly cacheable."""
 
@@ -16,7 +16,7 @@ import pytest
 from starlette.routing import Route
 
 from tests.api_server import LiveServer, client_for, error_code, in_process, serve_module, wait_for
-from vtm import api
+from vtm import web
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 SAMPLE = {"video_id": "1", "job_id": "1", "width": "64", "height": "0", "name": "x.jpg"}
@@ -29,7 +29,7 @@ def concrete(path: str) -> str:
 def served() -> dict[str, set[str]]:
     """Each route's path (made concrete) and the methods some route answers on it."""
     paths: dict[str, set[str]] = {}
-    for route in api.routes:
+    for route in web.routes():
         if isinstance(route, Route) and route.methods:
             paths.setdefault(concrete(route.path), set()).update(route.methods)
     return paths
@@ -78,7 +78,7 @@ def test_the_dashboard_still_serves_its_pages_beside_the_api(client: httpx.Clien
 
 
 def test_a_wrong_method_is_405_json_with_allow_on_every_route(client: httpx.Client, thumb: dict[str, Any]) -> None:
-    assert [getattr(r, "path", None) for r in api.routes[-2:]] == ["/api", "/api/{rest:path}"]  # no route after the catch-all
+    assert [getattr(r, "path", None) for r in web.routes()[-2:]] == ["/api", "/api/{rest:path}"]  # no route after the catch-all
     checked = 0
     for path, allowed in served().items():
         for method in set(METHODS) - allowed:

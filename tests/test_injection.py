@@ -17,8 +17,7 @@ from google.protobuf.message import Message
 from tests.api_server import LiveServer
 from tests.test_e2e import CHROMIUM_ARGS
 from tests.test_pages import PAGES, app, navigation_only  # noqa: F401  (the router fixture)
-from vtm import service
-from vtm.runtime import Runtime
+from vtm.assembly import Assembly
 from vtm.ui.format import WORD_JOINER
 
 PAYLOADS = [
@@ -92,7 +91,7 @@ def assert_inert(at: Any) -> str:
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_query_parameters_of_every_page_are_shown_as_typed(rt: Runtime, payload: str) -> None:
+def test_query_parameters_of_every_page_are_shown_as_typed(rt: Assembly, payload: str) -> None:
     for page in (None, *PAGES):
         at = app(page, video=payload, q=payload, **{payload[:20]: payload})
         text = assert_inert(at)
@@ -101,14 +100,14 @@ def test_query_parameters_of_every_page_are_shown_as_typed(rt: Runtime, payload:
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_names_search_and_time_fields_are_shown_as_typed(rt: Runtime, videos: dict[str, Path], payload: str) -> None:
+def test_names_search_and_time_fields_are_shown_as_typed(rt: Assembly, videos: dict[str, Path], payload: str) -> None:
     name = payload.replace("\n", " ") + ".mp4"
     try:
-        video = service.add_local_file(rt, videos["landscape"], name)
+        video = rt.service.add_local_file(videos["landscape"], name)
     except Exception as exc:  # a name with nothing usable left
         pytest.skip(f"{name!r}: {exc}")
-    service.request_output(rt, video.id, "thumbnail", {"width": 64, "height": 0})
-    service.request_output(rt, video.id, "storyboard", {"every": 1})
+    rt.service.request_output(video.id, "thumbnail", {"width": 64, "height": 0})
+    rt.service.request_output(video.id, "storyboard", {"every": 1})
     rt.workers.drain()
     for at in (app(), app("library"), app("library", video=str(video.id))):
         assert video.filename in assert_inert(at)

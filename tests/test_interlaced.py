@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 
 from tests import corpus
+from vtm.kinds.storyboard import StoryboardOptions
 from vtm.media import frames, sheet, storyboard, tiles
 from vtm.media.decoder import decoded, frame_time, open_video
 from vtm.media.probe import probe
 from vtm.media.thumbnail import make_thumbnail
-from vtm.params import STORYBOARD_DEFAULTS
 
 
 @pytest.fixture(scope="module")
@@ -62,5 +62,5 @@ def test_no_output_kind_shows_combing(clip: Path, decoded_frames: tuple[list[flo
     for fast_tiles in (True, False):
         for grab in tiles.grab_tiles(clip, sheet.sheet_times(info.duration, 4), size=(720, 576), fast=fast_tiles):
             assert corpus.combing(grab.image) < combed / 4
-    files = storyboard.make_storyboard(clip, info, dict(STORYBOARD_DEFAULTS, every=0.4, width=360))
+    files = storyboard.make_storyboard(clip, info, dict(StoryboardOptions().to_json(), every=0.4, width=360))
     assert len(storyboard.parse_vtt(files[storyboard.VTT_NAME].decode())) == 3

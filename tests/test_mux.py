@@ -11,13 +11,13 @@ import numpy as np
 import pytest
 
 from tests.clips import index_frame, read_index
-from vtm import params
 from vtm.errors import InvalidInput
+from vtm.kinds.thumbnail import ThumbnailOptions
 from vtm.media import orient, render, storyboard, tiles
 from vtm.media.probe import probe
 from vtm.media.samples import write_clip
 from vtm.models import Video, VideoStatus
-from vtm.mux import animated_options, storyboard_json, thumbnail_options
+from vtm.web.mux import animated_options, storyboard_json, thumbnail_options
 
 HD = (1920, 1080)
 
@@ -61,7 +61,7 @@ def test_plain_mux_options_are_what_the_post_api_takes() -> None:
     for query in ({"width": "100", "height": "100"}, {"width": "320", "time": "12.5"}, {"height": "200", "fit_mode": "crop"},
                   {"width": "300", "height": "300", "fit_mode": "stretch"}, {"width": "300", "height": "300", "fit_mode": "pad"}):
         options = thumbnail_options(query, "png", video.width, video.height)
-        assert {k: v for k, v in params.thumbnail(video, options).items() if k in options} == options
+        assert {k: v for k, v in ThumbnailOptions.parse(options, video).to_json().items() if k in options} == options
 
 
 @pytest.mark.parametrize(

@@ -18,15 +18,15 @@ from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 
 from tests.api_server import LiveServer
-from vtm import api
-from vtm.openapi import document
+from vtm import web
+from vtm.web.openapi import document
 
 ROOT = Path(__file__).resolve().parent.parent
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
 def route_pairs() -> set[tuple[str, str]]:
-    return {(method.lower(), route.path) for route in api.routes for method in (route.methods or ()) if method != "HEAD"}
+    return {(method.lower(), route.path) for route in web.routes() for method in (route.methods or ()) if method != "HEAD"}
 
 
 def test_every_route_is_in_the_document_and_nothing_else() -> None:

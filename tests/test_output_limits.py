@@ -15,9 +15,9 @@ from PIL import Image
 
 from tests import media
 from tests.api_server import ROOT, in_process
-from vtm import params, service
+from vtm import kinds
+from vtm.kinds.limits import MAX_PIXELS, MAX_PREVIEW_PIXELS, MAX_SHEET_SIDE, MAX_SIDE, OutputTooLarge
 from vtm.models import JobKind, JobStatus, Video, VideoStatus
-from vtm.output_limits import MAX_PIXELS, MAX_PREVIEW_PIXELS, MAX_SHEET_SIDE, MAX_SIDE, OutputTooLarge
 
 
 @pytest.fixture
@@ -105,11 +105,11 @@ USUAL = [(JobKind.SHEET, {"columns": 12, "rows": 20, "width": 320}),
 ])
 def test_grids_and_previews_are_checked_as_a_whole(kind: JobKind, width: int, height: int, options: dict[str, Any]) -> None:
     with pytest.raises(OutputTooLarge) as refused:
-        params.normalise(kind, video(width, height), options)
+        kinds.parse(kind, options, video(width, height))
     message = refused.value.message
     assert any(name in message for name in ("MAX_SHEET_SIDE", "MAX_PIXELS", "MAX_PREVIEW_PIXELS", "MAX_SIDE"))
     for usual_kind, usual in USUAL:  # the usual requests on a 1080p video still fit
-        params.normalise(usual_kind, video(1920, 1080), usual)
+        kinds.parse(usual_kind, usual, video(1920, 1080))
     assert MAX_PREVIEW_PIXELS == 300 * 960 * 540
 
 
@@ -124,7 +124,7 @@ def test_the_cli_refuses_the_same_sizes(extreme: dict[str, Path], tmp_path: Path
 async def test_the_poster_of_a_very_tall_video_is_bounded(tmp_path: Path, extreme: dict[str, Path]) -> None:
     async with in_process(tmp_path) as (rt, c):
         tall = (await c.post("/api/videos", files={"video": ("tall.mp4", extreme["tall"].read_bytes())})).json()
-        poster_path = service.poster_path(rt, rt.store.get_video(tall["id"]))
+        poster_path = rt.service.poster_path(rt.store.get_video(tall["id"]))
         assert poster_path is not None
         with Image.open(io.BytesIO(poster_path.read_bytes())) as poster:
             assert poster.size == (8, 960)  # was 480x61440

@@ -1,6 +1,6 @@
 """Every dashboard page through Streamlit's AppTest, on a real runtime (burst mode, real
 DuckDB file, real generated videos). AppTest does not run the st.App lifespan, so the
-`rt` fixture starts the runtime the pages reach through vtm.runtime.current()."""
+`rt` fixture starts the runtime the pages reach through vtm.current()."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ import pytest
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from vtm import service
+from vtm.assembly import Assembly
 from vtm.models import JobKind, JobStatus, Video
-from vtm.runtime import Runtime
 from vtm.ui import format
 from vtm.ui.router import use_navigation_only
 
@@ -37,7 +36,7 @@ def navigation_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(PagesManager, "__init__", init)
 
 
-def test_the_router_draws_the_sidebar_on_every_page(rt: Runtime) -> None:
+def test_the_router_draws_the_sidebar_on_every_page(rt: Assembly) -> None:
     for page in PAGES:
         at = app(page)
         assert "Video Thumbnails Maker" in at.sidebar.caption[0].value  # dashboard.py ran around the page
@@ -60,21 +59,21 @@ def texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
-def add(rt: Runtime, videos: dict[str, Path], key: str, name: str | None = None) -> Video:
-    return service.add_local_file(rt, videos[key], name)
+def add(rt: Assembly, videos: dict[str, Path], key: str, name: str | None = None) -> Video:
+    return rt.service.add_local_file(videos[key], name)
 
 
 @pytest.mark.parametrize(("page", "title"), [(None, "Video Thumbnails Maker"), ("upload", "Upload"),
                                               ("library", "Library"), ("jobs", "Jobs")])
-def test_every_page_renders_without_error(rt: Runtime, page: str | None, title: str) -> None:
+def test_every_page_renders_without_error(rt: Assembly, page: str | None, title: str) -> None:
     at = app(page)
     assert not at.exception
     assert title in at.title[0].value
 
 
-def test_jobs_table_shows_a_new_job_then_its_completion(rt: Runtime, videos: dict[str, Path]) -> None:
+def test_jobs_table_shows_a_new_job_then_its_completion(rt: Assembly, videos: dict[str, Path]) -> None:
     video = add(rt, videos, "landscape")
-    job = service.request_thumbnail(rt, video.id, 160, 0)
+    job = rt.service.request_thumbnail(video.id, 160, 0)
     at = app("jobs")
     table = at.dataframe[0].value
     assert list(table["id"]) == [job.id]
@@ -90,9 +89,9 @@ def test_jobs_table_shows_a_new_job_then_its_completion(rt: Runtime, videos: dic
     assert [m.value for m in at.metric] == ["0", "0", "1", "0"]
 
 
-def test_jobs_filter_by_status_and_open_a_completed_job(rt: Runtime, videos: dict[str, Path]) -> None:
+def test_jobs_filter_by_status_and_open_a_completed_job(rt: Assembly, videos: dict[str, Path]) -> None:
     video = add(rt, videos, "landscape")
-    job = service.request_thumbnail(rt, video.id, 160, 0)
+    job = rt.service.request_thumbnail(video.id, 160, 0)
     rt.workers.drain()
     at = app("jobs")
     at.segmented_control(key="jobs_status").set_value("FAILED").run()
@@ -106,41 +105,41 @@ def test_jobs_filter_by_status_and_open_a_completed_job(rt: Runtime, videos: dic
     assert at.get("download_button")
 
 
-def test_retry_a_failed_job(rt: Runtime, videos: dict[str, Path]) -> None:
+def test_retry_a_failed_job(rt: Assembly, videos: dict[str, Path]) -> None:
     video = add(rt, videos, "landscape")
-    job = service.request_thumbnail(rt, video.id, 160, 0)
+    job = rt.service.request_thumbnail(video.id, 160, 0)
     rt.data.absolute(video.path).unlink()  # the worker will not find the file
     rt.workers.drain()
-    assert service.get_job(rt, job.id).status is JobStatus.FAILED
+    assert rt.service.get_job(job.id).status is JobStatus.FAILED
     at = app("jobs")
     at.number_input(key="jobs_pick").set_value(job.id).run()
     assert at.error and at.error[0].value  # the job's message, not a traceback
     at.button(key=f"retry_{job.id}").click().run()
     assert not at.exception
-    assert service.get_job(rt, job.id).status is JobStatus.QUEUED
+    assert rt.service.get_job(job.id).status is JobStatus.QUEUED
 
 
-def test_unknown_job_id_is_a_message(rt: Runtime) -> None:
+def test_unknown_job_id_is_a_message(rt: Assembly) -> None:
     at = app("jobs")
     at.number_input(key="jobs_pick").set_value(999).run()
     assert not at.exception
     assert "999" in texts(at)
 
 
-def test_empty_library_offers_sample_videos(rt: Runtime) -> None:
+def test_empty_library_offers_sample_videos(rt: Assembly) -> None:
     at = app("library")
     assert "The library is empty" in texts(at)
     at.button(key="add_samples").click().run()
     assert not at.exception
-    names = {v.filename for v in service.list_videos(rt)}
+    names = {v.filename for v in rt.service.list_videos()}
     assert names == {"sample-test-pattern.mp4", "sample-portrait-phone.mp4", "sample-black-intro.mp4"}
     assert "Added 3 sample videos" in texts(at)
     assert len([b for b in at.button if b.key and b.key.startswith("open_")]) == 3
-    portrait = service.list_videos(rt, search="portrait")[0]
+    portrait = rt.service.list_videos(search="portrait")[0]
     assert (portrait.width, portrait.height) == (360, 640)
 
 
-def test_library_card_opens_the_video_and_requests_a_thumbnail(rt: Runtime, videos: dict[str, Path]) -> None:
+def test_library_card_opens_the_video_and_requests_a_thumbnail(rt: Assembly, videos: dict[str, Path]) -> None:
     video = add(rt, videos, "landscape")
     at = app("library")
     assert "**landscape\\.mp4**" in texts(at)
@@ -155,7 +154,7 @@ def test_library_card_opens_the_video_and_requests_a_thumbnail(rt: Runtime, vide
     at.number_input[0].set_value(200)  # width; height left empty keeps the aspect
     at.button(key="FormSubmitter:request_thumbnail-Request thumbnail").click().run()
     assert not at.exception
-    jobs = service.list_jobs(rt, video_id=video.id, kind="thumbnail")
+    jobs = rt.service.list_jobs(video_id=video.id, kind="thumbnail")
     assert [(j.width, j.height, j.params["at"], j.params["fit"]) for j in jobs] == [(200, 150, "auto", "cover")]
     assert f"Job {jobs[0].id} is queued" in texts(at)
 
@@ -164,17 +163,17 @@ def test_library_card_opens_the_video_and_requests_a_thumbnail(rt: Runtime, vide
     ("tomorrow", "use seconds (12.5), a percentage (40%) or auto"),
     ("150%", "a percentage must be between 0% and 100%"),
 ])
-def test_a_bad_time_is_a_message_and_no_job(rt: Runtime, videos: dict[str, Path], value: str, message: str) -> None:
+def test_a_bad_time_is_a_message_and_no_job(rt: Assembly, videos: dict[str, Path], value: str, message: str) -> None:
     video = add(rt, videos, "landscape")
     at = app("library", video=str(video.id))
     at.text_input[0].set_value(value)  # the thumbnail form's Time
     at.button(key="FormSubmitter:request_thumbnail-Request thumbnail").click().run()
     assert not at.exception
     assert format.md(message) in at.error[0].value
-    assert service.list_jobs(rt) == []
+    assert rt.service.list_jobs() == []
 
 
-def test_library_search_and_sort(rt: Runtime, videos: dict[str, Path]) -> None:
+def test_library_search_and_sort(rt: Assembly, videos: dict[str, Path]) -> None:
     add(rt, videos, "landscape", "alpha.mp4")  # 2 s
     add(rt, videos, "black_intro", "beta.mp4")  # 6 s
     at = app("library")
@@ -188,7 +187,7 @@ def test_library_search_and_sort(rt: Runtime, videos: dict[str, Path]) -> None:
 
 
 @pytest.mark.parametrize("query", ["999", "abc"])
-def test_a_bad_video_link_is_a_message(rt: Runtime, query: str) -> None:
+def test_a_bad_video_link_is_a_message(rt: Assembly, query: str) -> None:
     at = app("library", video=query)
     assert not at.exception
     assert at.warning and query in at.warning[0].value
@@ -196,9 +195,9 @@ def test_a_bad_video_link_is_a_message(rt: Runtime, query: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["<img src=x onerror=alert(1)>.mp4", "**bold** _it_ [link](x) #1.mp4"])
-def test_file_names_are_shown_as_typed(rt: Runtime, videos: dict[str, Path], tmp_path: Path, name: str) -> None:
+def test_file_names_are_shown_as_typed(rt: Assembly, videos: dict[str, Path], tmp_path: Path, name: str) -> None:
     video = add(rt, videos, "landscape", name)
-    service.request_thumbnail(rt, video.id, 160, 0)
+    rt.service.request_thumbnail(video.id, 160, 0)
     rt.workers.drain()
     # Every Markdown special of the stored name is escaped, so it renders literally.
     escaped = format.md(video.filename)
@@ -213,13 +212,13 @@ def test_file_names_are_shown_as_typed(rt: Runtime, videos: dict[str, Path], tmp
     assert escaped in texts(jobs)
 
 
-def test_other_outputs_storyboard_scrub_and_scenes_gallery(rt: Runtime, videos: dict[str, Path]) -> None:
+def test_other_outputs_storyboard_scrub_and_scenes_gallery(rt: Assembly, videos: dict[str, Path]) -> None:
     video = add(rt, videos, "black_intro")
     for kind, options in [(JobKind.STORYBOARD, {"every": 1}), (JobKind.SCENES, {}), (JobKind.PREVIEW, {"moments": 2}),
                           (JobKind.SHEET, {"columns": 2, "rows": 2})]:
-        service.request_output(rt, video.id, kind, options)
+        rt.service.request_output(video.id, kind, options)
     rt.workers.drain()
-    assert {j.status for j in service.list_jobs(rt)} == {JobStatus.COMPLETED}
+    assert {j.status for j in rt.service.list_jobs()} == {JobStatus.COMPLETED}
     at = app("library", video=str(video.id))
     assert not at.exception
     scrub = at.select_slider[0]
@@ -231,13 +230,13 @@ def test_other_outputs_storyboard_scrub_and_scenes_gallery(rt: Runtime, videos: 
     assert any(label.startswith("GIF") for label in labels) and any(label.startswith("WEBP") for label in labels)
 
 
-def test_delete_a_video_after_confirming(rt: Runtime, videos: dict[str, Path]) -> None:
+def test_delete_a_video_after_confirming(rt: Assembly, videos: dict[str, Path]) -> None:
     video = add(rt, videos, "landscape")
     folder = rt.data.video_dir(video.id)
     at = app("library", video=str(video.id))
     at.button(key="delete_video").click().run()
     assert not at.exception
-    assert service.list_videos(rt) == []
+    assert rt.service.list_videos() == []
     assert not folder.exists()
     assert "Deleted landscape\\.mp4" in texts(at)
 

@@ -14,9 +14,9 @@ import pytest
 from starlette.applications import Starlette
 
 from tests.api_server import in_process
-from vtm import api, parsing, tickets
+from vtm import parsing, tickets, web
+from vtm.assembly import Assembly
 from vtm.errors import BadRequest, InvalidInput
-from vtm.runtime import Runtime
 
 HUGE = "9" * 5000
 
@@ -174,7 +174,7 @@ async def test_an_upload_ticket_of_5000_digits_is_401_not_500(tmp_path: Path, vi
         assert rt.store.list_videos() == []
 
 
-def test_a_content_length_of_5000_digits_is_413(rt: Runtime) -> None:
+def test_a_content_length_of_5000_digits_is_413(rt: Assembly) -> None:
     """No client library sends such a header: a raw request to the API's ASGI app."""
     sent: list[dict[str, Any]] = []
 
@@ -187,5 +187,5 @@ def test_a_content_length_of_5000_digits_is_413(rt: Runtime) -> None:
     scope = {"type": "http", "method": "POST", "path": "/api/videos", "raw_path": b"/api/videos", "query_string": b"",
              "headers": [(b"content-length", HUGE.encode()), (b"content-type", b"multipart/form-data; boundary=x")],
              "http_version": "1.1", "scheme": "http", "server": ("vtm", 80), "client": ("127.0.0.1", 1), "root_path": ""}
-    asyncio.run(Starlette(routes=api.routes)(scope, receive, send))
+    asyncio.run(Starlette(routes=web.routes())(scope, receive, send))
     assert sent[0]["status"] == 413

@@ -10,15 +10,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from vtm.kinds.preview import PreviewOptions
 from vtm.media import preview
 from vtm.media.probe import probe
-from vtm.params import PREVIEW_DEFAULTS
 
 
 @pytest.mark.parametrize("name", [preview.WEBP_NAME, preview.GIF_NAME])
 def test_animated_looping_small(videos: dict[str, Path], name: str) -> None:
     info = probe(videos["landscape"])
-    params = dict(PREVIEW_DEFAULTS, width=160, moments=3, seconds=0.4, fps=10)
+    params = dict(PreviewOptions().to_json(), width=160, moments=3, seconds=0.4, fps=10)
     files = preview.make_preview(videos["landscape"], info, params)
     image = Image.open(io.BytesIO(files[name]))
     assert image.n_frames == 3 * 4 and image.info.get("loop") == 0
@@ -40,7 +40,7 @@ def test_moments_are_spread_and_in_the_video() -> None:
 def test_black_moments_are_left_out(videos: dict[str, Path]) -> None:
     """The black-intro clip (6 s, black for 3 s): the first moments are black, dropped."""
     info = probe(videos["black_intro"])
-    params = dict(PREVIEW_DEFAULTS, width=96, moments=4, seconds=0.4, fps=5)
+    params = dict(PreviewOptions().to_json(), width=96, moments=4, seconds=0.4, fps=5)
     image = Image.open(io.BytesIO(preview.make_preview(videos["black_intro"], info, params)[preview.WEBP_NAME]))
     assert image.n_frames < 4 * 2
     for i in range(image.n_frames):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from vtm.progress import WIDTH, Bar
+from vtm.cli.progress import WIDTH, Bar
 
 
 class Terminal(io.StringIO):

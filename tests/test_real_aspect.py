@@ -17,10 +17,12 @@ import pytest
 from PIL import Image
 
 from vtm import tasks
+from vtm.kinds.preview import PreviewOptions
+from vtm.kinds.scenes import ScenesOptions
+from vtm.kinds.storyboard import StoryboardOptions
 from vtm.media import preview, scenes, sheet, storyboard, tiles
 from vtm.media.probe import probe
 from vtm.media.thumbnail import make_thumbnail
-from vtm.params import PREVIEW_DEFAULTS, SCENES_DEFAULTS, STORYBOARD_DEFAULTS
 
 # name: (stored w, h, SAR, display w, h)
 CLIPS = {
@@ -69,12 +71,12 @@ def test_every_output_kind_has_the_display_aspect(real_clip: Callable[[str], Pat
     body = decode(sheet.make_sheet(path, info, {"columns": 2, "rows": 1, "width": 160, "fast": True, "format": "png",
                                                 "quality": 90}, name="x", size_bytes=1))
     assert body.shape[1] == 2 * size[0] + 3 * sheet.GAP
-    files = storyboard.make_storyboard(path, info, dict(STORYBOARD_DEFAULTS, every=0.25, width=160))
+    files = storyboard.make_storyboard(path, info, dict(StoryboardOptions().to_json(), every=0.25, width=160))
     assert {(c.w, c.h) for c in storyboard.parse_vtt(files[storyboard.VTT_NAME].decode())} == {size}
-    webp = Image.open(io.BytesIO(preview.make_preview(path, info, dict(PREVIEW_DEFAULTS, width=160, moments=1,
+    webp = Image.open(io.BytesIO(preview.make_preview(path, info, dict(PreviewOptions().to_json(), width=160, moments=1,
                                                                         seconds=0.5))[preview.WEBP_NAME]))
     assert webp.size == size
-    assert decode(scenes.make_scenes(path, info, dict(SCENES_DEFAULTS, width=160))["scene-001.jpg"]).shape[:2] == (size[1], size[0])
+    assert decode(scenes.make_scenes(path, info, dict(ScenesOptions().to_json(), width=160))["scene-001.jpg"]).shape[:2] == (size[1], size[0])
     poster = tmp_path / "poster.jpg"
     tasks.inspect(str(path), str(poster))
     right(cv2.imread(str(poster)).shape)

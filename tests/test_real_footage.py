@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 
 from tests.real_clips import PHONE, TRAILER
+from vtm.kinds.storyboard import StoryboardOptions
 from vtm.media import frames, sheet, storyboard, tiles
 from vtm.media.decoder import decoded, frame_time, open_video
 from vtm.media.probe import probe
-from vtm.params import STORYBOARD_DEFAULTS
 
 # name: (codec, container, display w, h, fps, frames, seconds, pixel format)
 PROBED = {
@@ -73,7 +73,7 @@ def test_phone_clip_sheet_and_storyboard_cover_it(real_clip: Callable[[str], Pat
     info = probe(path)
     grabs = tiles.grab_tiles(path, sheet.sheet_times(info.duration, 4), size=(96, 54), fast=False)
     assert len({round(g.time, 3) for g in grabs}) == 4 and all(0 <= g.time < info.duration for g in grabs)
-    cues = storyboard.parse_vtt(storyboard.make_storyboard(path, info, dict(STORYBOARD_DEFAULTS, every=0.5, width=96))[
+    cues = storyboard.parse_vtt(storyboard.make_storyboard(path, info, dict(StoryboardOptions().to_json(), every=0.5, width=96))[
         storyboard.VTT_NAME].decode())
     assert [c.start for c in cues] == [0, 0.5, 1.0] and cues[-1].end == pytest.approx(info.duration, abs=0.01)
 
@@ -113,7 +113,7 @@ def test_tiles_show_their_cues_shot_on_real_footage(real_clip: Callable[[str], P
             times.append(frame_time(frame, stream))
             images.append(cv2.resize(frame.to_ndarray(format="bgr24"), size, interpolation=cv2.INTER_AREA))
     stack = np.stack(images).astype(np.int16)
-    files = storyboard.make_storyboard(path, info, dict(STORYBOARD_DEFAULTS, every=every, width=TILE_WIDTH, quality=95))
+    files = storyboard.make_storyboard(path, info, dict(StoryboardOptions().to_json(), every=every, width=TILE_WIDTH, quality=95))
     for cue in storyboard.parse_vtt(files[storyboard.VTT_NAME].decode()):
         sprite = cv2.imdecode(np.frombuffer(files[cue.sprite], np.uint8), cv2.IMREAD_COLOR)
         tile = sprite[cue.y : cue.y + cue.h, cue.x : cue.x + cue.w].astype(np.int16)

@@ -7,12 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from vtm import service
-from vtm.automation_store import AutomationStore
+from vtm.assembly import Assembly
 from vtm.errors import InvalidInput
 from vtm.models import JobKind, JobStatus
 from vtm.recipes import UPLOADS, RecipeBook, target_for
-from vtm.runtime import Runtime
 
 ON_ARRIVAL = [
     {"kind": "thumbnail", "options": {"width": 320, "height": 0, "at": "auto"}},
@@ -21,36 +19,36 @@ ON_ARRIVAL = [
 ]
 
 
-def request(rt: Runtime):
-    return lambda video_id, kind, options: service.request_output(rt, video_id, kind, options)[0]
+def request(rt: Assembly):
+    return lambda video_id, kind, options: rt.service.request_output(video_id, kind, options)[0]
 
 
-def test_a_recipe_is_applied_once_per_video_and_its_outputs_are_made(rt: Runtime, videos: dict[str, Path]) -> None:
-    book = RecipeBook(AutomationStore(rt.store))
+def test_a_recipe_is_applied_once_per_video_and_its_outputs_are_made(rt: Assembly, videos: dict[str, Path]) -> None:
+    book = RecipeBook(rt.store)
     book.set(UPLOADS, ON_ARRIVAL)
-    video = service.add_local_file(rt, videos["landscape"])
+    video = rt.service.add_local_file(videos["landscape"])
     jobs = book.apply(video, UPLOADS, request(rt))
     assert jobs is not None and [j.kind for j in jobs] == [JobKind.THUMBNAIL, JobKind.STORYBOARD, JobKind.SCENES]
     assert jobs[1].params["every"] == 5.0
     assert book.apply(video, UPLOADS, request(rt)) is None  # once per video
     # Still once after a restart: the record is in the database.
-    assert RecipeBook(AutomationStore(rt.store)).apply(video, UPLOADS, request(rt)) is None
+    assert RecipeBook(rt.store).apply(video, UPLOADS, request(rt)) is None
     rt.workers.drain()
-    made = service.list_jobs(rt, video_id=video.id)
+    made = rt.service.list_jobs(video_id=video.id)
     assert sorted(j.kind for j in made) == sorted([JobKind.THUMBNAIL, JobKind.STORYBOARD, JobKind.SCENES])
     assert all(j.status is JobStatus.COMPLETED for j in made), [(j.kind, j.error) for j in made]
-    assert service.output_file(rt, made[0]).stat().st_size > 0
+    assert rt.service.output_file(made[0]).stat().st_size > 0
 
 
-def test_per_folder_recipes_and_none(rt: Runtime, videos: dict[str, Path], tmp_path: Path) -> None:
-    book = RecipeBook(AutomationStore(rt.store))
+def test_per_folder_recipes_and_none(rt: Assembly, videos: dict[str, Path], tmp_path: Path) -> None:
+    book = RecipeBook(rt.store)
     folder = tmp_path / "camera"
     folder.mkdir()
     book.set(str(folder), [{"kind": "sheet", "options": {"grid": "2x2"}}])
     assert target_for(folder / "day1" / "a.mp4", [tmp_path, folder]) == str(folder)  # the deepest folder
     assert target_for(Path("/elsewhere/a.mp4"), [folder]) is None
-    first = service.add_local_file(rt, videos["landscape"])
-    second = service.add_local_file(rt, videos["wide"])
+    first = rt.service.add_local_file(videos["landscape"])
+    second = rt.service.add_local_file(videos["wide"])
     (job,) = book.apply(first, str(folder), request(rt)) or []
     assert (job.kind, job.params["columns"], job.params["rows"]) == (JobKind.SHEET, 2, 2)
     assert book.apply(second, UPLOADS, request(rt)) == []  # no recipe for uploads: nothing, but recorded
@@ -73,14 +71,14 @@ def test_per_folder_recipes_and_none(rt: Runtime, videos: dict[str, Path], tmp_p
         ([{"kind": "scenes"}] * 21, "at most 20"),
     ],
 )
-def test_bad_recipes_are_refused_when_saved(rt: Runtime, outputs: object, says: str) -> None:
-    book = RecipeBook(AutomationStore(rt.store))
+def test_bad_recipes_are_refused_when_saved(rt: Assembly, outputs: object, says: str) -> None:
+    book = RecipeBook(rt.store)
     with pytest.raises(InvalidInput, match=says):
         book.set(UPLOADS, outputs)
     assert book.all() == []
 
 
-def test_a_recipe_target_is_uploads_or_an_absolute_folder(rt: Runtime) -> None:
-    book = RecipeBook(AutomationStore(rt.store))
+def test_a_recipe_target_is_uploads_or_an_absolute_folder(rt: Assembly) -> None:
+    book = RecipeBook(rt.store)
     with pytest.raises(InvalidInput, match="absolute path"):
         book.set("relative/folder", ON_ARRIVAL)

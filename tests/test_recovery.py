@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 from tests.api_server import LiveServer
-from vtm import runtime, service
+from vtm import assembly
 from vtm.config import Settings
 from vtm.models import JobKind, JobStatus
 
@@ -29,7 +29,7 @@ COMPLETED_LINE = re.compile(r"job (\d+): thumbnail of video \d+ in")
 
 
 def decoder_children(pid: int) -> list[int]:
-    """PIDs of `python -m vtm.executor` processes whose parent is `pid`."""
+    """PIDs of `python -m vtm.executors.child` processes whose parent is `pid`."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -39,7 +39,7 @@ def decoder_children(pid: int) -> list[int]:
             ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
         except (OSError, ValueError, IndexError):
             continue
-        if b"vtm.executor" in cmdline and ppid == pid:
+        if b"vtm.executors.child" in cmdline and ppid == pid:
             found.append(int(entry.name))
     return found
 
@@ -218,8 +218,8 @@ def test_kill_9_during_a_streamed_upload_leaves_no_row_and_no_file(tmp_path: Pat
 def test_start_removes_unfinished_writes_and_keeps_what_the_database_does_not_know(
         tmp_path: Path, videos: dict[str, Path], caplog: pytest.LogCaptureFixture) -> None:
     settings = Settings(data_dir=tmp_path / "data", workers=1, isolation="thread")
-    rt = runtime.build(settings, start_workers=False)
-    kept = service.add_local_file(rt, videos["landscape"])
+    rt = assembly.build(settings, start_workers=False)
+    kept = rt.service.add_local_file(videos["landscape"])
     root = rt.data.root
     rt.close()
     # what a kill -9 leaves at each step of an upload or a render: VTM's own temporary names
@@ -234,7 +234,7 @@ def test_start_removes_unfinished_writes_and_keeps_what_the_database_does_not_kn
     (orphan / "source" / "clip.mp4").write_bytes(videos["landscape"].read_bytes())
     (root / "thumbnails" / "thumbnail_77_64_48.jpg").write_bytes(b"\xff\xd8\xff")
     (root / "outputs" / "999").mkdir()
-    rt = runtime.build(settings, start_workers=False)
+    rt = assembly.build(settings, start_workers=False)
     try:
         assert leftovers(root) == []
         assert sorted(p.name for p in (root / "videos").iterdir()) == [str(kept.id), "77"]
@@ -243,9 +243,9 @@ def test_start_removes_unfinished_writes_and_keeps_what_the_database_does_not_kn
         assert [p.name for p in (root / "outputs").iterdir()] == ["999"]
         assert "1 video folders without a row, 2 outputs without a job" in caplog.text
         # new ids never land in a folder the database forgot
-        again = service.add_local_file(rt, videos["wide"])
+        again = rt.service.add_local_file(videos["wide"])
         assert again.id > 77
-        job = service.request_thumbnail(rt, again.id, 64, 0)
+        job = rt.service.request_thumbnail(again.id, 64, 0)
         assert job.id > 999
     finally:
         rt.close()
@@ -253,16 +253,16 @@ def test_start_removes_unfinished_writes_and_keeps_what_the_database_does_not_kn
 
 def test_shutdown_puts_a_running_job_back_in_the_queue(tmp_path: Path, videos: dict[str, Path]) -> None:
     settings = Settings(data_dir=tmp_path / "data", workers=1, isolation="process", test_hooks=True, job_memory_mb=600)
-    rt = runtime.build(settings)
-    video = service.add_local_file(rt, videos["landscape"])
-    job, _ = service.request_output(rt, video.id, JobKind.HANG, {"seconds": 600})
+    rt = assembly.build(settings)
+    video = rt.service.add_local_file(videos["landscape"])
+    job, _ = rt.service.request_output(video.id, JobKind.HANG, {"seconds": 600})
     deadline = time.monotonic() + 20
     while rt.store.get_job(job.id).status is not JobStatus.RUNNING and time.monotonic() < deadline:
         time.sleep(0.05)
     started = time.monotonic()
     rt.close()
     assert time.monotonic() - started < 8, "shutdown waited for the running job"
-    rt = runtime.build(settings, start_workers=False)
+    rt = assembly.build(settings, start_workers=False)
     try:
         again = rt.store.get_job(job.id)
         assert again.status is JobStatus.QUEUED and again.attempts == 0, again

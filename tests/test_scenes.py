@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from tests import clips
+from vtm.kinds.scenes import ScenesOptions
 from vtm.media import scenes
 from vtm.media.probe import probe
-from vtm.params import SCENES_DEFAULTS
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +45,7 @@ def test_min_scene_merges_cuts_closer_than_it(cut_clip: Path) -> None:
 
 def test_make_scenes_writes_json_csv_and_one_keyframe_per_scene(cut_clip: Path) -> None:
     info = probe(cut_clip)
-    files = scenes.make_scenes(cut_clip, info, dict(SCENES_DEFAULTS, width=160))
+    files = scenes.make_scenes(cut_clip, info, dict(ScenesOptions().to_json(), width=160))
     listed = scenes.from_json(files[scenes.JSON_NAME].decode())
     assert len(listed) == 4
     for scene in listed:
@@ -96,8 +96,8 @@ def test_cuts_are_cut_boundaries(corpus_clips: dict[str, Path]) -> None:
 def real_footage_score(on_demand: bool) -> object:
     """VTM's boundaries on the real clips (tests/real_clips.py) against the hand-checked
     ones (tests/fixtures/real/boundaries.json), ±2 frames."""
+    from bench import scenes_accuracy  # the scoring the benchmark reports, used as the test's measure
     from tests import real_clips
-    from vtm.bench import scenes_accuracy
 
     total = scenes_accuracy.Score(0, 0, 0)
     for name, spans in scenes_accuracy.truth().items():
@@ -155,7 +155,7 @@ def test_black_borders_do_not_hide_fades_and_dissolves(corpus_clips: dict[str, P
 
 def test_json_and_csv_say_how_each_scene_begins(corpus_clips: dict[str, Path]) -> None:
     path = corpus_clips["transitions"]
-    files = scenes.make_scenes(path, probe(path), dict(SCENES_DEFAULTS, width=96))
+    files = scenes.make_scenes(path, probe(path), dict(ScenesOptions().to_json(), width=96))
     rows = json.loads(files[scenes.JSON_NAME])["scenes"]
     assert rows[0]["transition"] is None and rows[1]["transition"] == "fade" and rows[1]["fade_end_s"] > rows[1]["fade_start_s"]
     table = list(csv.DictReader(io.StringIO(files[scenes.CSV_NAME].decode())))

@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.api_server import ROOT, STREAMLIT
+from tests.api_server import ROOT, STREAMLIT, free_port
 from tests.tmpfs import mounted
-from vtm.bench.server import free_port
 from vtm.files import DataDir
 from vtm.store import Store
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from vtm import store as store_module
 from vtm.errors import Conflict, NotFound, StoreLocked
+from vtm.kinds.thumbnail import ThumbnailOptions
 from vtm.models import JobKind, JobStatus, VideoStatus
-from vtm.store import Store
+from vtm.store import Store, schema
 
 
 def add(store: Store, name: str = "a.mp4"):
@@ -29,7 +29,7 @@ def store(tmp_path: Path):
 
 def test_status_check_matches_enum(store: Store) -> None:
     for enum in (JobStatus, VideoStatus):
-        values = set(re.findall(r"'(\w+)'", store_module._values(enum)))
+        values = set(re.findall(r"'(\w+)'", schema.values(enum)))
         assert values == {m.value for m in enum}
     video = add(store)
     with pytest.raises(Exception, match="CHECK"), store._write() as conn:
@@ -45,14 +45,14 @@ def test_duplicate_filename_is_conflict(store: Store) -> None:
 
 def test_same_request_gives_same_job(store: Store) -> None:
     video = add(store)
-    first, created = store.enqueue_job(video.id, JobKind.THUMBNAIL, {"width": 320, "height": 240})
-    again, created_again = store.enqueue_job(video.id, JobKind.THUMBNAIL, {"height": 240, "width": 320})
+    first, created = store.enqueue_job(video.id, JobKind.THUMBNAIL, ThumbnailOptions(width=320, height=240))
+    again, created_again = store.enqueue_job(video.id, JobKind.THUMBNAIL, ThumbnailOptions(width=320, height=240))
     assert (first.id, created, created_again) == (again.id, True, False)
 
 
 def test_claims_oldest_first_and_never_twice_under_threads(store: Store) -> None:
     video = add(store)
-    ids = [store.enqueue_job(video.id, JobKind.THUMBNAIL, {"width": w, "height": 10})[0].id for w in range(1, 201)]
+    ids = [store.enqueue_job(video.id, JobKind.THUMBNAIL, ThumbnailOptions(width=w, height=10))[0].id for w in range(1, 201)]
     claimed: list[int] = []
     lock = threading.Lock()
 
@@ -75,7 +75,7 @@ def test_claims_oldest_first_and_never_twice_under_threads(store: Store) -> None
 def test_restart_requeues_running_jobs_then_gives_up(tmp_path: Path) -> None:
     s = Store(tmp_path / "vtm.duckdb")
     video = add(s)
-    job, _ = s.enqueue_job(video.id, JobKind.THUMBNAIL, {"width": 1, "height": 1})
+    job, _ = s.enqueue_job(video.id, JobKind.THUMBNAIL, ThumbnailOptions(width=1, height=1))
     assert s.claim_next().id == job.id
     s.close()  # the process "dies" with the job RUNNING
     for attempt in (1, 2):
@@ -93,7 +93,7 @@ def test_restart_requeues_running_jobs_then_gives_up(tmp_path: Path) -> None:
 
 def test_delete_video_removes_its_jobs(store: Store) -> None:
     video = add(store)
-    store.enqueue_job(video.id, JobKind.THUMBNAIL, {"width": 1, "height": 1})
+    store.enqueue_job(video.id, JobKind.THUMBNAIL, ThumbnailOptions(width=1, height=1))
     _, jobs = store.delete_video(video.id)
     assert len(jobs) == 1
     assert store.list_jobs() == []
@@ -103,7 +103,7 @@ def test_delete_video_removes_its_jobs(store: Store) -> None:
 
 def test_retry_only_failed(store: Store) -> None:
     video = add(store)
-    job, _ = store.enqueue_job(video.id, JobKind.THUMBNAIL, {"width": 1, "height": 1})
+    job, _ = store.enqueue_job(video.id, JobKind.THUMBNAIL, ThumbnailOptions(width=1, height=1))
     with pytest.raises(Conflict):
         store.retry(job.id)
     store.claim_next()
@@ -174,6 +174,6 @@ def test_a_database_of_schema_1_opens_and_gains_the_new_video_columns(tmp_path: 
                                  field_order="tff")
         assert upgraded.get_video(new.id).to_dict()["sample_aspect_ratio"] == "16:11"
         version = upgraded._read("SELECT value FROM meta WHERE key = 'schema_version'")[0][0]
-        assert version == str(store_module.SCHEMA_VERSION)
+        assert version == str(schema.SCHEMA_VERSION)
     finally:
         upgraded.close()

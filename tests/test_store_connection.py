@@ -12,6 +12,7 @@ import pytest
 
 from tests.tmpfs import fill, mounted
 from vtm.errors import DiskFull
+from vtm.kinds.thumbnail import ThumbnailOptions
 from vtm.models import JobKind, JobStatus
 from vtm.store import Store
 
@@ -27,7 +28,7 @@ def test_a_full_disk_fails_commits_cleanly_and_a_failed_checkpoint_is_survived(t
         store = Store(data / "vtm.duckdb")
         try:
             add_video(store, 1)
-            store.insert_jobs_bulk(1, JobKind.THUMBNAIL, [{"width": w, "height": 0} for w in range(1, 20000)])
+            store.insert_jobs_bulk(1, JobKind.THUMBNAIL, [ThumbnailOptions(width=w, height=0) for w in range(1, 20000)])
             before = store.count_jobs_by_status()[JobStatus.QUEUED]
             filler = fill(data)
             with pytest.raises(DiskFull) as full:
@@ -41,7 +42,7 @@ def test_a_full_disk_fails_commits_cleanly_and_a_failed_checkpoint_is_survived(t
             assert store.count_jobs_by_status()[JobStatus.QUEUED] == before
             assert "it will be reopened" in caplog.text and "reopened" in caplog.text
             filler.unlink()
-            job, created = store.enqueue_job(1, JobKind.THUMBNAIL, {"width": 99999, "height": 0})
+            job, created = store.enqueue_job(1, JobKind.THUMBNAIL, ThumbnailOptions(width=99999, height=0))
             assert created and store.get_job(job.id).status is JobStatus.QUEUED
         finally:
             store.close()

@@ -11,9 +11,9 @@ import pytest
 from PIL import Image
 
 from tests import clips
+from vtm.kinds.storyboard import StoryboardOptions
 from vtm.media import storyboard
 from vtm.media.probe import probe
-from vtm.params import STORYBOARD_DEFAULTS
 
 
 @pytest.mark.parametrize(
@@ -36,7 +36,7 @@ def counted(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_vtt_cues_cover_the_video_and_point_inside_their_sprites(counted: Path) -> None:
     info = probe(counted)
-    params = dict(STORYBOARD_DEFAULTS, every=0.5, width=64, columns=4, rows=2)  # 20 tiles, 8 per sprite
+    params = dict(StoryboardOptions().to_json(), every=0.5, width=64, columns=4, rows=2)  # 20 tiles, 8 per sprite
     files = storyboard.make_storyboard(counted, info, params, url_prefix="/api/jobs/7/files/")
     cues = storyboard.parse_vtt(files[storyboard.VTT_NAME].decode())
     assert len(cues) == 20 and sorted(n for n in files if n.endswith(".jpg")) == [storyboard.sprite_name(i) for i in range(3)]
@@ -56,7 +56,7 @@ def test_vtt_cues_cover_the_video_and_point_inside_their_sprites(counted: Path) 
 
 def test_exact_mode_tiles_show_the_frame_at_their_cue(counted: Path) -> None:
     info = probe(counted)
-    params = dict(STORYBOARD_DEFAULTS, every=2.0, width=160, columns=5, rows=1, fast=False)
+    params = dict(StoryboardOptions().to_json(), every=2.0, width=160, columns=5, rows=1, fast=False)
     files = storyboard.make_storyboard(counted, info, params)
     sprite = Image.open(io.BytesIO(files[storyboard.sprite_name(0)])).convert("RGB")
     import numpy as np

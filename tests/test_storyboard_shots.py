@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 
 from tests import corpus
+from vtm.kinds.storyboard import StoryboardOptions
 from vtm.media import storyboard
 from vtm.media.decoder import decoded, frame_time, open_video
 from vtm.media.probe import probe
-from vtm.params import STORYBOARD_DEFAULTS
 
 TILE = (160, 90)
 
@@ -42,7 +42,7 @@ def frames_of(path: Path) -> tuple[list[float], np.ndarray, list[float]]:
 
 def tiles_of(path: Path, every: float, fast: bool = True) -> list[tuple[storyboard.Cue, np.ndarray]]:
     info = probe(path)
-    files = storyboard.make_storyboard(path, info, dict(STORYBOARD_DEFAULTS, every=every, width=TILE[0], fast=fast,
+    files = storyboard.make_storyboard(path, info, dict(StoryboardOptions().to_json(), every=every, width=TILE[0], fast=fast,
                                                         quality=95))
     out = []
     for cue in storyboard.parse_vtt(files[storyboard.VTT_NAME].decode()):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import socket
 
-from vtm.tcp import no_delay_on_listeners
+from vtm.web.tcp import no_delay_on_listeners
 
 
 def test_listeners_and_the_connections_they_accept_get_no_delay() -> None:

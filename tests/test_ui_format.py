@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from vtm.kinds.storyboard import StoryboardOptions
 from vtm.models import Video, VideoStatus
 from vtm.ui import format
-from vtm.ui.request_forms import default_every
 from vtm.ui.storyboard_view import display_width
 
 J = format.WORD_JOINER
@@ -64,7 +64,8 @@ def test_video_facts() -> None:
 
 @pytest.mark.parametrize(("duration", "every"), [(None, 10.0), (6.0, 0.5), (120.0, 3.0), (3600.0, 10.0)])
 def test_storyboard_default_is_about_forty_tiles(duration: float | None, every: float) -> None:
-    assert default_every(video(duration=duration)) == every
+    start = {**StoryboardOptions.defaults(), **StoryboardOptions.suggestions(video(duration=duration))}
+    assert start["every"] == every
 
 
 @pytest.mark.parametrize(("w", "h", "shown"), [(160, 90, 320), (160, 284, 203), (320, 180, 360)])

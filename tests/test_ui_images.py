@@ -12,11 +12,11 @@ import pytest
 from PIL import Image
 
 from tests.test_pages import app, navigation_only  # noqa: F401  (the router fixture)
-from vtm import runtime, service
+from vtm import assembly
+from vtm.assembly import Assembly
 from vtm.config import Settings
 from vtm.media import display
 from vtm.models import JobKind
-from vtm.runtime import Runtime
 
 PLACEHOLDER = "This picture is not shown"
 
@@ -39,16 +39,16 @@ def vm_hwm_mb() -> float:
 
 
 @pytest.mark.parametrize("spoil", ["huge", "broken", "empty", "truncated"])
-def test_a_huge_or_broken_output_shows_a_placeholder_and_every_page_renders(rt: Runtime, videos: dict[str, Path],
+def test_a_huge_or_broken_output_shows_a_placeholder_and_every_page_renders(rt: Assembly, videos: dict[str, Path],
                                                                              spoil: str) -> None:
-    video = service.add_local_file(rt, videos["black_intro"], "spoilt.mp4")
+    video = rt.service.add_local_file(videos["black_intro"], "spoilt.mp4")
     requests = [(JobKind.THUMBNAIL, {"width": 64, "height": 0, "format": "png"}), (JobKind.SHEET, {"columns": 2, "rows": 1}),
                 (JobKind.STORYBOARD, {"every": 2}), (JobKind.SCENES, {})]
-    jobs = [service.request_output(rt, video.id, kind, options)[0] for kind, options in requests]
+    jobs = [rt.service.request_output(video.id, kind, options)[0] for kind, options in requests]
     rt.workers.drain()
-    spoilt = [service.poster_path(rt, video)]
+    spoilt = [rt.service.poster_path(video)]
     for job in jobs:
-        spoilt += [p for p in service.output_files(rt, rt.store.get_job(job.id)) if p.suffix in (".png", ".jpg")]
+        spoilt += [p for p in rt.service.output_files(rt.store.get_job(job.id)) if p.suffix in (".png", ".jpg")]
     for path in spoilt:
         assert path is not None
         if spoil == "huge":
@@ -75,19 +75,18 @@ def test_a_huge_or_broken_output_shows_a_placeholder_and_every_page_renders(rt: 
 
 
 @pytest.fixture
-def isolated(tmp_path: Path) -> Iterator[Runtime]:
-    runtime.stop()
-    started = runtime.start(Settings(data_dir=tmp_path / "data", workers=1, isolation="process"), start_workers=False)
-    yield started
-    runtime.stop()
+def isolated(tmp_path: Path) -> Iterator[Assembly]:
+    with assembly.build(Settings(data_dir=tmp_path / "data", workers=1, isolation="process"),
+                        start_workers=False).install() as started:
+        yield started
 
 
-def test_a_big_picture_is_shrunk_by_a_decoder_process_not_the_server(isolated: Runtime, videos: dict[str, Path]) -> None:
+def test_a_big_picture_is_shrunk_by_a_decoder_process_not_the_server(isolated: Assembly, videos: dict[str, Path]) -> None:
     rt = isolated
-    video = service.add_local_file(rt, videos["landscape"], "big.mp4")
-    job, _ = service.request_output(rt, video.id, JobKind.THUMBNAIL, {"width": 7000, "height": 7000, "format": "png"})
+    video = rt.service.add_local_file(videos["landscape"], "big.mp4")
+    job, _ = rt.service.request_output(video.id, JobKind.THUMBNAIL, {"width": 7000, "height": 7000, "format": "png"})
     rt.workers.drain()
-    output = service.output_file(rt, rt.store.get_job(job.id))
+    output = rt.service.output_file(rt.store.get_job(job.id))
     with Image.open(output) as made:
         assert made.size == (7000, 7000)  # 49 MP: 147 MB of RGB to decode
     at = app("jobs")  # warm: Streamlit, pandas and pyarrow loaded
@@ -99,7 +98,7 @@ def test_a_big_picture_is_shrunk_by_a_decoder_process_not_the_server(isolated: R
     assert not at.exception and PLACEHOLDER not in page_text(at)
     assert len(at.image) == 1
     assert grew < 50, f"the page's render raised the server's peak RSS by {grew:.0f} MB"
-    shown = service.display_copy(rt, output, 1280)
+    shown = rt.service.display_copy(output, 1280)
     with Image.open(io.BytesIO(shown)) as copy:
         assert copy.size == (1280, 1280)
 

@@ -247,15 +247,13 @@ def test_results_are_rendered_escaped(rt: Any, videos: dict[str, Path]) -> None:
     the name shown as text (Markdown and HTML escaped)."""
     from streamlit.testing.v1 import AppTest
 
-    from vtm import service
-
-    video = service.add_local_file(rt, videos["landscape"], "_bold_ [x](y).mp4")
+    video = rt.service.add_local_file(videos["landscape"], "_bold_ [x](y).mp4")
 
     def page(video_id: int) -> None:
-        from vtm import runtime
+        from vtm.service import current
         from vtm.ui import upload_view
 
-        upload_view.show_results(runtime.current(), [
+        upload_view.show_results(current(), [
             {"name": "ignored", "ok": True, "status": 201, "id": video_id},
             {"name": "a<b>[x](javascript:y).mp4", "ok": False, "status": 415, "error": {"code": "u", "message": "bad *stuff*"}},
             {"name": "gone.mp4", "ok": True, "status": 201, "id": 999999},
@@ -272,13 +270,12 @@ def test_results_are_rendered_escaped(rt: Any, videos: dict[str, Path]) -> None:
 def test_the_page_mounts_the_uploader_with_a_ticket_only_when_a_token_is_set(tmp_path: Path) -> None:
     from streamlit.testing.v1 import AppTest
 
-    from vtm import runtime, tickets
+    from vtm import assembly, tickets
     from vtm.config import Settings
 
     for token in ("", "s3cret"):
-        runtime.stop()
-        runtime.start(Settings(data_dir=tmp_path / token / "data", workers=1, isolation="thread", api_token=token),
-                      start_workers=False)
+        rt = assembly.build(Settings(data_dir=tmp_path / token / "data", workers=1, isolation="thread", api_token=token),
+                            start_workers=False).install()
         try:
             app = AppTest.from_file(str(Path(__file__).parent.parent / "pages" / "upload.py"), default_timeout=30).run()
             assert not app.exception
@@ -289,4 +286,4 @@ def test_the_page_mounts_the_uploader_with_a_ticket_only_when_a_token_is_set(tmp
             if token:
                 assert tickets.valid(token, data["ticket"])
         finally:
-            runtime.stop()
+            rt.close()

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from vtm.automation_store import AutomationStore
 from vtm.errors import Unsupported
 from vtm.store import Store
 from vtm.watch.state import FileState, Known, WatchEvent, WatchEventKind
@@ -165,7 +164,7 @@ def test_an_unmounted_folder_marks_nothing_missing(tmp_path: Path, folder: Path)
 class Ledger:
     """The service's side, reduced to what the watcher needs: `watched_files` rows."""
 
-    def __init__(self, store: AutomationStore) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
         self.recorder = Recorder()
 
@@ -188,7 +187,7 @@ class Ledger:
 @pytest.fixture
 def ledger(tmp_path: Path) -> Iterator[Ledger]:
     base = Store(tmp_path / "data" / "vtm.duckdb")
-    yield Ledger(AutomationStore(base))
+    yield Ledger(base)
     base.close()
 
 

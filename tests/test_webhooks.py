@@ -19,8 +19,7 @@ import pytest
 from standardwebhooks.webhooks import Webhook as Verifier
 
 from tests.webhook_receiver import Receiver
-from vtm.automation_settings import AutomationSettings
-from vtm.automation_store import AutomationStore
+from vtm.config import Settings
 from vtm.errors import InvalidInput, NotFound
 from vtm.store import Store, now
 from vtm.webhooks import guard, registry, sender
@@ -32,9 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[AutomationStore]:
+def store(tmp_path: Path) -> Iterator[Store]:
     base = Store(tmp_path / "data" / "vtm.duckdb")
-    yield AutomationStore(base)
+    yield base
     base.close()
 
 
@@ -45,11 +44,11 @@ def receiver() -> Iterator[Receiver]:
     started.stop()
 
 
-def deliverer(store: AutomationStore, retry: tuple[float, ...] = (0.2, 0.2), timeout: float = 5.0, allow_private: bool = True) -> Deliverer:
+def deliverer(store: Store, retry: tuple[float, ...] = (0.2, 0.2), timeout: float = 5.0, allow_private: bool = True) -> Deliverer:
     return Deliverer(store, retry_delays=retry, timeout_s=timeout, allow_private=allow_private)
 
 
-def register(store: AutomationStore, receiver: Receiver, path: str, events: list[str] | None = None):
+def register(store: Store, receiver: Receiver, path: str, events: list[str] | None = None):
     webhook = registry.register(store, receiver.url + path, events, allow_private=True)
     receiver.secret = webhook.secret
     return webhook
@@ -65,7 +64,7 @@ def test_signature_is_the_one_standard_webhooks_verifies() -> None:
         Verifier(new_secret()).verify(body, headers)
 
 
-def test_an_event_is_delivered_signed_in_the_standard_shape(store: AutomationStore, receiver: Receiver) -> None:
+def test_an_event_is_delivered_signed_in_the_standard_shape(store: Store, receiver: Receiver) -> None:
     webhook = register(store, receiver, "/ok", ["job.completed"])
     assert webhook.to_dict(with_secret=True)["secret"] == webhook.secret and "secret" not in webhook.to_dict()
     job = {"id": 7, "kind": "thumbnail", "status": "COMPLETED"}
@@ -84,7 +83,7 @@ def test_an_event_is_delivered_signed_in_the_standard_shape(store: AutomationSto
     assert row.delivered_at is not None
 
 
-def test_fails_twice_then_succeeds_with_backoff(store: AutomationStore, receiver: Receiver) -> None:
+def test_fails_twice_then_succeeds_with_backoff(store: Store, receiver: Receiver) -> None:
     webhook = register(store, receiver, "/flaky")
     d = deliverer(store, retry=(0.3, 0.6, 5))
     d.start()
@@ -101,7 +100,7 @@ def test_fails_twice_then_succeeds_with_backoff(store: AutomationStore, receiver
     assert (row.state, row.attempts, row.status_code) == (DeliveryState.DELIVERED, 3, 200)
 
 
-def test_retries_follow_the_schedule_then_give_up(store: AutomationStore, receiver: Receiver) -> None:
+def test_retries_follow_the_schedule_then_give_up(store: Store, receiver: Receiver) -> None:
     receiver.flaky_failures = 99
     webhook = register(store, receiver, "/flaky")
     clock = [now() + timedelta(seconds=1)]
@@ -124,7 +123,7 @@ def test_retries_follow_the_schedule_then_give_up(store: AutomationStore, receiv
     assert len(receiver.requests) == 3
 
 
-def test_a_receiver_that_never_answers_times_out(store: AutomationStore, receiver: Receiver) -> None:
+def test_a_receiver_that_never_answers_times_out(store: Store, receiver: Receiver) -> None:
     webhook = register(store, receiver, "/hang")
     d = deliverer(store, retry=(60,), timeout=0.5)
     registry.publish(store, EventType.JOB_COMPLETED, {"id": 1})
@@ -135,7 +134,7 @@ def test_a_receiver_that_never_answers_times_out(store: AutomationStore, receive
     assert (row.state, row.status_code, row.error) == (DeliveryState.PENDING, None, "no answer within 0.5 s")
 
 
-def test_publishing_never_waits_for_a_receiver(store: AutomationStore, receiver: Receiver) -> None:
+def test_publishing_never_waits_for_a_receiver(store: Store, receiver: Receiver) -> None:
     register(store, receiver, "/hang")
     d = deliverer(store, timeout=3)
     d.start()
@@ -151,7 +150,7 @@ def test_publishing_never_waits_for_a_receiver(store: AutomationStore, receiver:
         d.stop()
 
 
-def test_redirects_are_not_followed(store: AutomationStore, receiver: Receiver) -> None:
+def test_redirects_are_not_followed(store: Store, receiver: Receiver) -> None:
     webhook = register(store, receiver, "/redirect")
     registry.publish(store, EventType.VIDEO_DELETED, {"id": 1})
     deliverer(store).run_once()
@@ -167,7 +166,7 @@ def test_redirects_are_not_followed(store: AutomationStore, receiver: Receiver) 
      "http://[fc00::1]/", "http://0.0.0.0/", "http://100.64.0.1/", "http://224.0.0.1/", "http://240.0.0.1/",
      "http://[64:ff9b::a00:1]/", "http://2130706433/", "http://0x7f.1/"],
 )
-def test_internal_addresses_are_refused(store: AutomationStore, url: str) -> None:
+def test_internal_addresses_are_refused(store: Store, url: str) -> None:
     with pytest.raises(InvalidInput) as refused:
         registry.register(store, url, None, allow_private=False)
     assert "VTM_WEBHOOKS_ALLOW_PRIVATE" in refused.value.message or "cannot be resolved" in refused.value.message
@@ -182,19 +181,19 @@ def test_internal_addresses_are_refused(store: AutomationStore, url: str) -> Non
      ("http://93.184.216.34/", [], "at least one"), ("http://93.184.216.34/", "job.failed", "a list"),
      ("http://[::1/", None, "not a valid URL"), ("http://93.184.216.34:99999/", None, "not a valid URL")],
 )
-def test_bad_registrations_say_what_is_wrong(store: AutomationStore, url: object, events: object, says: str) -> None:
+def test_bad_registrations_say_what_is_wrong(store: Store, url: object, events: object, says: str) -> None:
     with pytest.raises(InvalidInput, match=says):
         registry.register(store, url, events, allow_private=False)
 
 
-def test_a_public_address_is_accepted(store: AutomationStore) -> None:
+def test_a_public_address_is_accepted(store: Store) -> None:
     # An IP literal resolves without DNS; nothing is sent.
     webhook = registry.register(store, "https://93.184.216.34/hooks?x=1", ["job.failed", "job.failed"], allow_private=False)
     assert webhook.events == (EventType.JOB_FAILED,)
     assert [w.id for w in store.list_webhooks()] == [webhook.id]
 
 
-def test_the_address_is_checked_again_at_delivery(store: AutomationStore, receiver: Receiver) -> None:
+def test_the_address_is_checked_again_at_delivery(store: Store, receiver: Receiver) -> None:
     webhook = register(store, receiver, "/ok")  # allowed when it was registered
     registry.publish(store, EventType.JOB_COMPLETED, {"id": 1})
     deliverer(store, allow_private=False).run_once()
@@ -214,7 +213,7 @@ def test_the_sender_connects_to_the_checked_address_not_a_new_lookup(receiver: R
     assert request.headers["host"] == f"hooks.example.invalid:{port}" and request.verified
 
 
-def test_test_event_and_delete(store: AutomationStore, receiver: Receiver) -> None:
+def test_test_event_and_delete(store: Store, receiver: Receiver) -> None:
     webhook = register(store, receiver, "/ok", ["video.deleted"])
     event_id = registry.send_test(store, webhook.id)
     deliverer(store).run_once()
@@ -227,18 +226,18 @@ def test_test_event_and_delete(store: AutomationStore, receiver: Receiver) -> No
 
 
 def test_retry_schedule_setting() -> None:
-    assert AutomationSettings.from_env({}).retry_delays == (5, 30, 120, 600, 3600)
-    assert AutomationSettings.from_env({"VTM_WEBHOOK_RETRY_S": "1, 2"}).retry_delays == (1, 2)
+    assert Settings.from_env({}).retry_delays == (5, 30, 120, 600, 3600)
+    assert Settings.from_env({"VTM_WEBHOOK_RETRY_S": "1, 2"}).retry_delays == (1, 2)
     for bad in ("soon", "-1", "5,,x"):
         with pytest.raises(InvalidInput, match="VTM_WEBHOOK_RETRY_S"):
-            AutomationSettings.from_env({"VTM_WEBHOOK_RETRY_S": bad})
+            Settings.from_env({"VTM_WEBHOOK_RETRY_S": bad})
 
 
 @pytest.mark.slow
 def test_kill_9_between_attempts_loses_no_delivery(tmp_path: Path, receiver: Receiver) -> None:
     data = tmp_path / "data"
     base = Store(data / "vtm.duckdb")
-    store = AutomationStore(base)
+    store = base
     webhook = register(store, receiver, "/flaky")
     event_id = registry.publish(store, EventType.JOB_COMPLETED, {"id": 9})
     base.close()
@@ -261,7 +260,7 @@ def test_kill_9_between_attempts_loses_no_delivery(tmp_path: Path, receiver: Rec
     time.sleep(0.3)
     kill(first)
     base = Store(data / "vtm.duckdb")  # the folder lock went with the killed process
-    (row,) = AutomationStore(base).list_deliveries(webhook.id)
+    (row,) = base.list_deliveries(webhook.id)
     assert (row.state, row.attempts, row.status_code) == (DeliveryState.PENDING, 1, 500)
     base.close()
     second = child()
@@ -272,6 +271,6 @@ def test_kill_9_between_attempts_loses_no_delivery(tmp_path: Path, receiver: Rec
         kill(second)
     assert len(requests) == 3 and {r.headers["webhook-id"] for r in requests} == {event_id}
     base = Store(data / "vtm.duckdb")
-    (row,) = AutomationStore(base).list_deliveries(webhook.id)
+    (row,) = base.list_deliveries(webhook.id)
     base.close()
     assert (row.state, row.attempts, row.status_code) == (DeliveryState.DELIVERED, 3, 200)

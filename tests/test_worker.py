@@ -6,9 +6,8 @@ from pathlib import Path
 import cv2
 import pytest
 
-from vtm import service
+from vtm.assembly import Assembly
 from vtm.models import JobStatus
-from vtm.runtime import Runtime
 
 
 def image_size(path: Path) -> tuple[int, int]:
@@ -27,24 +26,24 @@ def image_size(path: Path) -> tuple[int, int]:
         ("portrait", 100, 100, (100, 100)),
     ],
 )
-def test_thumbnail_is_a_real_jpeg_of_the_right_size(rt: Runtime, videos: dict[str, Path], name: str, width: int, height: int, expected: tuple[int, int]) -> None:
-    video = service.add_local_file(rt, videos[name])
-    job = service.request_thumbnail(rt, video.id, width, height)
+def test_thumbnail_is_a_real_jpeg_of_the_right_size(rt: Assembly, videos: dict[str, Path], name: str, width: int, height: int, expected: tuple[int, int]) -> None:
+    video = rt.service.add_local_file(videos[name])
+    job = rt.service.request_thumbnail(video.id, width, height)
     (done,) = rt.workers.drain()
     assert done.status is JobStatus.COMPLETED, done.error
-    path = service.output_file(rt, done)
+    path = rt.service.output_file(done)
     assert path.name == f"thumbnail_{video.id}_{expected[0]}_{expected[1]}.jpg"
     assert path.read_bytes()[:3] == b"\xff\xd8\xff"
     assert image_size(path) == expected
     assert job.id == done.id
 
 
-def test_portrait_thumbnail_is_upright(rt: Runtime, videos: dict[str, Path]) -> None:
-    video = service.add_local_file(rt, videos["portrait"])
+def test_portrait_thumbnail_is_upright(rt: Assembly, videos: dict[str, Path]) -> None:
+    video = rt.service.add_local_file(videos["portrait"])
     assert (video.width, video.height, video.rotation) == (180, 320, 90)
-    service.request_thumbnail(rt, video.id, 180, 320, fit="stretch")
+    rt.service.request_thumbnail(video.id, 180, 320, fit="stretch")
     (done,) = rt.workers.drain()
-    image = cv2.imread(str(service.output_file(rt, done)))
+    image = cv2.imread(str(rt.service.output_file(done)))
     # portrait_scene paints a blue-red box in the middle and white "TOP" text near the top.
     top_band, bottom_band = image[:40].mean(), image[-40:].mean()
     centre = image[120:200, 70:110].reshape(-1, 3).mean(axis=0)
@@ -52,26 +51,26 @@ def test_portrait_thumbnail_is_upright(rt: Runtime, videos: dict[str, Path]) -> 
     assert top_band != pytest.approx(bottom_band, abs=1)
 
 
-def test_one_bad_video_fails_only_its_job(rt: Runtime, videos: dict[str, Path]) -> None:
-    good = service.add_local_file(rt, videos["landscape"])
-    bad = service.add_local_file(rt, videos["wide"], "broken-later.mkv")
+def test_one_bad_video_fails_only_its_job(rt: Assembly, videos: dict[str, Path]) -> None:
+    good = rt.service.add_local_file(videos["landscape"])
+    bad = rt.service.add_local_file(videos["wide"], "broken-later.mkv")
     rt.data.absolute(bad.path).write_bytes(b"\x1a\x45\xdf\xa3" + b"\0" * 100)  # damaged after upload
-    service.request_thumbnail(rt, bad.id, 64, 64)
-    service.request_thumbnail(rt, good.id, 64, 64)
+    rt.service.request_thumbnail(bad.id, 64, 64)
+    rt.service.request_thumbnail(good.id, 64, 64)
     done = {job.video_id: job for job in rt.workers.drain()}
     assert done[good.id].status is JobStatus.COMPLETED
     assert done[bad.id].status is JobStatus.FAILED
     assert done[bad.id].error and "Traceback" not in done[bad.id].error
 
 
-def test_worker_threads_wake_on_new_job(rt: Runtime, videos: dict[str, Path]) -> None:
-    video = service.add_local_file(rt, videos["landscape"])
+def test_worker_threads_wake_on_new_job(rt: Assembly, videos: dict[str, Path]) -> None:
+    video = rt.service.add_local_file(videos["landscape"])
     finished = threading.Event()
     rt.events  # noqa: B018
     rt.store.add_listener(lambda job: finished.set() if job.status is JobStatus.COMPLETED else None)
     rt.workers.start(2)
     try:
-        service.request_thumbnail(rt, video.id, 32, 32)
+        rt.service.request_thumbnail(video.id, 32, 32)
         assert finished.wait(20), "no worker picked the job up"
     finally:
         rt.workers.stop()

@@ -7,13 +7,12 @@ import sys
 import time
 from pathlib import Path
 
-from vtm.automation_store import AutomationStore
 from vtm.store import Store
 from vtm.webhooks.deliverer import Deliverer
 
 if __name__ == "__main__":
     store = Store(Path(sys.argv[1]) / "vtm.duckdb")
-    deliverer = Deliverer(AutomationStore(store), retry_delays=tuple(float(s) for s in sys.argv[2].split(",")),
+    deliverer = Deliverer(store, retry_delays=tuple(float(s) for s in sys.argv[2].split(",")),
                           timeout_s=5.0, allow_private=True)
     deliverer.start()
     print("ready", flush=True)

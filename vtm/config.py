@@ -36,6 +36,15 @@ class Settings:
     max_frames: int = _setting("VTM_MAX_FRAMES", 2_000_000, "Most frames a video may declare.")
     min_free_mb: int = _setting("VTM_MIN_FREE_MB", 1024, "The dashboard warns when the data folder's disk has less free space, in MB.")
     test_hooks: bool = _setting("VTM_TEST_HOOKS", False, "When 1, enables job kinds that crash or hang on purpose (tests only).")
+    # Watch folders, recipes and webhooks (issue 16; declared here, used once they are wired in).
+    watch: str = _setting("VTM_WATCH", "", "Folders to watch, separated by `:`; new videos in them are imported by reference.")
+    watch_stable_s: float = _setting("VTM_WATCH_STABLE_S", 3.0, "A file is imported once its size and mtime stayed the same this long.")
+    watch_poll: bool = _setting("VTM_WATCH_POLL", False, "When 1, watch folders by polling (network mounts, where change events do not arrive).")
+    watch_poll_ms: int = _setting("VTM_WATCH_POLL_MS", 1000, "Polling interval in milliseconds when polling.")
+    watch_rescan_s: float = _setting("VTM_WATCH_RESCAN_S", 300.0, "Full rescan of the watched folders this often (a safety net for lost events); 0 turns it off.")
+    webhook_retry_s: str = _setting("VTM_WEBHOOK_RETRY_S", "5,30,120,600,3600", "Seconds between a failed webhook delivery and each retry; after the last, it is given up.")
+    webhooks_allow_private: bool = _setting("VTM_WEBHOOKS_ALLOW_PRIVATE", False, "When 1, webhook URLs may resolve to loopback, private and link-local addresses.")
+    webhook_timeout_s: float = _setting("VTM_WEBHOOK_TIMEOUT_S", 10.0, "Time limit of one webhook request (connect, send, answer), in seconds.")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -47,7 +56,9 @@ class Settings:
                 continue
             values[f.name] = _parse(f.name, f.metadata["env"], raw, type(f.default))
         values.update(overrides)
-        return cls(**values)
+        settings = cls(**values)
+        settings.retry_delays  # noqa: B018 - refuse a bad schedule at start, not at the first failure
+        return settings
 
     @property
     def worker_count(self) -> int:
@@ -56,6 +67,22 @@ class Settings:
     @property
     def max_upload_bytes(self) -> int:
         return self.max_upload_mb * 1024 * 1024
+
+    @property
+    def watch_folders(self) -> list[Path]:
+        return [Path(part).expanduser() for part in self.watch.split(":") if part.strip()]
+
+    @property
+    def retry_delays(self) -> tuple[float, ...]:
+        """Seconds to wait before webhook retry 1, 2, … (empty: no retries)."""
+        try:
+            delays = tuple(float(part) for part in self.webhook_retry_s.split(",") if part.strip())
+        except ValueError:
+            delays = (-1.0,)
+        if any(not 0 <= d <= 7 * 86400 for d in delays):
+            raise InvalidInput(f"VTM_WEBHOOK_RETRY_S={self.webhook_retry_s!r}: give seconds separated by commas, "
+                               "each between 0 and 604800, such as 5,30,120,600,3600.")
+        return delays
 
 
 def _parse(name: str, env: str, raw: str, kind: type) -> Any:
@@ -68,7 +95,7 @@ def _parse(name: str, env: str, raw: str, kind: type) -> Any:
             raise ValueError(raw)
         if issubclass(kind, Path):
             return Path(raw)
-        return kind(raw)
+        return kind(raw)  # type: ignore[call-arg]  # int, float or str of the field's default
     except ValueError:
         raise InvalidInput(f"{env}={raw!r} is not a valid {kind.__name__} for {name}.") from None
 

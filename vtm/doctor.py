@@ -15,21 +15,19 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vtm import tasks
-from vtm.executor import CallFailed
+from vtm import kinds
+from vtm.executors.base import CallFailed
 from vtm.files import DataDir, Inventory, safe_filename, sha256_of, thumbnail_name
-from vtm.media.limits import Limits
-from vtm.models import Job, JobKind, JobStatus, Video
-from vtm.params import THUMBNAIL_DEFAULTS
-from vtm.store import Store
+from vtm.models import Job, JobStatus, Video, VideoInfo
 
 if TYPE_CHECKING:
-    from vtm.runtime import Runtime
+    from vtm.store import Store
 
 log = logging.getLogger(__name__)
 MISSING_OUTPUT = "The output file is missing on disk (found by `vtm doctor`); retry the job to make it again."
@@ -90,11 +88,12 @@ def examine(data: DataDir, store: Store, inventory: Inventory | None = None, *, 
     jobs = store.job_outputs()
     report = Report(data.root, unknown=list(found.unknown))
     report.lost_videos = {vid: data.uploads_in(vid) for vid in found.video_folders if vid not in videos}
-    thumbnails = [(vid, out, params) for _, kind, vid, _, out, params in jobs if kind is JobKind.THUMBNAIL]
+    single = {kind.name: kind.options.defaults() for kind in kinds.KINDS.values() if kind.single_file}
+    thumbnails = [(vid, out, params, single[kind]) for _, kind, vid, _, out, params in jobs if kind in single]
     # names, not paths (100,000 jobs: 0.3 s instead of 2 s); a thumbnail being made has no
     # output path yet: its file will have its name
-    known = {out.rsplit("/", 1)[-1] if out else thumbnail_name(vid, json.loads(params), THUMBNAIL_DEFAULTS)
-             for vid, out, params in thumbnails}
+    known = {out.rsplit("/", 1)[-1] if out else thumbnail_name(vid, json.loads(params), defaults)
+             for vid, out, params, defaults in thumbnails}
     job_ids = {job[0] for job in jobs}
     report.stray_outputs = [p for p in found.thumbnails if p.name not in known]
     report.stray_outputs += [p for jid, p in found.outputs.items() if jid not in job_ids]
@@ -107,58 +106,58 @@ def examine(data: DataDir, store: Store, inventory: Inventory | None = None, *, 
     return report
 
 
-def repair(rt: Runtime, report: Report) -> list[str]:
+Probe = Callable[[Path, Path], VideoInfo]  # (video file, poster to write) -> what it is; raises CallFailed
+
+
+def repair(data: DataDir, store: Store, report: Report, probe: Probe) -> list[str]:
     """Make the database and the folder agree without deleting a file; returns one
-    line per action."""
+    line per action. `probe` reads a lost upload again (in a decoder process)."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     done: list[str] = []
     for video_id, uploads in report.lost_videos.items():
-        done.append(_restore(rt, video_id, uploads, stamp))
+        done.append(_restore(data, store, probe, video_id, uploads, stamp))
     for path in [*report.stray_outputs, *report.unknown]:
         if path.exists() or path.is_symlink():
-            target = rt.data.move_aside(path, stamp)
+            target = data.move_aside(path, stamp)
             done.append(f"moved {report.rel(path)} to {report.rel(target)}")
     for job in report.missing_outputs:
-        rt.store.mark_failed(job.id, MISSING_OUTPUT)
+        store.mark_failed(job.id, MISSING_OUTPUT)
         done.append(f"job {job.id}: output missing, marked FAILED (retry makes it again)")
     for job in report.orphan_jobs:
-        rt.store.discard_job(job.id)
+        store.discard_job(job.id)
         done.append(f"job {job.id}: its video {job.video_id} is gone, the row is removed")
     for line in done:
         log.info("doctor: %s", line)
     return done
 
 
-def _restore(rt: Runtime, video_id: int, uploads: list[Path], stamp: str) -> str:
+def _restore(data: DataDir, store: Store, probe: Probe, video_id: int, uploads: list[Path], stamp: str) -> str:
     """Register a video folder the database lost under its own id, or move it aside
     when it holds no single readable video."""
-    folder = rt.data.video_dir(video_id)
+    folder = data.video_dir(video_id)
     reason = "it holds no upload" if not uploads else "it holds several files" if len(uploads) > 1 else ""
     if not reason:
-        final = rt.data.move_into_source(video_id, uploads[0])
+        final = data.move_into_source(video_id, uploads[0])
         try:
-            video = _register(rt, video_id, final)
+            video = _register(data, store, probe, video_id, final)
         except CallFailed as failure:
             reason = f"its file is not a video VTM can read ({failure.message})"
         else:
             return f"video {video.id}: registered again as {video.filename!r} ({video.width}x{video.height})"
-    target = rt.data.move_aside(folder, stamp)
-    return f"videos/{video_id}: not registered, {reason}; moved to {target.relative_to(rt.data.root)}"
+    target = data.move_aside(folder, stamp)
+    return f"videos/{video_id}: not registered, {reason}; moved to {target.relative_to(data.root)}"
 
 
-def _register(rt: Runtime, video_id: int, path: Path) -> Video:
-    s = rt.settings
-    limits = Limits(s.max_width, s.max_height, s.max_duration_s, s.max_frames)
-    info = rt.ingest_executor.call(tasks.inspect, str(path), str(rt.data.poster_path(video_id)), limits, timeout=120)
+def _register(data: DataDir, store: Store, probe: Probe, video_id: int, path: Path) -> Video:
+    info = probe(path, data.poster_path(video_id))
     name, n = safe_filename(path.name), 1
-    while rt.store.find_video_by_name(name) is not None:
+    while store.find_video_by_name(name) is not None:
         n += 1
         stem, dot, ext = path.name.rpartition(".")
         name = safe_filename(f"{stem} ({n}).{ext}" if dot else f"{path.name} ({n})")
     stat = path.stat()
-    return rt.store.add_video(
-        id=video_id, filename=name, path=rt.data.relative(path), size=stat.st_size, sha256=sha256_of(path),
-        width=info.width, height=info.height, rotation=info.rotation, duration=info.duration, fps=info.fps,
-        frame_count=info.frame_count, codec=info.codec, container=info.container,
+    return store.add_video(
+        id=video_id, filename=name, path=data.relative(path), size=stat.st_size, sha256=sha256_of(path),
+        **info.columns(),
         created_at=datetime.fromtimestamp(stat.st_mtime, UTC).replace(tzinfo=None),
     )

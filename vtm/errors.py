@@ -1,5 +1,6 @@
-"""Errors a user can cause. Each carries a code, an HTTP status and a message that says
-what happened and what to do next.
+"""Errors a user can cause. Each carries a code and a message that says what happened
+and what to do next. The API answers each with the HTTP status shown (`vtm.web.errors`,
+by class); the dashboard shows its message (`vtm.ui.feedback`).
 
     VtmError
     ├── BadRequest      400  the request is malformed (no file, empty name)
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 
 class VtmError(Exception):
-    status = 400
     code = "error"
 
     def __init__(self, message: str, *, code: str | None = None) -> None:
@@ -33,27 +33,22 @@ class VtmError(Exception):
 
 
 class BadRequest(VtmError):
-    status = 400
     code = "bad_request"
 
 
 class Unauthorized(VtmError):
-    status = 401
     code = "unauthorized"
 
 
 class Forbidden(VtmError):
-    status = 403
     code = "forbidden"
 
 
 class NotFound(VtmError):
-    status = 404
     code = "not_found"
 
 
 class Conflict(VtmError):
-    status = 409
     code = "conflict"
 
 
@@ -62,17 +57,14 @@ class StoreLocked(Conflict):
 
 
 class TooLarge(VtmError):
-    status = 413
     code = "too_large"
 
 
 class Unsupported(VtmError):
-    status = 415
     code = "unsupported_media"
 
 
 class InvalidInput(VtmError):
-    status = 422
     code = "invalid_input"
 
 
@@ -80,7 +72,6 @@ class DataFolderError(VtmError):
     """The data folder or its database cannot be used: a file where the folder should be,
     a read-only or unreadable folder, a damaged database. Said in one line at start."""
 
-    status = 503
     code = "data_folder_unusable"
 
 
@@ -88,5 +79,4 @@ class DiskFull(VtmError):
     """No space left on the disk VTM writes to (ENOSPC/EDQUOT), built by `vtm.disk`
     with the folder and the space left in its message."""
 
-    status = 507
     code = "disk_full"

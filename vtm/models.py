@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
+
+JSON = str | int | float | bool | None
+VIDEO_SORTS = ("newest", "oldest", "name", "duration")  # how the library may be ordered
 
 
 class JobStatus(StrEnum):
@@ -27,6 +30,16 @@ class VideoStatus(StrEnum):
     RUNNING = "RUNNING"
     COMPLETED = "COMPLETED"
     FAILED = "FAILED"
+
+
+class JobOptions(Protocol):
+    """A job's options, typed per kind (`vtm.kinds`): what the rest of VTM needs of them."""
+
+    def to_json(self) -> dict[str, JSON]: ...
+
+    def summary(self) -> str: ...
+
+    def shown_size(self) -> tuple[int | None, int | None]: ...
 
 
 class JobKind(StrEnum):
@@ -66,6 +79,16 @@ class VideoInfo:
     duration_measured: bool = False
     hdr: str | None = None
     field_order: str | None = None
+
+    def columns(self) -> dict[str, object]:
+        """The `videos` columns a probe fills (everything but the pixel format)."""
+        return {
+            "width": self.width, "height": self.height, "rotation": self.rotation, "duration": self.duration,
+            "fps": self.fps, "frame_count": self.frame_count, "codec": self.codec, "container": self.container,
+            "storage_width": self.storage_width, "storage_height": self.storage_height,
+            "sample_aspect_ratio": self.sample_aspect_ratio, "duration_measured": self.duration_measured,
+            "hdr": self.hdr, "field_order": self.field_order,
+        }
 
 
 @dataclass(frozen=True)
@@ -126,7 +149,7 @@ class Job:
     id: int
     kind: JobKind
     video_id: int
-    params: dict[str, Any]
+    options: JobOptions
     status: JobStatus
     progress: float = 0.0
     attempts: int = 0
@@ -140,11 +163,16 @@ class Job:
 
     @property
     def width(self) -> int | None:
-        return self.params.get("width")
+        return self.options.shown_size()[0]
 
     @property
     def height(self) -> int | None:
-        return self.params.get("height")
+        return self.options.shown_size()[1]
+
+    @property
+    def params(self) -> dict[str, JSON]:
+        """The options' canonical JSON (as stored, and as the API shows them)."""
+        return self.options.to_json()
 
     @property
     def duration_s(self) -> float | None:
@@ -160,7 +188,7 @@ class Job:
             "filename": self.video_filename,
             "width": self.width,
             "height": self.height,
-            "params": self.params,
+            "params": self.options.to_json(),
             "status": str(self.status),
             "progress": self.progress,
             "attempts": self.attempts,

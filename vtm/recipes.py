@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from vtm import params
+from vtm import kinds
 from vtm.errors import InvalidInput
 from vtm.models import Job, JobKind, Video, VideoStatus
 
 log = logging.getLogger(__name__)
 
 UPLOADS = "uploads"  # the target of videos uploaded by browser, API or CLI
-KINDS = (JobKind.THUMBNAIL, JobKind.SHEET, JobKind.STORYBOARD, JobKind.PREVIEW, JobKind.SCENES)
+KINDS = tuple(kind.name for kind in kinds.OUTPUT_KINDS)
 MAX_OUTPUTS = 20
 REFERENCE = Video(id=0, filename="reference.mp4", status=VideoStatus.COMPLETED, path="", size=1, sha256="",
                   width=1920, height=1080, duration=600.0, fps=25.0, frame_count=15000)
@@ -77,7 +77,7 @@ def parse_outputs(raw: Any) -> tuple[RecipeOutput, ...]:
         if not isinstance(options, Mapping):
             raise InvalidInput(f"{where}: options must be an object.")
         try:
-            params.normalise(kind, REFERENCE, options)
+            kinds.parse(kind, options, REFERENCE)
         except InvalidInput as exc:
             raise InvalidInput(f"{where} ({kind}): {exc.message}") from None
         outputs.append(RecipeOutput(kind, dict(options)))

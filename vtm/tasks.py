@@ -1,27 +1,24 @@
-"""What a job does, as a plain picklable task run by an executor (in a thread or in a
-child process). Maps each job kind to its media function and writes the result
-atomically to the path the worker chose: a thumbnail is one file renamed into place;
-the other kinds write all their files into a staging folder under data/tmp that is
-renamed onto data/outputs/<job_id>/ only when complete, so a failed or killed job
-leaves no partial output (data/tmp is emptied on start)."""
+"""What runs in the decoder child (or on a cluster node): plain picklable tasks.
+
+`run(task, progress)` makes one job's output with its kind's runner (`vtm.kinds`) and
+writes it so that nobody sees half of it: a single file is renamed into place; a folder
+is written in a staging folder under data/tmp and renamed onto data/outputs/<job_id>/
+only when complete, so a failed or killed job leaves no partial output (data/tmp is
+emptied on start). `inspect` probes an upload and writes its poster frame.
+"""
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from vtm import kinds, urls
 from vtm.disk import full_as_error
 from vtm.errors import NotFound
-from vtm.files import write_atomic
-from vtm.media.decoder import decode_threads
-from vtm.media.thumbnail import make_thumbnail
-from vtm.models import JobKind, VideoInfo
+from vtm.files import staging_root, write_atomic, write_folder
+from vtm.kinds.base import Make
+from vtm.models import JobKind, JobOptions, VideoInfo
 
 Progress = Callable[[float], None]
 
@@ -30,138 +27,53 @@ Progress = Callable[[float], None]
 class Task:
     job_id: int
     kind: JobKind
-    params: dict[str, Any]
+    options: JobOptions
     source: str
     duration: float | None
-    dest: str  # a file for thumbnails, a folder for other kinds
+    dest: str  # a file for single-file kinds (thumbnails), a folder for the others
 
 
 def run(task: Task, progress: Progress) -> str:
     """Do the task; returns the path of the main output file."""
-    runner = RUNNERS.get(task.kind)
-    if runner is None:
-        raise ValueError(f"no runner for job kind {task.kind}")
-    if task.kind in MAIN_FILE or task.kind is JobKind.THUMBNAIL:
-        if not Path(task.source).is_file():
-            raise NotFound(f"The video file {task.source} is missing (moved or deleted after it was imported?); "
-                           "put it back or delete the video and add it again.")
-    # "No space left" while writing is DiskFull naming the folder, not "Could not process the video".
-    with decode_threads(1), full_as_error(Path(task.dest).parent, "while writing this output"):
-        return runner(task, progress)
+    from vtm.media.decoder import decode_threads
 
-
-def _thumbnail(task: Task, progress: Progress) -> str:
-    data = make_thumbnail(Path(task.source), task.params, task.duration)
-    write_atomic(Path(task.dest), data)
-    progress(1.0)
-    return task.dest
-
-
-MAIN_FILE = {JobKind.SHEET: "sheet.{format}", JobKind.STORYBOARD: "storyboard.vtt",
-             JobKind.PREVIEW: "preview.webp", JobKind.SCENES: "scenes.json"}
-
-
-def main_file(kind: JobKind, params: dict[str, Any]) -> str:
-    return MAIN_FILE[kind].format(**params)
-
-
-def render_files(kind: JobKind, source: Path, info: VideoInfo, params: dict[str, Any], *, url_prefix: str = "",
-                 progress: Progress | None = None) -> dict[str, bytes]:
-    """The files of one output (sheet, storyboard, preview, scenes) by name, in memory.
-    Shared by the job runners and the CLI."""
-    if kind is JobKind.SHEET:
-        from vtm.media.sheet import make_sheet
-
-        data = make_sheet(source, info, params, name=source.name, size_bytes=source.stat().st_size, progress=progress)
-        return {main_file(kind, params): data}
-    if kind is JobKind.STORYBOARD:
-        from vtm.media.storyboard import make_storyboard
-
-        return make_storyboard(source, info, params, url_prefix=url_prefix, progress=progress)
-    if kind is JobKind.PREVIEW:
-        from vtm.media.preview import make_preview
-
-        return make_preview(source, info, params, progress=progress)
-    if kind is JobKind.SCENES:
-        from vtm.media.scenes import make_scenes
-
-        return make_scenes(source, info, params, progress=progress)
-    raise ValueError(f"no files for job kind {kind}")
-
-
-def write_folder(dest: Path, files: dict[str, bytes], staging_root: Path | None = None) -> None:
-    """Write `files` into a staging folder (in `staging_root`, else hidden beside `dest`)
-    and rename it onto `dest`, replacing an older output of the same name."""
-    staging_root = staging_root or dest.parent
-    staging_root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}-", suffix=".part", dir=staging_root))
-    try:
-        for name, data in files.items():
-            (staging / name).write_bytes(data)
-        if dest.exists():
-            shutil.rmtree(dest)
-        os.replace(staging, dest)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _output(task: Task, progress: Progress) -> str:
-    from vtm.media.probe import probe
-
-    source = Path(task.source)
-    info = probe(source)
-    files = render_files(task.kind, source, info, task.params, url_prefix=f"/api/jobs/{task.job_id}/files/",
-                         progress=progress)
+    kind = kinds.get(task.kind)
+    if kind.run is not None:
+        return kind.run(task, progress)
+    if not Path(task.source).is_file():
+        raise NotFound(f"The video file {task.source} is missing (moved or deleted after it was imported?); "
+                       "put it back or delete the video and add it again.")
     dest = Path(task.dest)
-    data_tmp = dest.parent.parent / "tmp"  # data/outputs/<job_id> -> data/tmp, emptied on start
-    write_folder(dest, files, data_tmp if data_tmp.is_dir() else None)
+    # "No space left" while writing is DiskFull naming the folder, not "Could not process the video".
+    with decode_threads(1), full_as_error(dest.parent, "while writing this output"):
+        made = Make(Path(task.source), task.options, task.duration, url_prefix=urls.job_files_prefix(task.job_id),
+                    progress=progress)
+        files = kind.make(made)
+        if kind.single_file:
+            write_atomic(dest, next(iter(files.values())))
+            output = dest
+        else:
+            write_folder(dest, files, staging_root(dest))
+            output = dest / kind.main(task.options)
     progress(1.0)
-    return str(dest / main_file(task.kind, task.params))
-
-
-def _crash(task: Task, progress: Progress) -> str:
-    os.abort()
-
-
-def _hang(task: Task, progress: Progress) -> str:
-    time.sleep(float(task.params.get("seconds", 3600)))
-    return task.dest
-
-
-def _hog(task: Task, progress: Progress) -> str:
-    hoard = []
-    for _ in range(int(task.params.get("mb", 100_000))):
-        hoard.append(bytearray(1024 * 1024))
-    return task.dest
-
-
-RUNNERS: dict[JobKind, Callable[[Task, Progress], str]] = {
-    JobKind.THUMBNAIL: _thumbnail,
-    JobKind.SHEET: _output,
-    JobKind.STORYBOARD: _output,
-    JobKind.PREVIEW: _output,
-    JobKind.SCENES: _output,
-    JobKind.CRASH: _crash,
-    JobKind.HANG: _hang,
-    JobKind.HOG: _hog,
-}
+    return str(output)
 
 
 POSTER_WIDTH = 480
 POSTER_MAX_HEIGHT = 960
 
 
-def inspect(source: str, poster: str, limits: Any = None) -> Any:
+def inspect(source: str, poster: str, limits: object = None) -> VideoInfo:
     """Probe an upload and write its poster frame (the automatic choice, 480 px wide).
     Returns the VideoInfo; raises Unsupported when it is not a usable video, TooLarge
     when its header declares more than `limits` (checked before decoding)."""
-    from vtm.media.limits import check_header
+    from vtm.media.limits import Limits, check_header
     from vtm.media.picture import covering
     from vtm.media.probe import probe
     from vtm.media.render import encode, fit
     from vtm.media.thumbnail import pick_frame
 
-    if limits is not None:
+    if isinstance(limits, Limits):
         check_header(Path(source), limits)
     info = probe(Path(source))
     frame = pick_frame(Path(source), "auto", info.duration, size=covering(POSTER_WIDTH, 0))  # candidates read small
@@ -172,3 +84,12 @@ def inspect(source: str, poster: str, limits: Any = None) -> Any:
     with full_as_error(Path(poster).parent, "while writing the poster frame"):
         write_atomic(Path(poster), encode(fit(frame.image, width, height, "stretch"), "jpg", 82))
     return info
+
+
+def warm_up() -> None:
+    """Load the decoders and image libraries (PyAV, OpenCV) before the first call, so a
+    call's time limit measures the call, not the imports."""
+    import vtm.media.frames
+    import vtm.media.probe
+    import vtm.media.render
+    import vtm.media.thumbnail  # noqa: F401

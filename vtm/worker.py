@@ -17,17 +17,15 @@ import time
 import traceback
 from pathlib import Path
 
-from vtm import tasks
+from vtm import kinds, tasks
 from vtm.config import Settings
 from vtm.errors import DiskFull, NotFound
-from vtm.executor import CallFailed, Cancelled, InlineExecutor, Interrupted, ProcessExecutor
-from vtm.files import DataDir, remove_tree
-from vtm.models import Job, JobKind, JobStatus
-from vtm.params import THUMBNAIL_DEFAULTS
+from vtm.executors.base import CallFailed, Cancelled, Executor, Interrupted
+from vtm.files import DataDir
+from vtm.models import Job, JobStatus
 from vtm.store import Store
 
 log = logging.getLogger(__name__)
-Executor = InlineExecutor | ProcessExecutor
 PROGRESS_EVERY_S = 0.25
 # While the disk is full: how often to try again (claims, statuses kept in memory).
 FULL_RETRY_S = 1.0
@@ -131,7 +129,7 @@ class WorkerPool:
             log.info("job %s: its video %s is gone; the job is removed", job.id, job.video_id)
             return job
         dest = self.output_path(job)
-        task = tasks.Task(job.id, job.kind, job.params, str(self.data.absolute(video.path)), video.duration, str(dest))
+        task = tasks.Task(job.id, job.kind, job.options, str(self.data.absolute(video.path)), video.duration, str(dest))
         try:
             output = self.executor.call(tasks.run, task, timeout=self.timeout_for(video.duration),
                                         progress=self._progress(job.id), cancelled=lambda: job.id in self._cancelled)
@@ -176,10 +174,7 @@ class WorkerPool:
 
     def _discard(self, job: Job, dest: Path) -> None:
         self.data.remove_partials(dest)
-        if job.kind is JobKind.THUMBNAIL:
-            dest.unlink(missing_ok=True)
-        else:
-            remove_tree(self.data.output_dir(job.id))
+        kinds.get(job.kind).remove_output(self.data, job.id, job.video_id, job.options)
 
     def _progress(self, job_id: int) -> tasks.Progress:
         last = [0.0]
@@ -194,9 +189,7 @@ class WorkerPool:
         return report
 
     def output_path(self, job: Job) -> Path:
-        if job.kind is JobKind.THUMBNAIL:
-            return self.data.thumbnail_path(job.video_id, job.params, THUMBNAIL_DEFAULTS)
-        return self.data.output_dir(job.id)
+        return kinds.get(job.kind).output_path(self.data, job.id, job.video_id, job.options)
 
     def timeout_for(self, duration: float | None) -> float:
         if self.settings.job_timeout_s > 0:

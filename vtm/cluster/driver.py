@@ -77,7 +77,7 @@ class Driver:
         nodes = tuple(
             p.NodeInfo(n["NodeID"], n["NodeManagerAddress"], n.get("NodeName") or n["NodeManagerAddress"],
                        float(n.get("Resources", {}).get("CPU", 0.0)), bool(n["Alive"]))
-            for n in self.ray.nodes() if n["Alive"]
+            for n in self.ray.nodes() if n["Alive"]  # type: ignore[no-untyped-call]
         )
         self._names.update({node.node_id: node.name for node in nodes})
         self.send(p.Status(p.ClusterStatus("up", self.address, nodes)))
@@ -233,12 +233,12 @@ def reachable(address: str, timeout: float = 3.0) -> str | None:
 
 
 def main(argv: list[str]) -> int:
-    from vtm.executor_child import _die_with_parent
+    from vtm.executors.child import die_with_parent
 
     fd, parent_pid, address = int(argv[0]), int(argv[1]), argv[2]
     node_ip = argv[3] if len(argv) > 3 else None
     conn = Connection(fd)
-    _die_with_parent(parent_pid)
+    die_with_parent(parent_pid)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s vtm-ray-driver %(levelname)s %(message)s")
     enable_token_auth_if_available(os.environ, Path.home())
     reason = reachable(address)

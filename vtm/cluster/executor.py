@@ -1,5 +1,5 @@
 """`RayExecutor`: the executor seam (`call(fn, *args, timeout=, progress=)`, raising
-CallFailed or Interrupted, as vtm.executor's) with the work done by Ray tasks.
+CallFailed or Interrupted, as vtm.executors.base says) with the work done by Ray tasks.
 
 A call blocks its worker thread until the task ends; while the cluster is unreachable
 it waits, however long (the driver child is restarted meanwhile). `status()` is the
@@ -17,7 +17,7 @@ from typing import Any
 from vtm import errors
 from vtm.cluster import protocol as p
 from vtm.cluster.supervisor import CLOSED, Backoff, Supervisor
-from vtm.executor import POLL_S, CallFailed, Cancel, Cancelled, Interrupted, guarded
+from vtm.executors.base import POLL_S, CallFailed, Cancel, Cancelled, Interrupted, guarded
 
 log = logging.getLogger(__name__)
 Progress = Callable[[float], None]
@@ -52,7 +52,7 @@ class RayExecutor:
         job_id = getattr(args[0], "job_id", None) if args else None
         call_id = f"{job_id if job_id is not None else 'call'}.{next(self._ids)}"
         submit = p.Submit(call_id, job_id, fn, args, progress is not None, timeout, self.memory_mb, self.max_retries)
-        report = guarded(progress, cancelled, f"call {call_id}")  # callback errors never escape (vtm.executor)
+        report = guarded(progress, cancelled, f"call {call_id}")  # callback errors never escape (vtm.executors.base)
         pending = self._supervisor.submit(submit)
         try:
             while True:

@@ -21,7 +21,7 @@ import ray
 
 from vtm import errors
 from vtm.cluster.pathmap import PathMap
-from vtm.executor import MEMORY_MESSAGE
+from vtm.executors.base import MEMORY_MESSAGE
 
 PROGRESS_EVERY_S = 0.2
 MB = 1024 * 1024
@@ -48,7 +48,7 @@ class Sink:
 def run_call(sink: Any, call_id: str, fn: Callable[..., Any], args: tuple[Any, ...], with_progress: bool,
              memory_mb: int) -> tuple[Any, ...]:
     node_id = ray.get_runtime_context().get_node_id()
-    ip = ray.util.get_node_ip_address()
+    ip = ray.util.get_node_ip_address()  # type: ignore[no-untyped-call]
     sink.started.remote(call_id, node_id, ip)
     paths = PathMap.from_env(os.environ)
     node_args = tuple(_to_node(arg, paths) for arg in args)

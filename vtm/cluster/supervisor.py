@@ -18,7 +18,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from vtm.cluster import protocol as p
-from vtm.executor import _Spawner
+from vtm.executors.spawner import Spawner
 
 log = logging.getLogger(__name__)
 CLOSED = object()  # put in a call's inbox when the executor closes
@@ -47,7 +47,7 @@ class Supervisor:
         self.backoff = backoff or Backoff()
         self.connect_timeout_s = connect_timeout_s
         self.stale_after_s = stale_after_s
-        self._spawner = _Spawner()
+        self._spawner = Spawner()
         self._lock = threading.Lock()
         self._calls: dict[str, PendingCall] = {}
         self._status = p.ClusterStatus("starting", address)

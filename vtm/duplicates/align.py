@@ -55,7 +55,8 @@ class Alignment:
 
 
 def distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.bitwise_count(a ^ b)
+    counted: np.ndarray = np.bitwise_count(a ^ b)
+    return counted
 
 
 def window_matches(hashes: np.ndarray, usable: np.ndarray, lo: np.ndarray, hi: np.ndarray,
@@ -167,7 +168,8 @@ def _shifted(used_b: np.ndarray, offset: int, length: int) -> np.ndarray:
     """`used_b` seen from a's frame numbers at this offset."""
     j = np.arange(length) + offset
     inside = (j >= 0) & (j < len(used_b))
-    return inside & used_b[np.where(inside, j, 0)]
+    shifted: np.ndarray = inside & used_b[np.where(inside, j, 0)]
+    return shifted
 
 
 def _runs(ok: np.ndarray) -> list[tuple[int, int]]:

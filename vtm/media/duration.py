@@ -63,4 +63,4 @@ def _frame_ticks(stream: Any) -> int:
     base = stream.time_base
     if not rate or not base or rate <= 0:
         return 0
-    return max(0, round(1 / (rate * base)))
+    return max(0, int(round(1 / (rate * base))))

@@ -60,7 +60,7 @@ def face(path: str, size: int) -> Any:
 @functools.cache
 def covers(path: str, ch: str) -> bool:
     probe = _probe(path)
-    return _signature(probe, ch, path) != _signature(probe, _MISSING, path)
+    return bool(_signature(probe, ch, path) != _signature(probe, _MISSING, path))
 
 
 def runs(text: str, fonts: tuple[str, ...] | None = None) -> list[Run]:
@@ -90,7 +90,8 @@ def fit(text: str, size: int, max_width: float, fonts: tuple[str, ...] | None = 
 def draw_line(image: Image.Image, xy: tuple[int, int], text: str, size: int, fill: tuple[int, int, int],
               max_width: float, fonts: tuple[str, ...] | None = None) -> None:
     """Draw `text` (cut to `max_width`) with its top-left corner at `xy`, `size` px high."""
-    x, top = xy
+    top = xy[1]
+    x: float = xy[0]
     baseline = top + size
     draw = ImageDraw.Draw(image)
     for run in runs(fit(text, size, max_width, fonts), fonts):
@@ -98,22 +99,22 @@ def draw_line(image: Image.Image, xy: tuple[int, int], text: str, size: int, fil
             x += _paste_emoji(image, run.font, run.text, size, (round(x), baseline))
             continue
         font = face(run.font, size)
-        kwargs = {"direction": "rtl" if run.rtl else "ltr"} if RAQM and run.font else {}
-        draw.text((x, baseline), run.text, font=font, fill=fill, anchor="ls", **kwargs)
+        direction = ("rtl" if run.rtl else "ltr") if RAQM and run.font else None
+        draw.text((x, baseline), run.text, font=font, fill=fill, anchor="ls", direction=direction)
         x += _run_width(run, size)
 
 
 def _run_width(run: Run, size: int) -> float:
     font = face(run.font, size)
     if _is_emoji(run.font):
-        return font.getlength(run.text) * size / EMOJI_SIZE
-    kwargs = {"direction": "rtl" if run.rtl else "ltr"} if RAQM and run.font else {}
-    return float(font.getlength(run.text, **kwargs))
+        return float(font.getlength(run.text)) * size / EMOJI_SIZE
+    direction = ("rtl" if run.rtl else "ltr") if RAQM and run.font else None
+    return float(font.getlength(run.text, direction=direction))
 
 
 def _paste_emoji(image: Image.Image, path: str, text: str, size: int, origin: tuple[int, int]) -> float:
     font = face(path, EMOJI_SIZE)
-    length = font.getlength(text)
+    length = float(font.getlength(text))
     ascent, descent = font.getmetrics()
     big = Image.new("RGBA", (max(1, round(length)), ascent + descent))
     ImageDraw.Draw(big).text((0, ascent), text, font=font, embedded_color=True, anchor="ls")

@@ -40,7 +40,7 @@ def histogram(image: np.ndarray) -> np.ndarray:
     """The picture's HSV colour histogram, summing to 1."""
     hsv = cv2.cvtColor(image, cv2.COLOR_BGR2HSV)
     counts = cv2.calcHist([hsv], [0, 1, 2], None, list(BINS), [0, 180, 0, 256, 0, 256]).ravel()
-    return counts / max(counts.sum(), 1.0)
+    return np.asarray(counts / max(float(counts.sum()), 1.0))
 
 
 def distance(a: np.ndarray, b: np.ndarray) -> float:

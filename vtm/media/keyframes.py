@@ -218,7 +218,7 @@ def _alike(a: np.ndarray, b: np.ndarray) -> bool:
 def _histogram(image: np.ndarray) -> np.ndarray:
     hsv = cv2.cvtColor(image, cv2.COLOR_BGR2HSV)
     counts = cv2.calcHist([hsv], [0, 1, 2], None, [16, 4, 4], [0, 180, 0, 256, 0, 256])
-    return cv2.normalize(counts, None, 1, 0, cv2.NORM_L1)
+    return np.asarray(counts / max(float(counts.sum()), 1.0))  # L1-normalised
 
 
 def _sizes(packets: list[tuple[int, int, bool]], key: Any) -> list[tuple[int, int]]:

@@ -122,7 +122,7 @@ def _planes(picture: Tiny) -> np.ndarray:
 
 
 def _block_spread(y: np.ndarray, rows: int, cols: int) -> np.ndarray:
-    return y.reshape(rows, y.shape[0] // rows, cols, y.shape[1] // cols).std(axis=(1, 3))
+    return np.asarray(y.reshape(rows, y.shape[0] // rows, cols, y.shape[1] // cols).std(axis=(1, 3)))
 
 
 def mixed(before: Tiny, middle: Tiny, after: Tiny) -> bool:

@@ -100,11 +100,11 @@ def signal_peak(frame: Any) -> float:
     if cll and len(cll) >= 4:
         max_cll = struct.unpack_from("=I", cll)[0]
         if max_cll > 0:
-            return max_cll / 100
+            return float(max_cll) / 100
     if mastering and len(mastering) >= 88 and struct.unpack_from("=i", mastering, 84)[0]:
         num, den = struct.unpack_from("=ii", mastering, 72)
         if num > 0 and den > 0:
-            return num / den / 100
+            return float(num / den / 100)
     return DEFAULT_PEAK
 
 

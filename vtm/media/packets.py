@@ -181,7 +181,7 @@ class Walker:
         if not stamps or None in stamps:
             return None
         shown = [s for s in stamps if s <= limit]
-        return max(shown) if shown else min(stamps)
+        return int(max(shown) if shown else min(stamps))
 
     def _decode_to(self, want: int | None, limit: int) -> Any:
         best = self.last if self.last is not None and want is None and not self.ended else None

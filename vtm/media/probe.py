@@ -59,9 +59,9 @@ def _duration(container: object, stream: object) -> float | None:
         value = float(stream.duration * stream.time_base)  # type: ignore[attr-defined]
         if _positive(value):
             return value
-    value = getattr(container, "duration", None)
-    if value:
-        return _positive(value / 1_000_000)
+    micros = getattr(container, "duration", None)
+    if micros:
+        return _positive(micros / 1_000_000)
     return None
 
 

@@ -7,7 +7,6 @@ import numpy as np
 
 FITS = ("cover", "contain", "stretch")
 FORMATS = {"jpg": ".jpg", "png": ".png", "webp": ".webp"}
-MIME = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "gif": "image/gif"}
 
 
 def box_size(src_w: int, src_h: int, width: int, height: int) -> tuple[int, int]:

@@ -50,6 +50,7 @@ def write_clip(path: Path, painter: Painter, *, width: int, height: int, seconds
     total = max(1, int(seconds * fps))
     with av.open(str(path), "w") as container:
         stream = container.add_stream(codec, rate=fps)
+        assert isinstance(stream, av.VideoStream)
         stream.width, stream.height = width, height
         stream.pix_fmt = "yuv420p"
         stream.time_base = Fraction(1, fps)

@@ -124,7 +124,7 @@ def _saliency(image: np.ndarray) -> np.ndarray:
     spectral = cv2.GaussianBlur(np.abs(np.fft.ifft2(np.exp(residual + 1j * np.angle(spectrum)))) ** 2, (0, 0), 2.0)
     combined = contrast / contrast.max() + spectral / max(spectral.max(), 1e-12)
     combined = np.clip(combined - np.median(combined), 0, None)
-    return combined / combined.sum()
+    return np.asarray(combined / combined.sum())
 
 
 def best_box(weights: np.ndarray, src_w: int, src_h: int, out_w: int, out_h: int) -> Box:

@@ -43,7 +43,8 @@ def plan(duration: float | None, every: float = 0.0, count: int = 0) -> list[flo
         step = duration / count
     else:
         step = max(every, duration / MAX_TILES)
-    times, t = [], 0.0
+    times: list[float] = []
+    t = 0.0
     while t < duration - 1e-6 and len(times) < MAX_TILES:
         times.append(round(t, 3))
         t += step

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import math
+from typing import Any
 
 import cv2
 import numpy as np
@@ -111,7 +112,7 @@ def _dc(header24: int) -> tuple[float, float, float]:
     return (header24 & 63) / 63, ((header24 >> 6) & 63) / 31.5 - 1, ((header24 >> 12) & 63) / 31.5 - 1
 
 
-def _rgb(lum: np.ndarray | float, p: np.ndarray | float, q: np.ndarray | float) -> tuple:
+def _rgb(lum: np.ndarray | float, p: np.ndarray | float, q: np.ndarray | float) -> tuple[Any, Any, Any]:
     b = lum - 2 / 3 * p
     r = (3 * lum - b + q) / 2
     return r, r - q, b
@@ -161,7 +162,7 @@ def decode(thumbhash: bytes) -> np.ndarray:
         planes.append(dc + 2 * _cosines(ny, h).T @ grid @ _cosines(nx, w))
     r, g, b = _rgb(*planes[:3])
     bgra = np.stack([b, g, r, planes[3] if has_alpha else np.ones((h, w))], axis=2)
-    return (np.clip(bgra, 0, 1) * 255).astype(np.uint8)  # truncated, as the reference's byte conversion does
+    return np.asarray((np.clip(bgra, 0, 1) * 255).astype(np.uint8))  # truncated, as the reference's byte conversion does
 
 
 def placeholder_png(thumbhash: bytes) -> bytes:

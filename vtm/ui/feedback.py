@@ -9,8 +9,8 @@ from typing import TypeVar
 
 import streamlit as st
 
-from vtm import runtime
 from vtm.errors import Conflict, NotFound, VtmError
+from vtm.service import current
 from vtm.ui.format import md
 
 log = logging.getLogger(__name__)
@@ -42,11 +42,11 @@ def attempt(action: Callable[[], T]) -> T | None:
         return None
 
 
-def runtime_ready() -> bool:
+def service_ready() -> bool:
     """False, with one line on the page, when the dashboard runs without VTM's lifespan
     (`streamlit run dashboard.py` instead of `streamlit run app.py`)."""
     try:
-        runtime.current()
+        current()
     except RuntimeError as exc:
         st.error(md(str(exc)), icon=":material/power_off:")
         return False

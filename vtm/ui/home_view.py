@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
-from vtm import service
 from vtm.models import JobKind, JobStatus
-from vtm.runtime import Runtime
+from vtm.service import Service
 from vtm.ui import format, posters
 from vtm.ui.feedback import attempt
 
 RECENT = 6
 
 
-def summary(rt: Runtime) -> None:
-    videos = service.list_videos(rt)
-    counts = service.job_counts(rt)
+def summary(svc: Service) -> None:
+    videos = svc.list_videos()
+    counts = svc.job_counts()
     cells = st.columns(4)
     cells[0].metric("Videos", len(videos), border=True)
     cells[1].metric("Pictures made", counts.get(JobStatus.COMPLETED, 0), border=True)
@@ -36,16 +37,16 @@ def shortcuts() -> None:
             st.caption(text)
 
 
-def recent_pictures(rt: Runtime) -> None:
-    jobs = service.list_jobs(rt, status=JobStatus.COMPLETED, kind=JobKind.THUMBNAIL, limit=RECENT)
+def recent_pictures(svc: Service) -> None:
+    jobs = svc.list_jobs(status=JobStatus.COMPLETED, kind=JobKind.THUMBNAIL, limit=RECENT)
     if not jobs:
         return
     st.subheader("Latest thumbnails", anchor=False)
     cells = st.columns(RECENT)
     for cell, job in zip(cells, jobs, strict=False):
-        path = attempt(lambda job=job: service.output_file(rt, job))
+        path = attempt(functools.partial(svc.output_file, job))
         if path is not None:
             caption = f"{format.md(job.video_filename or '')} · {job.width}×{job.height}"
             with cell:
-                posters.show_card(rt, path, caption)
+                posters.show_card(svc, path, caption)
                 st.caption(format.ago(job.finished_at))

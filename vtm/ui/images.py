@@ -3,12 +3,10 @@
 Every output, sprite, keyframe and poster goes through `picture()`, never to `st.image`
 as a path (Streamlit would decode it at full size to resize it):
 
-- its header is read first (no pixels); unreadable, or over Pillow's 89.5 MP
-  decompression-bomb limit → a placeholder saying why, never an exception box;
-- small enough to decode cheaply (at most `CHEAP_PIXELS`; JPEGs count at the 1/2–1/8
-  scale they decode at) → shrunk here to fit the box;
-- anything bigger → shrunk by a decoder process (`service.display_copy`), under its
-  memory cap and time limit.
+`Service.picture` makes the copy at a bounded cost (its header read first; small ones
+shrunk in the server, big ones by a decoder process); a picture that is unreadable,
+missing or over Pillow's 89.5 MP bomb limit shows a placeholder saying why, never an
+exception box.
 
 Copies are cached per file, modification time and box, for 10 minutes.
 """
@@ -18,17 +16,15 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import streamlit as st
 from PIL import Image
 
-from vtm import service
 from vtm.errors import VtmError
-from vtm.media import display
-from vtm.runtime import Runtime
+from vtm.service import Service
 from vtm.ui import format
 
-CHEAP_PIXELS = 4_000_000  # decoded in the server at most: 12 MB of RGB
 BOX = 1280  # an output on its page
 CARD_BOX = 480  # a tile, a keyframe, a card
 Crop = tuple[int, int, int, int]
@@ -40,29 +36,26 @@ class Picture:
     reason: str = ""  # why not, for the placeholder
 
 
-def picture(rt: Runtime, path: Path, box: int = BOX, crop: Crop | None = None) -> Picture:
+def picture(svc: Service, path: Path, box: int = BOX, crop: Crop | None = None) -> Picture:
     try:
         stat = path.stat()
     except OSError:
         return Picture(None, "This picture is not shown: its file is missing.")
-    return _cached(rt, str(path), stat.st_mtime_ns, stat.st_size, box, crop)
+    return _cached(svc, str(path), stat.st_mtime_ns, stat.st_size, box, crop)
 
 
 @st.cache_data(max_entries=256, ttl=600, show_spinner=False)  # a copy that failed (a timeout) is tried again later
-def _cached(_rt: Runtime, path: str, mtime_ns: int, size: int, box: int, crop: Crop | None) -> Picture:
+def _cached(_svc: Service, path: str, mtime_ns: int, size: int, box: int, crop: Crop | None) -> Picture:
     try:
-        info = display.header(Path(path))
-        if display.decode_cost(info, box, crop) <= CHEAP_PIXELS:
-            return Picture(display.shrink(path, box, crop, max_pixels=CHEAP_PIXELS))
-        return Picture(service.display_copy(_rt, Path(path), box, crop))
+        return Picture(_svc.picture(Path(path), box, crop))
     except VtmError as exc:
         return Picture(None, exc.message)
 
 
-def show(rt: Runtime, path: Path, *, caption: str | None = None, width: int | str = "stretch", box: int = BOX,
+def show(svc: Service, path: Path, *, caption: str | None = None, width: int | Literal["stretch", "content"] = "stretch", box: int = BOX,
          crop: Crop | None = None) -> None:
     """The picture at `path` (`caption` is Markdown, already escaped), or a placeholder."""
-    shown = picture(rt, path, box, crop)
+    shown = picture(svc, path, box, crop)
     if shown.data is None:
         placeholder(shown.reason, caption)
     else:
@@ -76,9 +69,9 @@ def placeholder(reason: str, caption: str | None = None) -> None:
             st.caption(caption)
 
 
-def image(rt: Runtime, path: Path, box: int) -> Image.Image | None:
+def image(svc: Service, path: Path, box: int) -> Image.Image | None:
     """The picture as a Pillow image that fits `box` (cards), or None."""
-    shown = picture(rt, path, box)
+    shown = picture(svc, path, box)
     if shown.data is None:
         return None
     with Image.open(io.BytesIO(shown.data)) as small:

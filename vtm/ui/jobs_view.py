@@ -8,9 +8,9 @@ from typing import Any
 
 import streamlit as st
 
-from vtm import service
-from vtm.models import Job, JobKind, JobStatus
-from vtm.runtime import Runtime
+from vtm import kinds
+from vtm.models import Job, JobStatus
+from vtm.service import Service
 from vtm.ui import format, outputs_view
 from vtm.ui.feedback import attempt
 
@@ -29,7 +29,7 @@ STATUS_ICONS = {
     JobStatus.COMPLETED: ":green[:material/check_circle:]",
     JobStatus.FAILED: ":red[:material/error:]",
 }
-OUTPUT_KINDS = [JobKind.THUMBNAIL, JobKind.SHEET, JobKind.STORYBOARD, JobKind.PREVIEW, JobKind.SCENES]
+OUTPUT_KINDS = [kind.name for kind in kinds.OUTPUT_KINDS]
 
 
 def status_counts(counts: dict[JobStatus, int]) -> None:
@@ -47,17 +47,8 @@ def filters() -> tuple[str | None, str | None]:
 
 
 def size_text(job: Job) -> str:
-    """The gist of a job's options: `320×180` for a picture, `4×4` for a grid, …"""
-    p = job.params
-    if job.kind is JobKind.SHEET and p.get("columns"):
-        return f"{p['columns']}×{p.get('rows')} grid"
-    if job.kind is JobKind.STORYBOARD:
-        return f"every {p['every']} s" if p.get("every") else (f"{p['count']} frames" if p.get("count") else "")
-    if job.width and job.height:
-        return f"{job.width}×{job.height}"
-    if job.width:
-        return f"{job.width} px wide"
-    return ""
+    """The gist of a job's options: `320×180` for a picture, `4×4 grid`, … (its kind says)."""
+    return job.options.summary()
 
 
 def job_rows(jobs: list[Job]) -> list[dict[str, Any]]:
@@ -124,18 +115,18 @@ def _picked(key: str) -> None:
         st.session_state[OPENED] = True
 
 
-def job_actions(rt: Runtime) -> None:
+def job_actions(svc: Service) -> None:
     st.subheader("Open a job", anchor=False)
     job_id = st.number_input(
         "Job id (or click a row)", min_value=1, step=1, value=None, placeholder="e.g. 12", key="jobs_pick", width=260
     )
     if job_id:
-        job = attempt(lambda: service.get_job(rt, int(job_id)))
+        job = attempt(lambda: svc.get_job(int(job_id)))
         if job is not None:
-            job_detail(rt, job)
+            job_detail(svc, job)
 
 
-def job_detail(rt: Runtime, job: Job) -> None:
+def job_detail(svc: Service, job: Job) -> None:
     with st.container(border=True):
         st.markdown(
             f"{STATUS_ICONS[job.status]} **Job {job.id}** · {job.kind} of **{format.md(job.video_filename or '?')}** "
@@ -151,11 +142,11 @@ def job_detail(rt: Runtime, job: Job) -> None:
         if job.status is JobStatus.FAILED:
             st.error(format.md(job.error or "Failed without a message."), icon=":material/error:")
             if st.button("Retry this job", key=f"retry_{job.id}", icon=":material/refresh:", type="primary"):
-                retried = attempt(lambda: service.retry_job(rt, job.id))
+                retried = attempt(lambda: svc.retry_job(job.id))
                 if retried is not None:
                     st.toast(f"Job {job.id} is queued again.", icon=":material/refresh:")
                     st.rerun()
         elif job.status is JobStatus.COMPLETED:
-            outputs_view.show(rt, job)
+            outputs_view.show(svc, job)
         else:
             st.progress(job.progress, text=f"{job.status.value.title()}… {job.progress:.0%}")

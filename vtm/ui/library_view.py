@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from vtm import service
 from vtm.errors import NotFound
 from vtm.models import Video
-from vtm.runtime import Runtime
+from vtm.service import Service
 from vtm.ui import format, posters
 from vtm.ui.feedback import attempt, show_error
 
@@ -62,25 +61,25 @@ def toolbar() -> tuple[str, str]:
     return search, SORTS[sort]
 
 
-def video_grid(rt: Runtime, videos: list[Video]) -> None:
+def video_grid(svc: Service, videos: list[Video]) -> None:
     st.caption(f"{len(videos)} video{'s' if len(videos) != 1 else ''}")
     for start in range(0, len(videos), COLUMNS):
         for column, video in zip(st.columns(COLUMNS), videos[start : start + COLUMNS], strict=False):
             with column.container(border=True):
-                card(rt, video)
+                card(svc, video)
 
 
-def card(rt: Runtime, video: Video) -> None:
-    poster = service.poster_path(rt, video)
+def card(svc: Service, video: Video) -> None:
+    poster = svc.poster_path(video)
     if poster:
-        posters.show_card(rt, poster)
+        posters.show_card(svc, poster)
     st.markdown(f"**{format.md(video.filename)}**")
     st.caption(f"{format.video_facts(video)}  \nadded {format.ago(video.created_at)}")
     st.button("Open", key=f"open_{video.id}", icon=":material/arrow_forward:", on_click=open_video, args=(video.id,),
               width="stretch")
 
 
-def empty_library(rt: Runtime, *, searching: bool) -> None:
+def empty_library(svc: Service, *, searching: bool) -> None:
     if searching:
         st.info("No video name contains that text.", icon=":material/search_off:")
         return
@@ -92,7 +91,7 @@ def empty_library(rt: Runtime, *, searching: bool) -> None:
         left.page_link("pages/upload.py", label="Upload videos", icon=":material/upload:")
         if right.button("Add sample videos", type="primary", icon=":material/auto_awesome:", key="add_samples"):
             with st.spinner("Making sample clips…"):
-                added = attempt(lambda: service.add_sample_videos(rt))
+                added = attempt(lambda: svc.add_sample_videos())
             if added is not None:
                 st.session_state[FLASH] = f"Added {len(added)} sample video{'s' if len(added) != 1 else ''}."
                 st.rerun()

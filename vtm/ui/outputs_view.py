@@ -9,9 +9,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from vtm import service
+from vtm import kinds
 from vtm.models import Job, JobKind
-from vtm.runtime import Runtime
+from vtm.service import Service
 from vtm.ui import format, images
 from vtm.ui.feedback import attempt
 
@@ -21,21 +21,21 @@ DOWNLOADS = {JobKind.PREVIEW: (".gif",), JobKind.STORYBOARD: (".jpg",), JobKind.
 MAX_DOWNLOADS = 4
 
 
-def show(rt: Runtime, job: Job, *, compact: bool = False) -> None:
-    files = attempt(lambda: service.output_files(rt, job))
+def show(svc: Service, job: Job, *, compact: bool = False) -> None:
+    files = attempt(lambda: svc.output_files(job))
     if not files:
         return
     main = files[0]
     if job.kind is JobKind.STORYBOARD:
         from vtm.ui import storyboard_view
 
-        storyboard_view.show(rt, job)
+        storyboard_view.show(svc, job)
     elif job.kind is JobKind.SCENES:
         from vtm.ui import scenes_view
 
-        scenes_view.show(rt, job)
+        scenes_view.show(svc, job)
     elif main.suffix.lower() in IMAGE_SUFFIXES:
-        images.show(rt, main, width="stretch" if compact else "content")
+        images.show(svc, main, width="stretch" if compact else "content")
     downloads(job, files)
 
 
@@ -56,7 +56,7 @@ def downloads(job: Job, files: list[Path]) -> None:
 
 
 def download_name(job: Job, path: Path) -> str:
-    if job.kind is JobKind.THUMBNAIL:
+    if kinds.get(job.kind).single_file:
         return path.name
     stem = Path(job.video_filename or f"video-{job.video_id}").stem
     return f"{stem}-{path.name}"

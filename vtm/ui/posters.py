@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 from PIL import Image
 
-from vtm.runtime import Runtime
+from vtm.service import Service
 from vtm.ui import images
 
 ASPECT = 16 / 9
@@ -17,10 +17,10 @@ PAD = (236, 239, 244)  # the theme's secondary background, a little darker
 WIDTH = 480
 
 
-def card_image(rt: Runtime, path: Path) -> Image.Image | None:
+def card_image(svc: Service, path: Path) -> Image.Image | None:
     """The picture fitted and padded into a 480x270 card, or None when it cannot be shown."""
     height = round(WIDTH / ASPECT)
-    image = images.image(rt, path, WIDTH)
+    image = images.image(svc, path, WIDTH)
     if image is None:
         return None
     image.thumbnail((WIDTH, height))
@@ -29,10 +29,10 @@ def card_image(rt: Runtime, path: Path) -> Image.Image | None:
     return canvas
 
 
-def show_card(rt: Runtime, path: Path, caption: str | None = None) -> None:
+def show_card(svc: Service, path: Path, caption: str | None = None) -> None:
     """The card picture with its (escaped) caption, or a placeholder with the reason."""
-    card = card_image(rt, path)
+    card = card_image(svc, path)
     if card is None:
-        images.placeholder(images.picture(rt, path, WIDTH).reason, caption)
+        images.placeholder(images.picture(svc, path, WIDTH).reason, caption)
     else:
         st.image(card, caption=caption, width="stretch")

@@ -1,93 +1,29 @@
-"""The forms that request an output of a video, one per job kind. Each draws its inputs
-and returns the options; `vtm.service` validates them (its message is shown as is)."""
+"""The form that requests an output of a video, drawn from its kind's options: each
+field's label, help, bounds and choices come from `vtm.kinds` (the same declaration the
+API and the CLI use); `vtm.service` checks what was sent (its message is shown as is)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
-from vtm import service
 from vtm.errors import VtmError
-from vtm.models import JobKind, Video
-from vtm.output_limits import MAX_SIDE
-from vtm.runtime import Runtime
+from vtm.kinds import Kind
+from vtm.kinds.options import Options
+from vtm.models import Video
+from vtm.service import Service
 from vtm.ui.feedback import show_error
 
-Inputs = Callable[[Video], dict[str, Any]]
 
-
-def thumbnail_inputs(video: Video) -> dict[str, Any]:
-    left, right = st.columns(2)
-    width = left.number_input("Width", min_value=0, max_value=MAX_SIDE, value=320, step=16, placeholder="keep aspect",
-                              help="Pixels. Leave empty (or 0) to follow the height and keep the aspect ratio.")
-    height = right.number_input("Height", min_value=0, max_value=MAX_SIDE, value=None, step=16, placeholder="keep aspect",
-                                help="Pixels. Leave empty (or 0) to follow the width and keep the aspect ratio.")
-    at = st.text_input("Time", value="auto", placeholder="auto, 12.5 or 40%",
-                       help="`auto` picks a sharp, non-black frame; or seconds (`12.5`); or a percentage (`40%`).")
-    fit = st.segmented_control("Fit", ["cover", "contain", "stretch"], default="cover",
-                               help="cover fills and crops the centre; contain letterboxes; stretch distorts.")
-    fmt = st.segmented_control("Format", ["jpg", "png", "webp"], default="jpg")
-    return {"width": width or 0, "height": height or 0, "at": at, "fit": fit or "cover", "format": fmt or "jpg"}
-
-
-def sheet_inputs(video: Video) -> dict[str, Any]:
-    c1, c2, c3 = st.columns(3)
-    columns = c1.number_input("Columns", min_value=1, max_value=12, value=4)
-    rows = c2.number_input("Rows", min_value=1, max_value=20, value=4)
-    width = c3.number_input("Tile width", min_value=32, max_value=1280, value=320, step=16)
-    return {"columns": columns, "rows": rows, "width": width}
-
-
-def storyboard_inputs(video: Video) -> dict[str, Any]:
-    left, right = st.columns(2)
-    every = left.number_input("Every (seconds)", min_value=0.1, max_value=3600.0, value=default_every(video), step=0.5,
-                              help="Players show these tiles while you scrub.")
-    width = right.number_input("Tile width", min_value=32, max_value=640, value=160, step=16)
-    return {"every": every, "width": width}
-
-
-def preview_inputs(video: Video) -> dict[str, Any]:
-    c1, c2, c3 = st.columns(3)
-    moments = c1.number_input("Moments", min_value=1, max_value=12, value=4, help="Short clips spread over the video.")
-    seconds = c2.number_input("Seconds", min_value=0.2, max_value=10.0, value=1.2, step=0.2, help="Length of each moment.")
-    width = c3.number_input("Width", min_value=32, max_value=960, value=320, step=16)
-    return {"moments": moments, "seconds": seconds, "width": width}
-
-
-def scenes_inputs(video: Video) -> dict[str, Any]:
-    left, right = st.columns(2)
-    threshold = left.number_input("Sensitivity", min_value=1.1, max_value=50.0, value=3.0, step=0.5,
-                                  help="A frame this many times more different than its neighbours starts a scene. Lower finds more cuts.")
-    min_scene = right.number_input("Shortest scene (s)", min_value=0.0, max_value=600.0, value=0.5, step=0.5)
-    return {"threshold": threshold, "min_scene": min_scene}
-
-
-FORMS: dict[JobKind, tuple[str, Inputs]] = {
-    JobKind.THUMBNAIL: ("Request thumbnail", thumbnail_inputs),
-    JobKind.SHEET: ("Request contact sheet", sheet_inputs),
-    JobKind.STORYBOARD: ("Request storyboard", storyboard_inputs),
-    JobKind.PREVIEW: ("Request animated preview", preview_inputs),
-    JobKind.SCENES: ("Find scenes", scenes_inputs),
-}
-
-
-def default_every(video: Video) -> float:
-    """About 40 tiles over the video, between 0.5 and 10 s apart."""
-    if not video.duration:
-        return 10.0
-    return float(min(10.0, max(0.5, round(video.duration / 40 * 2) / 2)))
-
-
-def request_form(rt: Runtime, video: Video, kind: JobKind) -> None:
-    label, inputs = FORMS[kind]
-    with st.form(f"request_{kind}", border=True):
-        options = inputs(video)
-        submitted = st.form_submit_button(label, type="primary", icon=":material/add_photo_alternate:", width="stretch")
+def request_form(svc: Service, video: Video, kind: Kind) -> None:
+    with st.form(f"request_{kind.name}", border=True):
+        options = inputs(kind.options, video, kind.form)
+        submitted = st.form_submit_button(kind.request_label, type="primary", icon=":material/add_photo_alternate:",
+                                          width="stretch")
     if submitted:
         try:
-            job, created = service.request_output(rt, video.id, kind, options)
+            job, created = svc.request_output(video.id, kind.name, options)
         except VtmError as exc:
             show_error(exc)
             return
@@ -95,3 +31,34 @@ def request_form(rt: Runtime, video: Video, kind: JobKind) -> None:
             st.success(f"Job {job.id} is queued. It shows on the left, and live on the Jobs page.", icon=":material/schedule:")
         else:
             st.info(f"Asked before: job {job.id} is {job.status}.", icon=":material/info:")
+
+
+def inputs(options: type[Options], video: Video, rows: tuple[tuple[str, ...], ...]) -> dict[str, Any]:
+    """One widget per field on the form, row by row; returns the request's options."""
+    values: dict[str, Any] = {}
+    start = {**options.defaults(), **options.suggestions(video)}
+    for row in rows:
+        cells = st.columns(len(row)) if len(row) > 1 else [st.container()]
+        for cell, name in zip(cells, row, strict=True):
+            with cell:
+                values[name] = widget(options, name, start[name])
+    return values
+
+
+def widget(options: type[Options], name: str, value: Any) -> Any:
+    spec, kind = options.spec(name), options.types()[name]
+    if spec.choices:
+        return st.segmented_control(spec.label, list(spec.choices), default=value, help=spec.help or None)
+    if kind in (int, float):
+        low, high = spec.low, spec.high
+        number = kind if value is None else type(value)
+        return st.number_input(spec.label, min_value=_as(kind, low), max_value=_as(kind, high), value=_as(number, value),
+                               step=_as(kind, spec.step) or (1 if kind is int else None), placeholder=spec.placeholder or None,
+                               help=spec.help or None)
+    if kind is bool:
+        return st.checkbox(spec.label, value=bool(value), help=spec.help or None)
+    return st.text_input(spec.label, value=str(value), placeholder=spec.placeholder or None, help=spec.help or None)
+
+
+def _as(kind: type, value: Any) -> Any:
+    return None if value is None else kind(value)

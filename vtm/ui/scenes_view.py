@@ -3,19 +3,20 @@ and JSON downloads come with the job's files)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
-from vtm import service
 from vtm.models import Job
-from vtm.runtime import Runtime
+from vtm.service import Service
 from vtm.ui import format, images
 from vtm.ui.feedback import attempt
 
 COLUMNS = 4
 
 
-def show(rt: Runtime, job: Job) -> None:
-    scenes = attempt(lambda: service.scenes_of(rt, job))
+def show(svc: Service, job: Job) -> None:
+    scenes = attempt(lambda: svc.scenes_of(job))
     if scenes is None:
         return
     if not scenes:
@@ -28,12 +29,12 @@ def show(rt: Runtime, job: Job) -> None:
             caption = (f"**{scene['scene']}** · {format.clock(scene['start_s'])}–{format.clock(scene['end_s'])} "
                        f"({scene['end_s'] - scene['start_s']:.1f} s){_how(scene)}")
             if scene.get("path"):
-                images.show(rt, scene["path"], caption=caption, box=images.CARD_BOX)
+                images.show(svc, scene["path"], caption=caption, box=images.CARD_BOX)
             else:
                 st.caption(caption)
 
 
-def _how(scene: dict) -> str:
+def _how(scene: dict[str, Any]) -> str:
     """How the scene begins: ` · cut`, ` · fade 0:12–0:13` (nothing for the first)."""
     if scene.get("transition") == "fade" and scene.get("fade_start_s") is not None:
         return f" · fade {format.clock(scene['fade_start_s'])}–{format.clock(scene['fade_end_s'])}"

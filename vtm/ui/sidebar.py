@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from vtm import runtime, service
 from vtm.models import JobStatus
+from vtm.service import current
 
 
 def render() -> None:
@@ -17,12 +17,12 @@ def render() -> None:
 @st.fragment(run_every="2s")
 def queue_state() -> None:
     try:
-        rt = runtime.current()
+        svc = current()
     except RuntimeError:
         return
-    counts = service.job_counts(rt)
+    counts = svc.job_counts()
     running, queued, failed = (counts.get(s, 0) for s in (JobStatus.RUNNING, JobStatus.QUEUED, JobStatus.FAILED))
-    workers = rt.settings.worker_count
+    workers = svc.settings.worker_count
     team = f"{workers} worker{'s' if workers != 1 else ''}"
     if running or queued:
         st.caption(f":blue[:material/sync:] {running} running · {queued} queued · {team}")

@@ -6,22 +6,21 @@ from __future__ import annotations
 
 import streamlit as st
 
-from vtm import runtime, service
-from vtm.disk import describe
+from vtm.service import current
 from vtm.ui import format
 
 
 @st.fragment(run_every="10s")
 def render() -> None:
     try:
-        rt = runtime.current()
+        svc = current()
     except RuntimeError:
         return
-    free, low = service.disk_space(rt)
+    free, low = svc.disk_space()
     if low:
         st.warning(
-            f"Low disk space: {describe(free)} left on the disk holding the data folder "
-            f"({format.md(str(rt.data.root))}), under the {rt.settings.min_free_mb} MB of VTM_MIN_FREE_MB. "
+            f"Low disk space: {format.size(free)} left on the disk holding the data folder "
+            f"({format.md(svc.data_folder)}), under the {svc.settings.min_free_mb} MB of VTM_MIN_FREE_MB. "
             "Uploads and jobs fail with \"disk full\" when it runs out: delete videos or outputs you no longer need.",
             icon=":material/hard_drive:",
         )

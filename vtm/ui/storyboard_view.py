@@ -5,35 +5,34 @@ from __future__ import annotations
 
 import streamlit as st
 
-from vtm import service
 from vtm.models import Job
-from vtm.runtime import Runtime
+from vtm.service import Service
 from vtm.ui import format, images
 from vtm.ui.feedback import attempt
 
 
-def show(rt: Runtime, job: Job) -> None:
-    cues = attempt(lambda: service.storyboard_cues(rt, job))
+def show(svc: Service, job: Job) -> None:
+    cues = attempt(lambda: svc.storyboard_cues(job))
     if not cues:
         st.caption("This storyboard has no tiles.")
         return
     index = st.select_slider(
         "Scrub", options=range(len(cues)), value=0, key=f"scrub_{job.id}",
-        format_func=lambda i: format.clock(cues[i]["start"]),
+        format_func=lambda i: format.clock(cues[i].start),
         help="Drag to see the tile a player shows at that time.",
     )
     cue = cues[index]
-    caption = f"{format.clock(cue['start'])} – {format.clock(cue['end'])} · tile {index + 1} of {len(cues)}"
-    if cue["path"] is None:
+    caption = f"{format.clock(cue.start)} – {format.clock(cue.end)} · tile {index + 1} of {len(cues)}"
+    if cue.path is None:
         images.placeholder("This tile's sprite sheet is missing.", format.md(caption))
     else:
-        crop = (cue["x"], cue["y"], cue["x"] + cue["w"], cue["y"] + cue["h"])
-        images.show(rt, cue["path"], caption=format.md(caption), width=display_width(cue["w"], cue["h"]), crop=crop,
+        crop = (cue.x, cue.y, cue.x + cue.w, cue.y + cue.h)
+        images.show(svc, cue.path, caption=format.md(caption), width=display_width(cue.w, cue.h), crop=crop,
                     box=images.CARD_BOX)
-    sprites = sorted({c["path"] for c in cues if c["path"] is not None})
+    sprites = sorted({c.path for c in cues if c.path is not None})
     with st.expander(f"{len(sprites)} sprite sheet{'s' if len(sprites) != 1 else ''} · {len(cues)} tiles"):
         for path in sprites:
-            images.show(rt, path, caption=format.md(path.name))
+            images.show(svc, path, caption=format.md(path.name))
 
 
 def display_width(w: int, h: int, box: int = 360) -> int:

@@ -11,10 +11,9 @@ from typing import Any
 
 import streamlit as st
 
-from vtm import service
 from vtm.errors import VtmError
 from vtm.models import Video
-from vtm.runtime import Runtime
+from vtm.service import Service
 from vtm.ui.format import md
 
 
@@ -24,12 +23,12 @@ def describe(video: Video) -> str:
     return f"{duration} · {video.width}×{video.height} · {fps} · {video.codec or 'unknown codec'}"
 
 
-def show_results(rt: Runtime, results: list[dict[str, Any]]) -> None:
+def show_results(svc: Service, results: list[dict[str, Any]]) -> None:
     for result in results:
         name = md(result.get("name") or "(no name)")
         if result.get("ok") and result.get("id") is not None:
             try:
-                video = service.get_video(rt, int(result["id"]))
+                video = svc.get_video(int(result["id"]))
             except VtmError as exc:
                 st.warning(f"**{name}** was added, then: {md(exc.message)}", icon=":material/warning:")
                 continue

@@ -5,80 +5,73 @@ from __future__ import annotations
 
 import streamlit as st
 
-from vtm import service
+from vtm import kinds
 from vtm.models import Job, JobKind, JobStatus, Video
-from vtm.runtime import Runtime
+from vtm.service import Service
 from vtm.ui import format, jobs_view, library_view, outputs_view, request_forms
 from vtm.ui.feedback import attempt
 
-TABS = {
-    JobKind.THUMBNAIL: ":material/image: Thumbnails",
-    JobKind.SHEET: ":material/grid_view: Contact sheet",
-    JobKind.STORYBOARD: ":material/view_carousel: Storyboard",
-    JobKind.PREVIEW: ":material/animated_images: Preview",
-    JobKind.SCENES: ":material/movie_filter: Scenes",
-}
 THUMB_COLUMNS = 2
 
 
-def render(rt: Runtime, video: Video) -> None:
+def render(svc: Service, video: Video) -> None:
     library_view.back_button()
     head, actions = st.columns([5, 1], vertical_alignment="bottom")
     head.header(format.md(video.filename), anchor=False)
     head.caption(f"{format.video_facts(video)} · added {format.ago(video.created_at)}")
     with actions.popover("Delete", icon=":material/delete:", width="stretch"):
-        delete_form(rt, video)
-    for kind, tab in zip(TABS, st.tabs(list(TABS.values())), strict=True):
+        delete_form(svc, video)
+    for kind, tab in zip(kinds.OUTPUT_KINDS, st.tabs([f"{k.icon} {k.title}" for k in kinds.OUTPUT_KINDS]), strict=True):
         with tab:
             form_col, output_col = st.columns([2, 3], gap="large")
             with form_col:
-                request_forms.request_form(rt, video, kind)
+                request_forms.request_form(svc, video, kind)
             with output_col:
-                live_outputs(rt, video, kind)
+                live_outputs(svc, video, kind.name)
 
 
-def delete_form(rt: Runtime, video: Video) -> None:
+def delete_form(svc: Service, video: Video) -> None:
     st.markdown(f"Delete **{format.md(video.filename)}** with all its pictures and jobs? This cannot be undone.")
     if st.button("Delete for good", type="primary", icon=":material/delete_forever:", key="delete_video"):
-        if attempt(lambda: service.delete_video(rt, video.id)) is not None:
+        if attempt(lambda: svc.delete_video(video.id)) is not None:
             library_view.close_video(f"Deleted {format.md(video.filename)}.")
             st.rerun()
 
 
-def live_outputs(rt: Runtime, video: Video, kind: JobKind) -> None:
+def live_outputs(svc: Service, video: Video, kind: JobKind) -> None:
     """The outputs of one kind; while any is queued or running, refreshed every second
     (one full rerun when the last finishes, so the page stops polling)."""
-    jobs = service.list_jobs(rt, video_id=video.id, kind=kind, limit=None)
+    jobs = svc.list_jobs(video_id=video.id, kind=kind, limit=None)
     pending = any(not job.status.finished for job in jobs)
-    st.fragment(run_every="1s" if pending else None)(_outputs)(rt, video, kind, pending)
+    st.fragment(run_every="1s" if pending else None)(_outputs)(svc, video, kind, pending)
 
 
-def _outputs(rt: Runtime, video: Video, kind: JobKind, was_pending: bool) -> None:
-    jobs = service.list_jobs(rt, video_id=video.id, kind=kind, limit=None)
+def _outputs(svc: Service, video: Video, kind: JobKind, was_pending: bool) -> None:
+    jobs = svc.list_jobs(video_id=video.id, kind=kind, limit=None)
     if was_pending and not any(not job.status.finished for job in jobs):
         st.rerun()
     if not jobs:
         st.caption(f"No {kind} yet: ask for one with the form.")
         return
-    if kind is JobKind.THUMBNAIL:
+    if kinds.get(kind).single_file:  # small pictures: two to a row
         cells = st.columns(THUMB_COLUMNS)
         for index, job in enumerate(jobs):
             with cells[index % THUMB_COLUMNS], st.container(border=True):
-                output_card(rt, job, compact=True)
+                output_card(svc, job, compact=True)
     else:
         for job in jobs:
             with st.container(border=True):
-                output_card(rt, job)
+                output_card(svc, job)
 
 
-def output_card(rt: Runtime, job: Job, *, compact: bool = False) -> None:
+def output_card(svc: Service, job: Job, *, compact: bool = False) -> None:
     st.caption(f"{jobs_view.STATUS_ICONS[job.status]} Job {job.id} · {format.md(options_text(job))}")
     if job.status is JobStatus.COMPLETED:
-        outputs_view.show(rt, job, compact=compact)
+        outputs_view.show(svc, job, compact=compact)
     elif job.status is JobStatus.FAILED:
         st.error(format.md(job.error or "Failed."), icon=":material/error:")
         if st.button("Retry", key=f"lib_retry_{job.id}", icon=":material/refresh:"):
-            attempt(lambda: service.retry_job(rt, job.id))
+            attempt(lambda: svc.retry_job(job.id))
             st.rerun()
     else:
         st.progress(job.progress, text=f"{job.status.value.title()}… {job.progress:.0%}")

@@ -1,0 +1,121 @@
+"""Building VTM: Settings -> data folder -> store -> events -> executors -> workers ->
+Service, started and stopped in one place. Used by the web lifespan, the CLI's library
+commands, the benchmark and the tests; nothing else builds these parts.
+
+    with assembly.build(Settings.from_env()) as vtm:
+        vtm.service.list_videos()
+
+`build(..., start_workers=False)` runs nothing in the background: jobs run when
+`vtm.workers.drain()` is called (burst mode, for tests and the CLI).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from types import TracebackType
+
+from vtm import startup
+from vtm.config import Settings
+from vtm.events import EventBus
+from vtm.executors.base import Executor
+from vtm.executors.inline import InlineExecutor
+from vtm.executors.process import ProcessExecutor
+from vtm.files import DataDir, unusable
+from vtm.models import Job, JobStatus
+from vtm.service import Service
+from vtm.service.running import HOLDER
+from vtm.store import Store
+from vtm.worker import WorkerPool
+
+log = logging.getLogger(__name__)
+WARM_UP = "vtm.tasks:warm_up"  # what a decoder child loads before it says ready
+
+
+@dataclass
+class Assembly:
+    """The parts of one running VTM. Faces get `service` only; the other parts are here
+    for start-up, shutdown and tests."""
+
+    settings: Settings
+    data: DataDir
+    store: Store
+    events: EventBus
+    jobs_executor: Executor
+    ingest_executor: Executor
+    workers: WorkerPool
+    service: Service
+    started_threads: int = 0
+    closed: bool = field(default=False)
+
+    def install(self) -> Assembly:
+        """Make this the process's running Service (`vtm.service.current()`): the pages
+        and the API's routes find it there."""
+        HOLDER.install(self.service)
+        return self
+
+    def close(self) -> None:
+        """Stop in an order that loses nothing: workers stop taking jobs, the decoders
+        are stopped (a job cut short goes back to the queue), then the store closes."""
+        if self.closed:
+            return
+        self.closed = True
+        HOLDER.uninstall(self.service)
+        self.events.close()
+        self.workers.stop_taking()
+        self.jobs_executor.close()
+        self.ingest_executor.close()
+        self.workers.stop()
+        self.store.close()
+
+    def __enter__(self) -> Assembly:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+
+def executors(settings: Settings) -> tuple[Executor, Executor]:
+    """(the jobs' executor, the executor for uploads and pictures), as the settings say."""
+    if settings.isolation == "process":
+        memory = settings.job_memory_mb
+        return ProcessExecutor(settings.worker_count, memory, WARM_UP), ProcessExecutor(1, memory, WARM_UP)
+    return InlineExecutor(), InlineExecutor()
+
+
+def build(settings: Settings, *, start_workers: bool = True, report: bool = True) -> Assembly:
+    """Open the data folder and start what runs in the background. A data folder that
+    cannot be used raises one typed error (DataFolderError, StoreLocked, DiskFull) whose
+    message says what to do. `report=False` leaves the folder check out of the log
+    (`vtm doctor` prints it itself)."""
+    data = DataDir(settings.data_dir)
+    events = EventBus()
+    store = Store(data.database)
+    try:
+        startup.prepare(data, store, report=report)
+    except OSError as exc:
+        store.close()
+        raise unusable(data.root, exc) from None
+    except BaseException:
+        store.close()
+        raise
+    jobs_executor, ingest_executor = executors(settings)
+    workers = WorkerPool(store, data, settings, jobs_executor)
+    service = Service(settings=settings, data=data, store=store, events=events, ingest=ingest_executor, workers=workers)
+    built = Assembly(settings, data, store, events, jobs_executor, ingest_executor, workers, service)
+
+    def on_change(job: Job) -> None:
+        events.publish_job(job)
+        if job.status is JobStatus.QUEUED:
+            workers.notify()
+
+    store.add_listener(on_change)
+    try:
+        workers.recover()
+    except BaseException:
+        built.close()
+        raise
+    if start_workers:
+        workers.start(settings.worker_count)
+        built.started_threads = settings.worker_count
+    return built

@@ -1,0 +1,129 @@
+"""Thumbnails: one picture of a video at a moment, `width` x `height`, as one file.
+
+The box size is worked out once, when the request is checked: a side left at 0 follows
+the other in the video's display aspect. The stored options always have both sides.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Self
+
+from vtm import parsing
+from vtm.errors import InvalidInput
+from vtm.kinds import limits
+from vtm.kinds.base import Kind, Make, Pair
+from vtm.kinds.moment import FIRST, Moment, parse_moment
+from vtm.kinds.options import Options, VideoShape, option
+from vtm.models import JobKind
+
+FITS = ("cover", "contain", "stretch")
+FORMATS = ("jpg", "png", "webp")
+
+
+def parse_hex(name: str, value: object) -> str:
+    text = parsing.text(name, value).strip().lstrip("#").lower()
+    if not re.fullmatch(r"[0-9a-f]{6}", text):
+        raise InvalidInput(f"{name}={parsing.shown(text)}: use a hex colour such as 000000 or ffffff.")
+    return text
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """`320x180`, `320x0` or `320` (width only) as (width, height)."""
+    parts = text.lower().replace("×", "x").split("x")
+    try:
+        if len(parts) == 1:
+            return int(parts[0]), 0
+        if len(parts) == 2:
+            return int(parts[0] or 0), int(parts[1] or 0)
+    except ValueError:
+        pass
+    raise InvalidInput(f"--size {text!r}: use WIDTHxHEIGHT, e.g. 320x180 (0 keeps the aspect: 320x0).")
+
+
+def box_size(src_w: int, src_h: int, width: int, height: int) -> tuple[int, int]:
+    """The output size: a 0 side is derived from the other keeping the source aspect."""
+    if width and height:
+        return width, height
+    if width:
+        return width, max(1, round(width * src_h / src_w))
+    if height:
+        return max(1, round(height * src_w / src_h)), height
+    return src_w, src_h
+
+
+SIDE = "Pixels. Leave empty (or 0) to follow the other side and keep the aspect ratio."
+
+
+@dataclass(frozen=True)
+class ThumbnailOptions(Options):
+    width: int = option(0, label="Width", help=SIDE, low=0, high=limits.MAX_SIDE, blank_is_default=True, step=16,
+                        placeholder="keep aspect", flag="")
+    height: int = option(0, label="Height", help=SIDE, low=0, high=limits.MAX_SIDE, blank_is_default=True, step=16,
+                         placeholder="keep aspect", flag="")
+    at: Moment = option(FIRST, label="Time", help="`auto` picks a sharp, non-black frame; or seconds (`12.5`); or a "
+                        "percentage (`40%`).", parse=parse_moment, json_types=(str, int, float), cli_default="auto",
+                        placeholder="auto, 12.5 or 40%")
+    fit: str = option("cover", label="Fit", help="cover fills and crops the centre; contain letterboxes; stretch distorts.",
+                      choices=FITS)
+    format: str = option("jpg", label="Format", help="The picture's file format.", choices=FORMATS,
+                         aliases=(("jpeg", "jpg"),))
+    quality: int = option(85, label="Quality", help="JPEG and WebP quality, 1 to 100.", low=1, high=100)
+    pad: str = option("000000", label="Bars colour", help="Hex colour of the bars when the fit is contain.",
+                      parse=parse_hex, pattern="^#?[0-9a-fA-F]{6}$")
+    fast: bool = option(False, label="Nearest keyframe", help="The nearest keyframe instead of the exact frame (faster).")
+
+    @classmethod
+    def refine(cls, values: dict[str, Any], video: VideoShape) -> Self:
+        if not values["width"] and not values["height"]:
+            raise InvalidInput("Give a width, a height, or both (0 for one of them keeps the aspect).")
+        values["width"], values["height"] = box_size(video.width, video.height, values["width"], values["height"])
+        return cls(**values)
+
+    def check_size(self, video: VideoShape) -> None:
+        limits.picture("The thumbnail", video, (self.width, self.height),
+                       "Ask for a smaller width or height, or give both sides.")
+
+    def summary(self) -> str:
+        return f"{self.width}×{self.height}"
+
+    @classmethod
+    def suggestions(cls, video: VideoShape | None = None) -> dict[str, object]:
+        return {"width": 320, "height": None, "at": "auto"}
+
+
+def make(request: Make) -> dict[str, bytes]:
+    """The encoded picture, at the moment asked for (or the best one for `auto`)."""
+    from vtm.media import choose, render
+    from vtm.media.frames import grab
+    from vtm.media.picture import covering
+
+    options: ThumbnailOptions = request.options
+    seconds = options.at.seconds(request.duration)
+    size = covering(options.width, options.height)  # decoded frames are shrunk to this before conversion
+    if seconds is None:
+        frame = choose.pick(request.source, request.duration, size=size)
+    else:
+        frame = grab(request.source, seconds, exact=not options.fast, size=size)
+    image = render.fit(frame.image, options.width, options.height, options.fit, options.pad)
+    return {main(options): render.encode(image, options.format, options.quality)}
+
+
+def main(options: ThumbnailOptions) -> str:
+    return f"thumbnail.{options.format}"
+
+
+KIND = Kind(
+    name=JobKind.THUMBNAIL,
+    options=ThumbnailOptions,
+    title="Thumbnails",
+    icon=":material/image:",
+    request_label="Request thumbnail",
+    form=(("width", "height"), ("at",), ("fit",), ("format",)),
+    cli_help="One picture per video, written as DIR/<name>.<format>.",
+    make=make,
+    main=main,
+    single_file=True,
+    pairs=(Pair("--size", ("width", "height"), "320x0", "WxH; 0 for one side keeps the aspect (default 320x0)", parse_size),),
+)

@@ -1,0 +1,35 @@
+"""VTM's use cases: one `Service`, given to the dashboard, the API and the CLI by
+`vtm.assembly`. Each method checks its input and raises a `vtm.errors` error a person
+can act on; none knows about HTTP or pages.
+
+    videos.py    uploads, listing, one video, deleting      library.py  import, samples
+    jobs.py      asking for outputs, listing, retrying       outputs.py  what jobs made
+    upkeep.py    vtm doctor, free space                      pictures.py copies for pages
+    uploads      (see videos.py: `open_upload`, `add_upload`)
+    running.py   the process's running Service (`current()`), set by the web lifespan
+    local.py     outputs of a local file without a library (the CLI's picture commands)
+"""
+
+from __future__ import annotations
+
+from vtm.service.jobs import Jobs
+from vtm.service.library import Library
+from vtm.service.outputs import Outputs, TileCue
+from vtm.service.pictures import Pictures
+from vtm.service.running import current
+from vtm.service.upkeep import Upkeep
+
+__all__ = ["Service", "TileCue", "current"]
+
+
+class Service(Library, Jobs, Outputs, Upkeep, Pictures):
+    """Every use case, on one set of parts (settings, data folder, store, events, the
+    decoder for uploads and pictures, the workers to cancel)."""
+
+    def upload_ticket(self) -> str:
+        """A short-lived ticket that lets the dashboard's browser upload when an API token
+        is set, without the token ever reaching the browser ("" when no token is set)."""
+        from vtm import tickets
+
+        token = self._settings.api_token
+        return tickets.mint(token) if token else ""

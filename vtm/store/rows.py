@@ -1,0 +1,36 @@
+"""What every table group of the store shares: the connection, reads and writes."""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+
+from vtm.store.database import Database
+
+
+def now() -> datetime:
+    """The time stamps VTM stores: UTC, without a zone (DuckDB's TIMESTAMP)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def marks(values: list[Any] | tuple[Any, ...]) -> str:
+    """`?, ?, ?` for an IN list of `values`."""
+    return ", ".join("?" for _ in values)
+
+
+class Rows:
+    """A table group's methods reach the one connection through these two."""
+
+    _db: Database
+
+    def _read(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+        return self._db.read(sql, params)
+
+    def _write(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        return self._db.write()
+
+
+

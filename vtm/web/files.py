@@ -1,0 +1,74 @@
+"""Serving a file VTM made (an image, a sprite, a WebVTT, a CSV): its ETag, who may cache
+it, and conditional requests as RFC 9110 says.
+
+- `ETag` is strong, from the job, the file's name, size and modification time.
+- `Cache-Control` is `public` when anyone may read the API, `private` when reads need
+  the token (`VTM_API_TOKEN` with `VTM_API_TOKEN_READS=1`): a shared proxy must not
+  hand a protected picture to someone without the token.
+- `If-None-Match` (§13.1.2): `*`, a list of tags, weak `W/"…"` tags compared weakly;
+  a match answers 304 to GET and HEAD. Without it, `If-Modified-Since` (§13.1.3) is
+  honoured. HEAD answers the headers of GET (Starlette sends no body).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+
+from vtm import mediatypes
+from vtm.config import Settings
+from vtm.web.guard import reads_need_token
+
+MAX_AGE_S = 3600
+
+
+def file_response(request: Request, path: Path, tag: str, settings: Settings) -> Response:
+    """`path` with its caching headers, or 304 when the client's copy is current. `tag`
+    names the file for its ETag (the job id, and the file name when a job has several)."""
+    stat = path.stat()
+    etag = entity_tag(f"{tag}:{stat.st_size}:{stat.st_mtime_ns}")
+    headers = {"ETag": etag, "Cache-Control": cache_control(settings)}
+    if request.method in ("GET", "HEAD") and not_modified(request, etag, stat.st_mtime):
+        return Response(status_code=304, headers=headers)
+    return FileResponse(path, media_type=mediatypes.of(path), headers=headers)
+
+
+def entity_tag(version: str) -> str:
+    """A strong ETag for one version of a resource (the one ETag scheme of the API)."""
+    return '"' + hashlib.sha1(version.encode()).hexdigest()[:20] + '"'
+
+
+def cache_control(settings: Settings) -> str:
+    """`private` when reads need the token: a shared proxy must not hand a protected
+    picture to someone without it."""
+    who = "private" if reads_need_token(settings) else "public"
+    return f"{who}, max-age={MAX_AGE_S}"
+
+
+def not_modified(request: Request, etag: str, mtime: float) -> bool:
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        return etag_matches(if_none_match, etag)
+    since = request.headers.get("if-modified-since")
+    if since is None:
+        return False
+    try:
+        return int(mtime) <= parsedate_to_datetime(since).timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return False  # an unreadable date is ignored (RFC 9110 §13.1.3)
+
+
+def etag_matches(header: str, etag: str) -> bool:
+    """Weak comparison (RFC 9110 §8.8.3.2) of `etag` against an If-None-Match value."""
+    if header.strip() == "*":
+        return True
+    return _opaque(etag) in {_opaque(tag) for tag in header.split(",")}
+
+
+def _opaque(tag: str) -> str:
+    tag = tag.strip()
+    return tag[2:] if tag.startswith("W/") else tag

@@ -1,0 +1,51 @@
+"""Who may call the API: the same-site check for writes (CSRF) and the token
+(`VTM_API_TOKEN`), for which an upload ticket (`vtm.tickets`) stands in on uploads."""
+
+from __future__ import annotations
+
+import hmac
+from urllib.parse import urlsplit
+
+from starlette.requests import Request
+
+from vtm import tickets
+from vtm.config import Settings
+from vtm.errors import Forbidden, Unauthorized
+
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def check_origin(request: Request) -> None:
+    """Refuse a write that a page of another web site makes the browser send (CSRF):
+    such a form POST needs no CORS, and without a token nothing else would stop it.
+    Browsers say where a request comes from (`Sec-Fetch-Site`, else `Origin`); curl and
+    scripts send neither and pass."""
+    if request.method not in WRITE_METHODS:
+        return
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        allowed = site in ("same-origin", "none")
+    else:
+        origin = request.headers.get("origin")
+        hosts = {request.headers.get("host"), request.headers.get("x-forwarded-host")} - {None}
+        allowed = origin is None or urlsplit(origin).netloc in hosts
+    if not allowed:
+        raise Forbidden("Writes are accepted from this server's own pages and from scripts, not from other web sites.")
+
+
+def check_token(request: Request, settings: Settings, *, ticket: bool = False) -> None:
+    token = settings.api_token
+    if not token:
+        return
+    if request.method not in WRITE_METHODS and not settings.api_token_reads:
+        return
+    if ticket and tickets.valid(token, request.headers.get(tickets.HEADER, "")):
+        return
+    given = request.headers.get("authorization", "")
+    scheme, _, value = given.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), token.encode()):
+        raise Unauthorized("This needs `Authorization: Bearer <token>` (the server's VTM_API_TOKEN).")
+
+
+def reads_need_token(settings: Settings) -> bool:
+    return bool(settings.api_token and settings.api_token_reads)

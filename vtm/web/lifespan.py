@@ -1,0 +1,49 @@
+"""The server's start and stop: logging, then VTM built once per process by
+`vtm.assembly` and made the running Service before the first request (st.App runs
+the lifespan before serving); closed when the server stops."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from vtm import assembly
+from vtm.config import Settings
+from vtm.errors import StoreLocked, VtmError
+from vtm.web import tcp
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    logger = logging.getLogger("vtm")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(level)
+    logger.propagate = False
+
+
+@asynccontextmanager
+async def lifespan(app: object) -> AsyncIterator[dict[str, object]]:
+    configure_logging()
+    try:
+        running = assembly.build(Settings.from_env()).install()
+    except StoreLocked as exc:
+        # One clear line, not a traceback: another VTM holds this data folder.
+        sys.stderr.write(f"vtm: {exc.message}\n")
+        sys.stderr.flush()
+        os._exit(3)
+    except VtmError as exc:
+        sys.stderr.write(f"vtm: {exc.message}\n")
+        sys.stderr.flush()
+        os._exit(2)
+    tcp.no_delay_on_listeners()
+    logging.getLogger(__name__).info("VTM ready: data in %s, %d worker(s), decoding in %s", running.data.root,
+                                     running.settings.worker_count, running.settings.isolation)
+    try:
+        yield {"service": running.service}
+    finally:
+        running.close()
