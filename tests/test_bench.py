@@ -23,6 +23,7 @@ def test_the_timing_and_target_logic_checks_itself() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(450)  # the subprocess has its own limit of 400 s
 def test_quick_run_measures_everything_and_its_outputs_are_right(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "bench", "--quick", "--out", str(tmp_path)], cwd=ROOT,
                           capture_output=True, text=True, timeout=400)
