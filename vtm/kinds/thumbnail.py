@@ -95,7 +95,7 @@ class ThumbnailOptions(Options):
 
 def make(request: Make) -> dict[str, bytes]:
     """The encoded picture, at the moment asked for (or the best one for `auto`)."""
-    from vtm.media import choose, render
+    from vtm.media import render
     from vtm.media.frames import grab
     from vtm.media.picture import covering
 
@@ -103,6 +103,8 @@ def make(request: Make) -> dict[str, bytes]:
     seconds = options.at.seconds(request.duration)
     size = covering(options.width, options.height)  # decoded frames are shrunk to this before conversion
     if seconds is None:
+        from vtm.media import choose  # scores candidates with OpenCV: loaded only for `auto`
+
         frame = choose.pick(request.source, request.duration, size=size)
     else:
         frame = grab(request.source, seconds, exact=not options.fast, size=size)

@@ -1,8 +1,14 @@
-"""Image work: fit a picture into a box, and encode it. OpenCV + NumPy only."""
+"""Image work: fit a picture into a box, and encode it.
+
+Pictures are NumPy BGR arrays. OpenCV resizes (imported only when a resize is needed:
+a frame already scaled to its box in swscale, as `vtm thumbnail` reads it, needs none),
+Pillow encodes (its import costs a fraction of OpenCV's, which `vtm thumbnail` pays on
+every run)."""
 
 from __future__ import annotations
 
-import cv2
+import io
+
 import numpy as np
 
 FITS = ("cover", "contain", "stretch")
@@ -24,6 +30,8 @@ def resize(image: np.ndarray, width: int, height: int) -> np.ndarray:
     h, w = image.shape[:2]
     if (w, h) == (width, height):
         return image
+    import cv2
+
     shrinking = width <= w and height <= h
     return cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_CUBIC)
 
@@ -55,13 +63,18 @@ def hex_to_bgr(value: str) -> tuple[int, int, int]:
 
 
 def encode(image: np.ndarray, fmt: str = "jpg", quality: int = 85) -> bytes:
+    """JPEG and WebP at `quality` (libjpeg/libwebp's 1-100 scale; JPEG with 4:2:0 chroma),
+    PNG with zlib level 3."""
+    from PIL import Image
+
+    if fmt not in FORMATS:
+        raise ValueError(f"cannot encode a {fmt} image")
+    picture = Image.fromarray(np.ascontiguousarray(image[..., 2::-1]) if image.ndim == 3 else image)
+    out = io.BytesIO()
     if fmt == "jpg":
-        params = [cv2.IMWRITE_JPEG_QUALITY, quality]
+        picture.save(out, "JPEG", quality=quality, subsampling="4:2:0")
     elif fmt == "webp":
-        params = [cv2.IMWRITE_WEBP_QUALITY, quality]
+        picture.save(out, "WEBP", quality=quality, method=4)
     else:
-        params = [cv2.IMWRITE_PNG_COMPRESSION, 3]
-    ok, data = cv2.imencode(FORMATS[fmt], image, params)
-    if not ok:
-        raise ValueError(f"OpenCV could not encode a {fmt} image")
-    return data.tobytes()
+        picture.save(out, "PNG", compress_level=3)
+    return out.getvalue()
