@@ -66,11 +66,11 @@ def main(argv: list[str] | None = None) -> int:
         _say("sheet done")
         measures.append(media_cases.storyboard(long_path, long_label, work, repeats))
         _say("storyboard done")
-        measures += rule_cases.measures(long_path, long_label, work / "rules", repeats)
-        _say("rule costs done")
-        if quick:  # the real clips' scores are the business of tests/test_scenes.py and of full runs
-            notes.append("scene accuracy: not measured in a --quick run\n")
+        if quick:  # their inputs take minutes to encode; the rules themselves are tested in tests/
+            notes.append("rule costs and scene accuracy: not measured in a --quick run\n")
         else:
+            measures += rule_cases.measures(long_path, long_label, work / "rules", repeats)
+            _say("rule costs done")
             notes += scenes_accuracy.lines(args.scenedetect_python)
             _say("scene accuracy done")
         cores = os.cpu_count() or 1
