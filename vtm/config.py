@@ -35,6 +35,8 @@ class Settings:
     max_duration_s: float = _setting("VTM_MAX_DURATION_S", 6 * 3600.0, "Longest video accepted, in seconds.")
     max_frames: int = _setting("VTM_MAX_FRAMES", 2_000_000, "Most frames a video may declare.")
     min_free_mb: int = _setting("VTM_MIN_FREE_MB", 1024, "The dashboard warns when the data folder's disk has less free space, in MB.")
+    url_signing_key: str = _setting("VTM_URL_SIGNING_KEY", "", "When set, image URLs (thumbnail, animated, storyboard, poster) need a signature (`vtm sign URL`) unless the API token is sent; 16 characters at least.")
+    image_wait_s: float = _setting("VTM_IMAGE_WAIT_S", 20.0, "How long an image URL's first request waits for its picture before answering 202 with Retry-After, in seconds.")
     test_hooks: bool = _setting("VTM_TEST_HOOKS", False, "When 1, enables job kinds that crash or hang on purpose (tests only).")
     # Watch folders, recipes and webhooks (issue 16; declared here, used once they are wired in).
     watch: str = _setting("VTM_WATCH", "", "Folders to watch, separated by `:`; new videos in them are imported by reference.")
@@ -58,6 +60,10 @@ class Settings:
         values.update(overrides)
         settings = cls(**values)
         settings.retry_delays  # noqa: B018 - refuse a bad schedule at start, not at the first failure
+        if settings.url_signing_key:
+            from vtm.signing import check_key
+
+            check_key(settings.url_signing_key)  # a short key is refused at start
         return settings
 
     @property

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 MEDIA_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp", ".gif": "image/gif",
-               ".vtt": "text/vtt", ".json": "application/json", ".csv": "text/csv"}
+               ".vtt": "text/vtt", ".json": "application/json", ".csv": "text/csv", ".zip": "application/zip",
+               ".bif": "application/octet-stream"}
 OTHER = "application/octet-stream"
 
 

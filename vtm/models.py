@@ -117,6 +117,10 @@ class Video:
     duration_measured: bool = False
     hdr: str | None = None
     field_order: str | None = None
+    # Added with the poster picker (issue 15): None until a poster is chosen / hashed.
+    poster_pick: str | None = None  # what was asked: `12.5`, `40%`, `auto` or `cover`
+    poster_at: float | None = None  # the time it resolved to (None for cover art)
+    thumbhash: str | None = None  # base64 ThumbHash of the poster file
 
     @property
     def info(self) -> VideoInfo:

@@ -22,3 +22,8 @@ def job_file(job_id: int, name: str) -> str:
 def videos() -> str:
     """Where uploads go (`POST`)."""
     return f"{API}/videos"
+
+
+def video_image(video_id: int, name: str) -> str:
+    """A picture of a video by URL: `thumbnail.jpg`, `poster.jpg`, `storyboard.vtt`, ..."""
+    return f"{API}/videos/{int(video_id)}/{name}"

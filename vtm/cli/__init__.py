@@ -7,6 +7,7 @@
     vtm scenes FILE... --csv
     vtm import FOLDER...            (adds videos to the library by reference)
     vtm doctor [--repair]           (compares the data folder with the database)
+    vtm sign URL --expires 1h       (an image URL signed with VTM_URL_SIGNING_KEY)
     vtm serve                       (the dashboard + API: streamlit run app.py)
 
 Exit codes: 0 all went well, 1 some inputs failed (each named with its reason on
@@ -18,6 +19,7 @@ they start fast; `import` and `serve` load them when they run.
     library.py   import and serve                   doctor.py    vtm doctor
     upload.py    uploads to a running server        scenes_table.py  scenes on stdout
     progress.py  the progress bar                   errors.py    exit codes
+    sign.py      vtm sign
 """
 
 from __future__ import annotations

@@ -51,6 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--api", metavar="URL", help="ask a running server instead, e.g. http://localhost:8501")
     p.add_argument("--token", default=None, help="API token for --api (default: $VTM_API_TOKEN)")
 
+    p = command("sign", "Sign an image URL with VTM_URL_SIGNING_KEY, e.g. vtm sign /api/videos/1/thumbnail.jpg?width=320.",
+                "vtm.cli.sign:run_sign", files=False)
+    p.add_argument("url", metavar="URL", help="a path with its query, or a full URL")
+    p.add_argument("--expires", default="1h", help="how long it stays valid: 90s, 10m, 1h, 2d or seconds (default 1h)")
+
     p = command("serve", "Start the dashboard, API and workers (same as `streamlit run app.py`).", "vtm.cli.library:run_serve",
                 files=False)
     p.add_argument("streamlit_args", nargs="*", metavar="STREAMLIT_OPTION", help="passed on to streamlit, e.g. --server.port 8600")

@@ -14,6 +14,8 @@ from vtm.kinds.grid import parse_grid
 from vtm.kinds.options import Options, RawOptions, VideoShape, option
 from vtm.models import JobKind
 
+FORMATS = ("webvtt", "bif", "jellyfin")  # vtm.media.storyboard_formats.FORMATS
+
 
 @dataclass(frozen=True)
 class StoryboardOptions(Options):
@@ -27,6 +29,9 @@ class StoryboardOptions(Options):
     fast: bool = option(True, label="Keyframes", help="The nearest keyframes (fast) instead of the exact frames.",
                         flag="--exact", inverted_flag=True)
     quality: int = option(75, label="Quality", help="JPEG quality of the sprites, 1 to 100.", low=1, high=100)
+    # Added with the media server exports (issue 15): left out of the canonical JSON at its default.
+    format: str = option("webvtt", label="Format", help="webvtt: sprites and a WebVTT; bif: a BIF archive (Roku, Plex, "
+                         "Emby); jellyfin: Jellyfin's trickplay tiles, zipped.", choices=FORMATS, omit_default=True)
 
     @classmethod
     def prepare(cls, raw: RawOptions) -> dict[str, object]:
@@ -67,12 +72,17 @@ def make(request: Make) -> dict[str, bytes]:
     from vtm.media.storyboard import make_storyboard
 
     info = request.info or probe(request.source)
+    if request.options.format != "webvtt":
+        from vtm.media.storyboard_formats import make_export
+
+        return make_export(request.source, info, request.options.to_json(), progress=request.progress)
     return make_storyboard(request.source, info, request.options.to_json(), url_prefix=request.url_prefix,
                            progress=request.progress)
 
 
 def main(options: StoryboardOptions) -> str:
-    return "storyboard.vtt"  # vtm.media.storyboard.VTT_NAME
+    # vtm.media.storyboard.VTT_NAME, vtm.media.storyboard_formats.BIF_NAME and ZIP_NAME
+    return {"bif": "storyboard.bif", "jellyfin": "trickplay.zip"}.get(options.format, "storyboard.vtt")
 
 
 KIND = Kind(

@@ -18,7 +18,8 @@ from vtm.kinds.moment import FIRST, Moment, parse_moment
 from vtm.kinds.options import Options, VideoShape, option
 from vtm.models import JobKind
 
-FITS = ("cover", "contain", "stretch")
+FITS = ("cover", "contain", "stretch", "smart")
+ROTATIONS = ("0", "90", "180", "270")
 FORMATS = ("jpg", "png", "webp")
 
 
@@ -27,6 +28,14 @@ def parse_hex(name: str, value: object) -> str:
     if not re.fullmatch(r"[0-9a-f]{6}", text):
         raise InvalidInput(f"{name}={parsing.shown(text)}: use a hex colour such as 000000 or ffffff.")
     return text
+
+
+def parse_rotation(name: str, value: object) -> int:
+    """0, 90, 180 or 270 (degrees clockwise); a whole number or its text."""
+    text = parsing.text(name, value).strip() if not isinstance(value, int) or isinstance(value, bool) else str(value)
+    if text not in ROTATIONS:
+        raise InvalidInput(f"{name}={parsing.shown(value)}: use 0, 90, 180 or 270 (degrees clockwise).")
+    return int(text)
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -65,20 +74,28 @@ class ThumbnailOptions(Options):
     at: Moment = option(FIRST, label="Time", help="`auto` picks a sharp, non-black frame; or seconds (`12.5`); or a "
                         "percentage (`40%`).", parse=parse_moment, json_types=(str, int, float), cli_default="auto",
                         placeholder="auto, 12.5 or 40%")
-    fit: str = option("cover", label="Fit", help="cover fills and crops the centre; contain letterboxes; stretch distorts.",
-                      choices=FITS)
+    fit: str = option("cover", label="Fit", help="cover fills and crops the centre; smart fills and crops around the "
+                      "most salient part; contain letterboxes; stretch distorts.", choices=FITS)
     format: str = option("jpg", label="Format", help="The picture's file format.", choices=FORMATS,
                          aliases=(("jpeg", "jpg"),))
     quality: int = option(85, label="Quality", help="JPEG and WebP quality, 1 to 100.", low=1, high=100)
     pad: str = option("000000", label="Bars colour", help="Hex colour of the bars when the fit is contain.",
                       parse=parse_hex, pattern="^#?[0-9a-fA-F]{6}$")
     fast: bool = option(False, label="Nearest keyframe", help="The nearest keyframe instead of the exact frame (faster).")
+    # Added with the image URLs (issue 15): left out of the canonical JSON at their defaults.
+    rotate: int = option(0, label="Rotate", help="Turn the frame clockwise by 90, 180 or 270 degrees before fitting it.",
+                         parse=parse_rotation, json_types=(int,), low=0, high=270, step=90, omit_default=True)
+    flip_h: bool = option(False, label="Mirror left-right", help="Mirror the picture left to right (last).",
+                          omit_default=True)
+    flip_v: bool = option(False, label="Mirror top-bottom", help="Mirror the picture top to bottom (last).",
+                          omit_default=True)
 
     @classmethod
     def refine(cls, values: dict[str, Any], video: VideoShape) -> Self:
         if not values["width"] and not values["height"]:
             raise InvalidInput("Give a width, a height, or both (0 for one of them keeps the aspect).")
-        values["width"], values["height"] = box_size(video.width, video.height, values["width"], values["height"])
+        shown_w, shown_h = (video.height, video.width) if values["rotate"] in (90, 270) else (video.width, video.height)
+        values["width"], values["height"] = box_size(shown_w, shown_h, values["width"], values["height"])
         return cls(**values)
 
     def check_size(self, video: VideoShape) -> None:
@@ -101,14 +118,32 @@ def make(request: Make) -> dict[str, bytes]:
 
     options: ThumbnailOptions = request.options
     seconds = options.at.seconds(request.duration)
-    size = covering(options.width, options.height)  # decoded frames are shrunk to this before conversion
+    # Decoded frames are shrunk to cover the box before conversion (the box as the frame
+    # stands before it is turned).
+    turned_box = (options.height, options.width) if options.rotate in (90, 270) else (options.width, options.height)
+    size = covering(*turned_box)
     if seconds is None:
         from vtm.media import choose  # scores candidates with OpenCV: loaded only for `auto`
 
         frame = choose.pick(request.source, request.duration, size=size)
     else:
         frame = grab(request.source, seconds, exact=not options.fast, size=size)
-    image = render.fit(frame.image, options.width, options.height, options.fit, options.pad)
+    # Mux's order: turn, fit, then mirror. OpenCV (orient, smartcrop) loads only for these options.
+    image = frame.image
+    if options.rotate:
+        from vtm.media import orient
+
+        image = orient.rotate(image, options.rotate)
+    if options.fit == "smart":
+        from vtm.media import smartcrop
+
+        image = smartcrop.smart_fit(image, options.width, options.height)
+    else:
+        image = render.fit(image, options.width, options.height, options.fit, options.pad)
+    if options.flip_h or options.flip_v:
+        from vtm.media import orient
+
+        image = orient.flip(image, horizontal=options.flip_h, vertical=options.flip_v)
     return {main(options): render.encode(image, options.format, options.quality)}
 
 
@@ -122,7 +157,7 @@ KIND = Kind(
     title="Thumbnails",
     icon=":material/image:",
     request_label="Request thumbnail",
-    form=(("width", "height"), ("at",), ("fit",), ("format",)),
+    form=(("width", "height"), ("at",), ("fit",), ("format",), ("rotate", "flip_h", "flip_v")),
     cli_help="One picture per video, written as DIR/<name>.<format>.",
     make=make,
     main=main,

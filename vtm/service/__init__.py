@@ -8,13 +8,18 @@ can act on; none knows about HTTP or pages.
     uploads      (see videos.py: `open_upload`, `add_upload`)
     running.py   the process's running Service (`current()`), set by the web lifespan
     local.py     outputs of a local file without a library (the CLI's picture commands)
+    images.py    image URLs: the same job at high priority, waited for
+    posters.py   choosing a video's poster, serving it, its ThumbHash
+    picker.py    the poster picker's filmstrip and smart-crop view
 """
 
 from __future__ import annotations
 
+from vtm.service.images import Images
 from vtm.service.jobs import Jobs
 from vtm.service.library import Library
 from vtm.service.outputs import Outputs, TileCue
+from vtm.service.picker import Picker
 from vtm.service.pictures import Pictures
 from vtm.service.running import current
 from vtm.service.upkeep import Upkeep
@@ -22,7 +27,7 @@ from vtm.service.upkeep import Upkeep
 __all__ = ["Service", "TileCue", "current"]
 
 
-class Service(Library, Jobs, Outputs, Upkeep, Pictures):
+class Service(Library, Jobs, Outputs, Upkeep, Pictures, Images, Picker):
     """Every use case, on one set of parts (settings, data folder, store, events, the
     decoder for uploads and pictures, the workers to cancel)."""
 

@@ -5,6 +5,7 @@ on this path, and each kind loads only the decoders it needs.
 
     thumbnail -> <stem>.<format>             sheet   -> <stem>.sheet.<format>
     preview   -> <stem>.preview.webp, .gif   storyboard, scenes -> a folder <stem>.<kind>/
+    storyboard --format bif -> <stem>.bif    --format jellyfin -> <stem>.trickplay/<w> - <c>x<r>/<n>.jpg
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ def make_output(kind: JobKind, path: Path, options: Mapping[str, object], out_di
     checked = check(kind, options, info)
     found = kinds.get(kind)
     files = found.make(Make(path, checked, info.duration, info=info, progress=progress))
+    exported = _export(files, path, out_dir)
+    if exported:
+        return exported
     if found.single_file:
         ((name, data),) = files.items()
         dest = out_dir / f"{path.stem}{Path(name).suffix}"
@@ -56,6 +60,27 @@ def make_output(kind: JobKind, path: Path, options: Mapping[str, object], out_di
         write_atomic(dest, data)
         written.append(dest)
     return written
+
+
+def _export(files: dict[str, bytes], path: Path, out_dir: Path) -> list[Path]:
+    """A storyboard for media servers, written as they read it: `<stem>.bif` beside the
+    video, or Jellyfin's `<stem>.trickplay/` folder unpacked from its zip."""
+    import io
+    import zipfile
+
+    if list(files) == ["storyboard.bif"]:
+        dest = out_dir / f"{path.stem}.bif"
+        write_atomic(dest, files["storyboard.bif"])
+        return [dest]
+    if list(files) != ["trickplay.zip"]:
+        return []
+    with zipfile.ZipFile(io.BytesIO(files["trickplay.zip"])) as archive:
+        names = archive.namelist()
+        for name in names:  # written by vtm.media.trickplay: relative names, no `..`
+            dest = out_dir / name
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(dest, archive.read(name))
+    return [out_dir / names[0].split("/")[0]]
 
 
 def scenes_of(path: Path, options: Mapping[str, object], out_dir: Path | None, progress: Progress) -> list[dict[str, Any]]:

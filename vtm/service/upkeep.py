@@ -15,8 +15,18 @@ class Upkeep(ServiceBase):
         `repair` what was done about it: {"before", "actions", "after"} (see vtm.doctor)."""
         report = doctor.examine(self._data, self._store)
         actions = doctor.repair(self._data, self._store, report, self._probe) if repair and not report.ok else []
+        if repair:
+            actions += self._hash_posters()
         after = doctor.examine(self._data, self._store) if actions else report
         return {"before": report.to_dict(), "actions": actions, "after": after.to_dict()}
+
+    def _hash_posters(self) -> list[str]:
+        """The ThumbHash of every poster that has none (videos added by an older version)."""
+        from vtm.service.posters import hash_missing
+
+        missing = [v for v in self._store.list_videos() if v.thumbhash is None]
+        hashed = [v for v in hash_missing(self._data, self._store, missing, limit=None) if v.thumbhash]
+        return [f"computed the poster's ThumbHash of video {v.id}" for v in hashed]
 
     def disk_space(self) -> tuple[int, bool]:
         """(free bytes on the data folder's disk, whether that is under VTM_MIN_FREE_MB)."""

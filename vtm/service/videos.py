@@ -10,12 +10,12 @@ from vtm import disk, kinds, parsing
 from vtm.errors import Conflict, InvalidInput, Unsupported
 from vtm.files import VIDEO_EXTENSIONS, Received, Receiver, receive_file, remove_tree, safe_filename
 from vtm.models import VIDEO_SORTS, JobStatus, Video
-from vtm.service.base import ServiceBase
+from vtm.service.posters import Posters
 
 log = logging.getLogger(__name__)
 
 
-class Videos(ServiceBase):
+class Videos(Posters):
     @property
     def accepted_extensions(self) -> tuple[str, ...]:
         """The file name endings VTM takes as videos (uploads, imports, the CLI)."""
@@ -72,10 +72,10 @@ class Videos(ServiceBase):
     def list_videos(self, search: str = "", sort: str = "newest") -> list[Video]:
         if sort not in VIDEO_SORTS:
             raise InvalidInput(f"sort={parsing.shown(sort)}: use one of {', '.join(VIDEO_SORTS)}.")
-        return self._store.list_videos(search=search, sort=sort)
+        return self._hashed(self._store.list_videos(search=search, sort=sort))
 
     def get_video(self, video_id: int) -> Video:
-        return self._store.get_video(video_id)
+        return self._hashed([self._store.get_video(video_id)])[0]
 
     def poster_path(self, video: Video) -> Path | None:
         path = self._data.poster_path(video.id)

@@ -42,6 +42,7 @@ JOBS = Table(
         ("created_at", "TIMESTAMP NOT NULL"),
         ("started_at", "TIMESTAMP"),
         ("finished_at", "TIMESTAMP"),
+        ("priority", "INTEGER NOT NULL DEFAULT 0"),  # higher first: an image URL someone waits for (issue 15)
     ),
     constraints=("UNIQUE (video_id, kind, params)",),
     sequences=("job_ids",),
@@ -79,9 +80,10 @@ class JobRows(Rows):
         for job_id in job_ids:
             self._unsaved.pop(job_id, None)
 
-    def enqueue_job(self, video_id: int, kind: JobKind, options: JobOptions) -> tuple[Job, bool]:
+    def enqueue_job(self, video_id: int, kind: JobKind, options: JobOptions, priority: int = 0) -> tuple[Job, bool]:
         """The job for (video, kind, options): the existing one, or a new QUEUED one.
-        Returns the job and whether it was created."""
+        Returns the job and whether it was created. A `priority` above 0 puts the job
+        ahead of the others in the queue (an existing queued one moves up too)."""
         key = canonical(options)
         with self._write() as conn:
             if conn.execute("SELECT 1 FROM videos WHERE id = ?", [video_id]).fetchone() is None:
@@ -93,9 +95,13 @@ class JobRows(Rows):
             created = row is None
             if created:
                 row = conn.execute(
-                    "INSERT INTO jobs (kind, video_id, params, status, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
-                    [kind.value, video_id, key, JobStatus.QUEUED.value, now()],
+                    "INSERT INTO jobs (kind, video_id, params, status, created_at, priority) VALUES (?, ?, ?, ?, ?, ?) "
+                    "RETURNING id",
+                    [kind.value, video_id, key, JobStatus.QUEUED.value, now(), priority],
                 ).fetchone()
+            elif priority and row is not None:
+                conn.execute("UPDATE jobs SET priority = ? WHERE id = ? AND status = 'QUEUED' AND priority < ?",
+                             [priority, row[0], priority])
         assert row is not None
         job = self.get_job(row[0])
         if created:
@@ -154,7 +160,7 @@ class JobRows(Rows):
         """Mark the oldest QUEUED job RUNNING and return it, or None when none waits."""
         with self._write() as conn:
             row = conn.execute(
-                "SELECT id FROM jobs WHERE status = 'QUEUED' ORDER BY created_at, id LIMIT 1"
+                "SELECT id FROM jobs WHERE status = 'QUEUED' ORDER BY priority DESC, created_at, id LIMIT 1"
             ).fetchone()
             if row is None:
                 return None

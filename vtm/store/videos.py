@@ -39,6 +39,11 @@ VIDEOS = Table(
         ("duration_measured", "BOOLEAN DEFAULT false"),
         ("hdr", "VARCHAR"),
         ("field_order", "VARCHAR"),
+        # The chosen poster (issue 15): what was asked (`12.5`, `40%`, `auto`, `cover`), the
+        # time it resolved to, and the ThumbHash of the poster file (base64).
+        ("poster_pick", "VARCHAR"),
+        ("poster_at", "DOUBLE"),
+        ("thumbhash", "VARCHAR"),
     ),
     sequences=("video_ids",),
     checks={"status": VideoStatus},
@@ -118,6 +123,19 @@ class VideoRows(Rows):
     def _forget_unsaved(self, job_ids: list[int]) -> None:
         """Drop what `JobRows` keeps in memory about these jobs (overridden there)."""
 
+    def set_poster(self, video_id: int, pick: str, at: float | None, thumbhash: str | None) -> Video:
+        """Record the chosen poster (its file is written by then)."""
+        with self._write() as conn:
+            row = conn.execute(f"UPDATE videos SET poster_pick = ?, poster_at = ?, thumbhash = ? WHERE id = ? "
+                               f"RETURNING {VIDEO_COLUMNS}", [pick, at, thumbhash, video_id]).fetchone()
+        if row is None:
+            raise NotFound(f"No video with id {video_id}.")
+        return video_from_row(row)
+
+    def set_thumbhash(self, video_id: int, thumbhash: str | None) -> None:
+        with self._write() as conn:
+            conn.execute("UPDATE videos SET thumbhash = ? WHERE id = ?", [thumbhash, video_id])
+
     def set_video_path(self, video_id: int, path: str) -> None:
         with self._write() as conn:
             conn.execute("UPDATE videos SET path = ? WHERE id = ?", [path, video_id])
@@ -138,11 +156,12 @@ class VideoRows(Rows):
 
 def video_from_row(row: tuple[Any, ...]) -> Video:
     (vid, filename, status, path, size, sha, w, h, rot, dur, fps, frames, codec, container, imported, error, created,
-     storage_w, storage_h, sar, measured, hdr, field_order) = row
+     storage_w, storage_h, sar, measured, hdr, field_order, poster_pick, poster_at, thumbhash) = row
     return Video(
         id=vid, filename=filename, status=VideoStatus(status), path=path, size=size, sha256=sha,
         width=w, height=h, rotation=rot, duration=dur, fps=fps, frame_count=frames, codec=codec,
         container=container, imported=imported, error=error, created_at=created,
         storage_width=storage_w, storage_height=storage_h, sample_aspect_ratio=sar,
         duration_measured=bool(measured), hdr=hdr, field_order=field_order,
+        poster_pick=poster_pick, poster_at=poster_at, thumbhash=thumbhash,
     )

@@ -15,18 +15,20 @@ from starlette.responses import Response
 from vtm import parsing
 from vtm.errors import InvalidInput, VtmError
 from vtm.service import Service, current
+from vtm.signing import EXPIRES, SIGNATURE
 from vtm.web.errors import error_response, internal_error
-from vtm.web.guard import check_origin, check_token
+from vtm.web.guard import check_origin, check_signed, check_token
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Request, Service], Awaitable[Response]]
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
-def endpoint(*, query: Iterable[str] = (), ticket: bool = False) -> Callable[[Handler], Endpoint]:
+def endpoint(*, query: Iterable[str] = (), ticket: bool = False, signed: bool = False) -> Callable[[Handler], Endpoint]:
     """Wrap a route handler `(request, service)`. `query` lists the query options it
-    takes; with `ticket`, a valid upload ticket stands in for the token."""
-    allowed = set(query)
+    takes; with `ticket`, a valid upload ticket stands in for the token; `signed` (an
+    image URL) needs a signature instead when VTM_URL_SIGNING_KEY is set."""
+    allowed = set(query) | ({SIGNATURE, EXPIRES} if signed else set())
 
     def wrap(handler: Handler) -> Endpoint:
         @functools.wraps(handler)
@@ -34,7 +36,10 @@ def endpoint(*, query: Iterable[str] = (), ticket: bool = False) -> Callable[[Ha
             service = current()
             try:
                 check_origin(request)
-                check_token(request, service.settings, ticket=ticket)
+                if signed and service.settings.url_signing_key:
+                    check_signed(request, service.settings)
+                else:
+                    check_token(request, service.settings, ticket=ticket)
                 unknown = sorted(set(request.query_params) - allowed)
                 if unknown:
                     known = ", ".join(sorted(allowed)) or "none"

@@ -37,6 +37,17 @@ def file_response(request: Request, path: Path, tag: str, settings: Settings) ->
     return FileResponse(path, media_type=mediatypes.of(path), headers=headers)
 
 
+def bytes_response(request: Request, data: bytes, version: str, media_type: str, settings: Settings) -> Response:
+    """`data` made on request (a poster at a width, a storyboard's JSON) with an ETag from
+    `version` (what it was made from), or 304 when the client's copy is current."""
+    etag = entity_tag(version)
+    headers = {"ETag": etag, "Cache-Control": cache_control(settings)}
+    if request.method in ("GET", "HEAD") and request.headers.get("if-none-match") is not None and \
+            etag_matches(request.headers["if-none-match"], etag):
+        return Response(status_code=304, headers=headers)
+    return Response(data, media_type=media_type, headers=headers)
+
+
 def entity_tag(version: str) -> str:
     """A strong ETag for one version of a resource (the one ETag scheme of the API)."""
     return '"' + hashlib.sha1(version.encode()).hexdigest()[:20] + '"'

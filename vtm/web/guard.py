@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import hmac
+import time
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
 
-from vtm import tickets
+from vtm import signing, tickets
 from vtm.config import Settings
 from vtm.errors import Forbidden, Unauthorized
 
@@ -45,6 +46,16 @@ def check_token(request: Request, settings: Settings, *, ticket: bool = False) -
     scheme, _, value = given.partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), token.encode()):
         raise Unauthorized("This needs `Authorization: Bearer <token>` (the server's VTM_API_TOKEN).")
+
+
+def check_signed(request: Request, settings: Settings) -> None:
+    """An image URL when `VTM_URL_SIGNING_KEY` is set: the API token (when one is set and
+    sent) or a valid, unexpired signature (`vtm.signing`); else 403 with the reason."""
+    token = settings.api_token
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    if token and scheme.lower() == "bearer" and hmac.compare_digest(value.strip().encode(), token.encode()):
+        return
+    signing.verify(request.url.path, request.url.query, settings.url_signing_key, time.time())
 
 
 def reads_need_token(settings: Settings) -> bool:

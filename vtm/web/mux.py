@@ -153,12 +153,18 @@ def animated_options(query: Mapping[str, str], fmt: str, video_width: int, video
 
 
 class TileCue(Protocol):
-    start: float
-    sprite: str
-    x: int
-    y: int
-    w: int
-    h: int
+    @property
+    def start(self) -> float: ...
+    @property
+    def sprite(self) -> str: ...
+    @property
+    def x(self) -> int: ...
+    @property
+    def y(self) -> int: ...
+    @property
+    def w(self) -> int: ...
+    @property
+    def h(self) -> int: ...
 
 
 def storyboard_json(cues: Sequence[TileCue], duration: float | None,

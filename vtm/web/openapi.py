@@ -8,7 +8,7 @@ from typing import Any
 from vtm import __version__, kinds
 from vtm.kinds.limits import MAX_SIDE
 from vtm.models import JobKind
-from vtm.web import schemas
+from vtm.web import openapi_images, schemas
 from vtm.web.routes.thumbnails import THUMB_OPTIONS
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -55,7 +55,10 @@ SCHEMAS: dict[str, Any] = {
         "sample_aspect_ratio": {"type": "string", "nullable": True, "description": "pixel shape, e.g. 16:11"},
         "duration_measured": {"type": "boolean", "description": "the header had no duration: measured from the packets"},
         "hdr": {"type": "string", "nullable": True, "enum": ["pq", "hlg", None]},
-        "field_order": {"type": "string", "nullable": True, "enum": ["tff", "bff", None]}}},
+        "field_order": {"type": "string", "nullable": True, "enum": ["tff", "bff", None]},
+        "poster_pick": {"type": "string", "nullable": True, "description": "the poster asked for: 12.5, 40%, auto, cover"},
+        "poster_at": {"type": "number", "nullable": True, "description": "the chosen poster's time in seconds"},
+        "thumbhash": {"type": "string", "nullable": True, "description": "ThumbHash of the poster (base64)"}}},
     "Job": {"type": "object", "required": ["id", "kind", "video_id", "status", "width", "height"], "properties": {
         "id": {"type": "integer"}, "kind": {"type": "string"}, "video_id": {"type": "integer"}, "filename": _STR,
         "width": _INT, "height": _INT, "params": {"type": "object"},
@@ -145,6 +148,7 @@ def document() -> dict[str, Any]:
         "/api/doctor/repair": {"post": {
             "summary": "Register lost videos again, move unknown files to data/quarantine (never deletes a file)",
             "responses": _responses("200", "{before, actions, after}", content=JSON_OBJ)}},
+        **openapi_images.paths(),
     }
     for path in ("/api/videos", "/api/thumbnails/{video_id}/{width}/{height}", "/api/videos/{video_id}/outputs",
                  "/api/jobs/{job_id}/retry"):  # vtm.disk: no space left where VTM writes

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from vtm.web.routes import doctor, events, jobs, meta, outputs, thumbnails, videos
+from vtm.web.routes import doctor, events, images, jobs, meta, outputs, posters, thumbnails, videos
 
 ROUTES: list[BaseRoute] = [
     *meta.routes,
+    *images.routes,
+    *posters.routes,
     *videos.routes,
     *jobs.routes,
     *thumbnails.routes,
