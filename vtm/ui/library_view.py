@@ -8,7 +8,7 @@ import streamlit as st
 from vtm.errors import NotFound
 from vtm.models import Video
 from vtm.service import Service
-from vtm.ui import format, posters
+from vtm.ui import format, placeholders
 from vtm.ui.feedback import attempt, show_error
 
 SORTS = {"Newest first": "newest", "Oldest first": "oldest", "Name": "name", "Longest first": "duration"}
@@ -70,9 +70,7 @@ def video_grid(svc: Service, videos: list[Video]) -> None:
 
 
 def card(svc: Service, video: Video) -> None:
-    poster = svc.poster_path(video)
-    if poster:
-        posters.show_card(svc, poster)
+    placeholders.poster_card(svc, video)
     st.markdown(f"**{format.md(video.filename)}**")
     st.caption(f"{format.video_facts(video)}  \nadded {format.ago(video.created_at)}")
     st.button("Open", key=f"open_{video.id}", icon=":material/arrow_forward:", on_click=open_video, args=(video.id,),

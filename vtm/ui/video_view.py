@@ -8,7 +8,7 @@ import streamlit as st
 from vtm import kinds
 from vtm.models import Job, JobKind, JobStatus, Video
 from vtm.service import Service
-from vtm.ui import format, jobs_view, library_view, outputs_view, request_forms
+from vtm.ui import format, jobs_view, library_view, outputs_view, poster_picker, request_forms
 from vtm.ui.feedback import attempt
 
 THUMB_COLUMNS = 2
@@ -21,6 +21,7 @@ def render(svc: Service, video: Video) -> None:
     head.caption(f"{format.video_facts(video)} · added {format.ago(video.created_at)}")
     with actions.popover("Delete", icon=":material/delete:", width="stretch"):
         delete_form(svc, video)
+    poster_picker.render(svc, video)
     for kind, tab in zip(kinds.OUTPUT_KINDS, st.tabs([f"{k.icon} {k.title}" for k in kinds.OUTPUT_KINDS]), strict=True):
         with tab:
             form_col, output_col = st.columns([2, 3], gap="large")

@@ -1,0 +1,49 @@
+"""A video's ThumbHash placeholder (a ~25-byte blurred picture of its poster, rendered
+32 px wide and stretched to the card) where its poster cannot be shown yet: missing
+(being rewritten, a folder restored without it) or unreadable. The Library's card
+calls `poster_card`."""
+
+from __future__ import annotations
+
+import streamlit as st
+from PIL import Image
+
+from vtm.models import Video
+from vtm.service import Service
+from vtm.ui import images, posters
+
+CARD = (posters.WIDTH, round(posters.WIDTH / posters.ASPECT))
+
+
+def poster_card(svc: Service, video: Video) -> None:
+    """The poster's card, else its ThumbHash placeholder, else nothing."""
+    path = svc.poster_path(video)
+    card = posters.card_image(svc, path) if path else None
+    if card is not None:
+        st.image(card, width="stretch")
+        return
+    blurred = placeholder_image(svc, video)
+    if blurred is not None:
+        st.image(blurred, width="stretch", caption="The poster is on its way.")
+    elif path:
+        images.placeholder(images.picture(svc, path, posters.WIDTH).reason)
+
+
+@st.cache_data(max_entries=512, ttl=3600, show_spinner=False)
+def _png(_svc: Service, video_id: int, thumbhash: str) -> bytes | None:
+    return _svc.placeholder_png(_svc.get_video(video_id))
+
+
+def placeholder_image(svc: Service, video: Video) -> Image.Image | None:
+    """The ThumbHash decoded and stretched to the card's size, or None without one."""
+    import io
+
+    if not video.thumbhash:
+        return None
+    data = _png(svc, video.id, video.thumbhash)
+    if data is None:
+        return None
+    with Image.open(io.BytesIO(data)) as small:
+        small.thumbnail((CARD[0], CARD[1]))
+        scale = min(CARD[0] / small.width, CARD[1] / small.height)
+        return small.convert("RGB").resize((round(small.width * scale), round(small.height * scale)), Image.Resampling.BILINEAR)
