@@ -14,7 +14,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # `python bench/run.py`: `bench` and `vtm` from this checkout
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import cli_cases, inputs, media_cases, report, rule_cases, scenes_accuracy, service_cases  # noqa: E402
+from bench import cli_cases, image_url_cases, inputs, media_cases, report, rule_cases, scenes_accuracy, service_cases  # noqa: E402
 from bench.media_cases import ENGINE, FFMPEG_NOKEY, FFMPEG_SS, KEYFRAMES, VCSI, Measure  # noqa: E402
 from bench.report import Target  # noqa: E402
 from bench.timing import Stats, self_check  # noqa: E402
@@ -87,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_server:
             measures += service_cases.server_measures(upload, files[0][0], work, repeats, 2000 if quick else 100_000, 30 if quick else 200)
             _say("upload and API done")
+            measures.append(image_url_cases.image_urls(lean_source, lean_label, media_cases.duration_of(lean_source), work,
+                                                       2 if quick else 7, 50 if quick else 300))
+            _say("image URLs done")
 
     targets = targets_of(measures, os.cpu_count() or 1)
     notes.append(f"whole run: {time.monotonic() - started:.0f} s")
@@ -133,6 +136,9 @@ def targets_of(measures: list[Measure], cores: int) -> list[Target]:
         Target(f"queue scaling, {cores} workers vs 1 (target 0.8 × {cores})", extra.get("queue", {}).get("scaling_ratio", math.nan), 0.8 * cores, False),
         Target("upload throughput vs `cp`", up_ratio, 0.5, False),
         Target("upload, server peak RSS growth", upload.get("rss_growth_mb", math.nan), 100, True, " MB"),
+        Target("image URL, first request vs `vtm thumbnail` whole process, exact 320×180 (ratio of medians)",
+               extra.get("image URL", {}).get("first vs CLI (ratio of medians)", math.nan), 1.2, True),
+        Target("image URL, cached request p50", extra.get("image URL", {}).get("cached p50 ms", math.nan), 10, True, " ms"),
         Target("`GET /api/jobs?limit=100` p95 at 100k jobs", extra.get("API", {}).get("p95_ms", math.nan), 50, True, " ms"),
     ]
 

@@ -126,3 +126,40 @@ def test_cli_storyboard_formats_for_media_servers(tmp_path: Path, index_clip: Pa
     webvtt = vtm()
     assert webvtt.returncode == 0 and (tmp_path / "my clip.storyboard" / "storyboard.vtt").is_file()
     assert vtm("--format", "mp4").returncode == 2
+
+
+def wandering_subject(i: int, w: int, h: int, total: int) -> np.ndarray:
+    """Grey, a white post standing still at x = w - 100, a red disc wandering near the right edge."""
+    image = np.full((h, w, 3), 120, np.uint8)
+    image[:, w - 100 : w - 96] = 255
+    cv2.circle(image, (w - 45 + (i % 5) * 3, h // 2 + (i % 3) * 4), 22, (0, 0, 230), -1)
+    return image
+
+
+def test_storyboard_smart_crop_holds_the_subject_in_one_box_for_every_tile(rt: Assembly, tmp_path: Path) -> None:
+    clip = write_clip(tmp_path / "wander.mp4", wandering_subject, width=320, height=180, seconds=2.0, fps=10)
+    video = rt.service.add_local_file(clip)
+    smart, _ = rt.service.request_output(video.id, JobKind.STORYBOARD, {"every": 0.25, "width": 96, "height": 96,
+                                                                        "fit": "smart", "fast": False})
+    centre, _ = rt.service.request_output(video.id, JobKind.STORYBOARD, {"every": 0.25, "width": 96, "height": 96,
+                                                                         "fast": False})
+    rt.workers.drain()
+
+    def tiles_of(job_id: int) -> list[np.ndarray]:
+        job = rt.service.get_job(job_id)
+        cues = rt.service.storyboard_cues(job)
+        sprite = cv2.imread(str(cues[0].path))
+        return [sprite[c.y : c.y + c.h, c.x : c.x + c.w] for c in cues]
+
+    def red(image: np.ndarray) -> float:
+        b, g, r = (image[..., c].astype(int) for c in range(3))
+        return float(((r > 160) & (g < 90) & (b < 90)).mean())
+
+    def post_x(image: np.ndarray) -> int:
+        return int(np.argmax(image[..., 1].astype(int).mean(axis=0)))  # the white post: the brightest green column
+
+    smart_tiles, centre_tiles = tiles_of(smart.id), tiles_of(centre.id)
+    assert len(smart_tiles) == 8 and all(t.shape[:2] == (96, 96) for t in smart_tiles)
+    assert all(red(t) > 0.03 for t in smart_tiles), "every smart tile holds the disc"
+    assert all(red(t) < 0.01 for t in centre_tiles), "the centre crop cuts it off"
+    assert len({post_x(t) for t in smart_tiles}) == 1, "one box for all tiles: the still post never moves"

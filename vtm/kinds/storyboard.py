@@ -30,6 +30,11 @@ class StoryboardOptions(Options):
                         flag="--exact", inverted_flag=True)
     quality: int = option(75, label="Quality", help="JPEG quality of the sprites, 1 to 100.", low=1, high=100)
     # Added with the media server exports (issue 15): left out of the canonical JSON at its default.
+    height: int = option(0, label="Tile height", help="Pixels; 0 follows the video's aspect. With a height the tiles are "
+                         "cropped to width x height (see fit).", low=0, high=640, step=16, omit_default=True)
+    fit: str = option("cover", label="Crop", help="With a height: cover crops the centre; smart crops around what is "
+                      "salient in all the tiles (one box for all: the crop never jumps).", choices=("cover", "smart"),
+                      omit_default=True)
     format: str = option("webvtt", label="Format", help="webvtt: sprites and a WebVTT; bif: a BIF archive (Roku, Plex, "
                          "Emby); jellyfin: Jellyfin's trickplay tiles, zipped.", choices=FORMATS, omit_default=True)
 
@@ -51,6 +56,7 @@ class StoryboardOptions(Options):
         from vtm.media.storyboard import plan
 
         w, h = limits.tile("Each storyboard tile", video, self.width)
+        h = self.height or h
         count = len(plan(video.duration, self.every, self.count))
         columns = min(self.columns, count)
         rows = min(self.rows, math.ceil(count / columns))

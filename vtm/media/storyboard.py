@@ -62,19 +62,17 @@ def make_storyboard(path: Path, info: VideoInfo, params: dict[str, Any], *, url_
     """{file name: bytes}: the WebVTT (`storyboard.vtt`) and its sprites. Cue URLs are
     `url_prefix` + sprite name (relative names when the prefix is empty)."""
     starts = plan(info.duration, float(params.get("every") or 0), int(params.get("count") or 0))
-    size = tiles.tile_size(info.width, info.height, int(params["width"]))
-    grabs = tiles.grab_tiles(path, starts, size=size, fast=bool(params.get("fast", True)),
-                             progress=progress)
+    size, images = tile_images(path, info, params, starts, progress)
     columns, rows = int(params["columns"]), int(params["rows"])
     per_sprite = columns * rows
     files: dict[str, bytes] = {}
     cues: list[Cue] = []
     end_of_video = info.duration or starts[-1] + 1.0
-    for first in range(0, len(grabs), per_sprite):
+    for first in range(0, len(images), per_sprite):
         index = first // per_sprite
-        batch = grabs[first : first + per_sprite]
+        batch = images[first : first + per_sprite]
         width_cols = min(columns, len(batch))
-        files[sprite_name(index)] = render.encode(tiles.grid([g.image for g in batch], width_cols), "jpg",
+        files[sprite_name(index)] = render.encode(tiles.grid(batch, width_cols), "jpg",
                                                   int(params.get("quality", 75)))
         for n in range(len(batch)):
             i = first + n
@@ -85,6 +83,29 @@ def make_storyboard(path: Path, info: VideoInfo, params: dict[str, Any], *, url_
     if progress:
         progress(1.0)
     return files
+
+
+def tile_images(path: Path, info: VideoInfo, params: dict[str, Any], starts: list[float],
+                progress: Callable[[float], None] | None = None) -> tuple[tuple[int, int], list[Any]]:
+    """The tiles at `starts`: `width` wide in the video's aspect, or (with `height`) cropped
+    to width x height, at the centre (`fit` cover) or around what is salient in all the
+    tiles together (`fit` smart: one box for every tile, so the crop never jumps)."""
+    from vtm.media import smartcrop
+
+    width, height = int(params["width"]), int(params.get("height") or 0)
+    fast = bool(params.get("fast", True))
+    if not height:
+        size = tiles.tile_size(info.width, info.height, width)
+        return size, [g.image for g in tiles.grab_tiles(path, starts, size=size, fast=fast, progress=progress)]
+    scale = max(width / info.width, height / info.height)
+    grabbed = (max(width, round(info.width * scale)), max(height, round(info.height * scale)))
+    images = [g.image for g in tiles.grab_tiles(path, starts, size=grabbed, fast=fast, progress=progress)]
+    if params.get("fit") == "smart":
+        box = smartcrop.sequence_box(images, width, height)
+    else:
+        cw, ch = smartcrop.crop_size(*grabbed, width, height)
+        box = smartcrop.Box((grabbed[0] - cw) // 2, (grabbed[1] - ch) // 2, cw, ch)
+    return (width, height), [smartcrop.smart_fit(image, width, height, box) for image in images]
 
 
 def vtt_time(seconds: float) -> str:

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from vtm.errors import InvalidInput
-from vtm.media import bif, tiles, trickplay
-from vtm.media.storyboard import plan
+from vtm.media import bif, trickplay
+from vtm.media.storyboard import plan, tile_images
 from vtm.models import VideoInfo
 
 BIF_NAME, ZIP_NAME = "storyboard.bif", "trickplay.zip"
@@ -34,12 +34,9 @@ def make_export(path: Path, info: VideoInfo, params: dict[str, Any], *,
     """{BIF_NAME: ...} or {ZIP_NAME: ...} for params with `format` bif or jellyfin."""
     fmt = params["format"]
     times = tile_times(info.duration, float(params.get("every") or 0), int(params.get("count") or 0))
-    width = int(params["width"])
     if fmt == "jellyfin":
-        width = trickplay.thumbnail_width(info.width, width)
-    size = tiles.tile_size(info.width, info.height, width)
-    grabs = tiles.grab_tiles(path, times, size=size, fast=bool(params.get("fast", True)), progress=progress)
-    images = [g.image for g in grabs]
+        params = {**params, "width": trickplay.thumbnail_width(info.width, int(params["width"]))}
+    _, images = tile_images(path, info, params, times, progress)
     quality = int(params.get("quality", 75))
     if fmt == "bif":
         return {BIF_NAME: bif.bif_from_images(times, images, quality)}
