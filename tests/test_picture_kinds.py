@@ -123,9 +123,6 @@ def test_cli_storyboard_formats_for_media_servers(tmp_path: Path, index_clip: Pa
     assert sheet is not None and sheet.shape[1] == 1600, "an even width, 10 tiles across"
     assert [read_index(cv2.resize(sheet[:90, c * 160 : (c + 1) * 160], (320, 180))) for c in range(3)] == [0, 10, 20]
     assert sorted(p.name for p in (tmp_path / "my clip.trickplay" / "160 - 10x10").iterdir()) == ["0.jpg"]
-    webvtt = vtm()
-    assert webvtt.returncode == 0 and (tmp_path / "my clip.storyboard" / "storyboard.vtt").is_file()
-    assert vtm("--format", "mp4").returncode == 2
 
 
 def wandering_subject(i: int, w: int, h: int, total: int) -> np.ndarray:

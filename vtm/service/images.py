@@ -9,19 +9,24 @@ import time
 from collections.abc import Mapping
 
 from vtm import kinds
-from vtm.models import Job, JobKind
+from vtm.models import Job, JobKind, Video
 from vtm.service.base import ServiceBase
 
 URGENT = 10  # the queue priority of a picture someone is waiting for
 
 
 class Images(ServiceBase):
-    def request_urgent(self, video_id: int, kind: JobKind, options: Mapping[str, object]) -> Job:
+    def request_urgent(self, video: Video | int, kind: JobKind, options: Mapping[str, object]) -> Job:
         """The job for this request (the POST API's, when it was asked that way), moved
-        ahead of the queue when it still waits."""
+        ahead of the queue when it still waits. A finished one is found with a read alone
+        (the cached picture's path: no write, no lock)."""
         found = kinds.get(kind)
-        video = self._store.get_video(video_id)
-        return self._store.enqueue_job(video.id, found.name, found.options.parse(options, video), URGENT)[0]
+        shape = self._store.get_video(video) if isinstance(video, int) else video
+        checked = found.options.parse(options, shape)
+        existing = self._store.find_job(shape.id, found.name, checked)
+        if existing is not None and existing.status.finished:
+            return existing
+        return self._store.enqueue_job(shape.id, found.name, checked, URGENT)[0]
 
     async def wait_for_job(self, job: Job, timeout: float) -> Job:
         """The job once finished (COMPLETED or FAILED), or as it is after `timeout` seconds.

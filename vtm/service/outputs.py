@@ -62,6 +62,8 @@ class Outputs(ServiceBase):
         if job.kind is not JobKind.STORYBOARD:
             raise InvalidInput(f"Job {job.id} is a {job.kind}, not a storyboard.")
         vtt = self.output_file(job)
+        if vtt.suffix != ".vtt":
+            raise InvalidInput(f"Job {job.id} made a {vtt.name}, not a WebVTT storyboard.")
         files = {p.name: p for p in self.output_files(job)}
         cues = []
         for cue in parse_vtt(vtt.read_text()):

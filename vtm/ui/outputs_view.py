@@ -26,7 +26,7 @@ def show(svc: Service, job: Job, *, compact: bool = False) -> None:
     if not files:
         return
     main = files[0]
-    if job.kind is JobKind.STORYBOARD:
+    if job.kind is JobKind.STORYBOARD and main.suffix == ".vtt":  # a BIF or a trickplay zip: its download only
         from vtm.ui import storyboard_view
 
         storyboard_view.show(svc, job)

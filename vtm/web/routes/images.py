@@ -14,6 +14,7 @@ signature (`vtm sign URL`) unless the API token is sent."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -24,7 +25,7 @@ from starlette.routing import Route
 from vtm import urls
 from vtm.errors import NotFound
 from vtm.kinds.storyboard import StoryboardOptions
-from vtm.models import JobKind, JobStatus, Video
+from vtm.models import Job, JobKind, JobStatus, Video
 from vtm.service import Service
 from vtm.web import mux
 from vtm.web.endpoint import endpoint
@@ -41,8 +42,7 @@ BIF = {"format": "bif", "every": 10, "width": 320, **EXACT}  # Roku's biftool: a
 JELLYFIN = {"format": "jellyfin", "every": 10, "width": 320, "columns": 10, "rows": 10, "quality": 90, **EXACT}  # its defaults
 
 
-async def _video(request: Request, service: Service) -> Video:
-    return await run_in_threadpool(service.get_video, path_int(request, "video_id"))
+Options = Callable[[Video], dict[str, Any]]
 
 
 def _format(request: Request, formats: tuple[str, ...]) -> str:
@@ -52,24 +52,30 @@ def _format(request: Request, formats: tuple[str, ...]) -> str:
     return fmt
 
 
-async def _finished(request: Request, service: Service, video: Video, kind: JobKind,
-                    opts: dict[str, Any]) -> Response | Any:
-    """The finished job for this request, or the 202 response while it is not done."""
-    job = await run_in_threadpool(service.request_urgent, video.id, kind, opts)
+async def _finished(request: Request, service: Service, kind: JobKind, options_of: Options) -> tuple[Video, Job] | Response:
+    """The video and the finished job for this request, or the 202 response while it is
+    not done. A finished job is found in one trip to a thread, with reads alone."""
+    video_id = path_int(request, "video_id")
+
+    def find() -> tuple[Video, Job]:
+        video = service.get_video(video_id)
+        return video, service.request_urgent(video, kind, options_of(video))
+
+    video, job = await run_in_threadpool(find)
     if not job.status.finished:
         job = await service.wait_for_job(job, service.settings.image_wait_s)
     if job.status in (JobStatus.QUEUED, JobStatus.RUNNING):
         return JSONResponse(job_json(job), status_code=202,
                             headers={"Retry-After": str(RETRY_AFTER_S), "Cache-Control": "no-store"})
-    return job
+    return video, job
 
 
-async def _serve(request: Request, service: Service, video: Video, kind: JobKind, opts: dict[str, Any]) -> Response:
-    job = await _finished(request, service, video, kind, opts)
-    if isinstance(job, Response):
-        return job
-    path = await run_in_threadpool(service.output_file, job)
-    return file_response(request, path, str(job.id), service.settings)
+async def _serve(request: Request, service: Service, kind: JobKind, options_of: Options) -> Response:
+    found = await _finished(request, service, kind, options_of)
+    if isinstance(found, Response):
+        return found
+    path = await run_in_threadpool(service.output_file, found[1])
+    return file_response(request, path, str(found[1].id), service.settings)
 
 
 def poster_time(video: Video) -> str:
@@ -79,32 +85,34 @@ def poster_time(video: Video) -> str:
 
 @endpoint(query=tuple(mux.THUMBNAIL_PARAMS), signed=True)
 async def thumbnail(request: Request, service: Service) -> Response:
-    video = await _video(request, service)
-    opts = mux.thumbnail_options(dict(request.query_params), _format(request, mux.IMAGE_FORMATS), video.width,
-                                 video.height, poster_time(video))
-    return await _serve(request, service, video, JobKind.THUMBNAIL, opts)
+    fmt, query = _format(request, mux.IMAGE_FORMATS), dict(request.query_params)
+    return await _serve(request, service, JobKind.THUMBNAIL,
+                        lambda video: mux.thumbnail_options(query, fmt, video.width, video.height, poster_time(video)))
 
 
 @endpoint(query=tuple(mux.ANIMATED_PARAMS), signed=True)
 async def animated(request: Request, service: Service) -> Response:
-    video = await _video(request, service)
-    opts = mux.animated_options(dict(request.query_params), _format(request, mux.ANIMATED_FORMATS), video.width,
-                                video.height, video.duration)
-    return await _serve(request, service, video, JobKind.PREVIEW, opts)
+    fmt, query = _format(request, mux.ANIMATED_FORMATS), dict(request.query_params)
+    return await _serve(request, service, JobKind.PREVIEW,
+                        lambda video: mux.animated_options(query, fmt, video.width, video.height, video.duration))
 
 
 @endpoint(query=EXPORT_PARAMS, signed=True)
 async def storyboard(request: Request, service: Service) -> Response:
     fmt = _format(request, ("vtt", "json", "bif"))
-    video = await _video(request, service)
+    asked = options(request, EXPORT_PARAMS)
     if fmt == "bif":
-        return await _serve(request, service, video, JobKind.STORYBOARD, {**BIF, **options(request, EXPORT_PARAMS)})
-    opts = {**StoryboardOptions.suggestions(video), **EXACT, **options(request, EXPORT_PARAMS)}
+        return await _serve(request, service, JobKind.STORYBOARD, lambda video: {**BIF, **asked})
+
+    def storyboard_options(video: Video) -> dict[str, Any]:
+        return {**StoryboardOptions.suggestions(video), **EXACT, **asked}
+
     if fmt == "vtt":
-        return await _serve(request, service, video, JobKind.STORYBOARD, opts)
-    job = await _finished(request, service, video, JobKind.STORYBOARD, opts)
-    if isinstance(job, Response):
-        return job
+        return await _serve(request, service, JobKind.STORYBOARD, storyboard_options)
+    found = await _finished(request, service, JobKind.STORYBOARD, storyboard_options)
+    if isinstance(found, Response):
+        return found
+    video, job = found
     cues = await run_in_threadpool(service.storyboard_cues, job)
     body = mux.storyboard_json(cues, video.duration, lambda name: urls.job_file(job.id, name))
     return bytes_response(request, json.dumps(body).encode(), f"storyboard-json:{job.id}:{job.finished_at}",
@@ -113,8 +121,8 @@ async def storyboard(request: Request, service: Service) -> Response:
 
 @endpoint(query=EXPORT_PARAMS, signed=True)
 async def trickplay(request: Request, service: Service) -> Response:
-    video = await _video(request, service)
-    return await _serve(request, service, video, JobKind.STORYBOARD, {**JELLYFIN, **options(request, EXPORT_PARAMS)})
+    asked = options(request, EXPORT_PARAMS)
+    return await _serve(request, service, JobKind.STORYBOARD, lambda video: {**JELLYFIN, **asked})
 
 
 routes = [
