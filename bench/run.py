@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
             measures += service_cases.server_measures(upload, files[0][0], work, repeats, 2000 if quick else 100_000, 30 if quick else 200)
             _say("upload and API done")
             measures.append(image_url_cases.image_urls(lean_source, lean_label, media_cases.duration_of(lean_source), work,
-                                                       2 if quick else 7, 50 if quick else 300))
+                                                       1 if quick else 9, 50 if quick else 300))
             _say("image URLs done")
 
     targets = targets_of(measures, os.cpu_count() or 1)

@@ -123,5 +123,14 @@ class Posters(ServiceBase):
             raise NotFound(f"The video file of video {video.id} is missing; put it back or add the video again.")
         return source
 
+    def _poster_hash(self, video_id: int) -> str | None:
+        """The ThumbHash of a new video's poster (None when it cannot be read: lazily later)."""
+        from vtm.media.poster import hash_of
+
+        try:
+            return hash_of(self._data.poster_path(video_id))
+        except (VtmError, OSError):
+            return None
+
     def _hashed(self, videos: list[Video]) -> list[Video]:
         return hash_missing(self._data, self._store, videos)

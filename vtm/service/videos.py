@@ -55,7 +55,7 @@ class Videos(Posters):
             self._check_limits(name, info)
             os.replace(received.path, final)
             video = self._store.add_video(id=video_id, filename=name, path=self._data.relative(final), size=received.size,
-                                          sha256=received.sha256, **info.columns())
+                                          sha256=received.sha256, thumbhash=self._poster_hash(video_id), **info.columns())
         except BaseException:
             received.path.unlink(missing_ok=True)
             if folder is not None:
