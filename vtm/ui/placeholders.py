@@ -1,7 +1,6 @@
 """A video's ThumbHash placeholder (a ~25-byte blurred picture of its poster, rendered
-32 px wide and stretched to the card) where its poster cannot be shown yet: missing
-(being rewritten, a folder restored without it) or unreadable. The Library's card
-calls `poster_card`."""
+32 px wide and stretched to the card) where its poster file is not there yet (being
+rewritten, a folder restored without it). The Library's card calls `poster_card`."""
 
 from __future__ import annotations
 
@@ -10,23 +9,21 @@ from PIL import Image
 
 from vtm.models import Video
 from vtm.service import Service
-from vtm.ui import images, posters
+from vtm.ui import posters
 
 CARD = (posters.WIDTH, round(posters.WIDTH / posters.ASPECT))
 
 
 def poster_card(svc: Service, video: Video) -> None:
-    """The poster's card, else its ThumbHash placeholder, else nothing."""
+    """The poster's card; while its file is not there, its ThumbHash placeholder; a
+    poster that cannot be shown says why (as every picture of the dashboard does)."""
     path = svc.poster_path(video)
-    card = posters.card_image(svc, path) if path else None
-    if card is not None:
-        st.image(card, width="stretch")
+    if path is not None:
+        posters.show_card(svc, path)
         return
     blurred = placeholder_image(svc, video)
     if blurred is not None:
         st.image(blurred, width="stretch", caption="The poster is on its way.")
-    elif path:
-        images.placeholder(images.picture(svc, path, posters.WIDTH).reason)
 
 
 @st.cache_data(max_entries=512, ttl=3600, show_spinner=False)
