@@ -160,3 +160,19 @@ def test_storyboard_smart_crop_holds_the_subject_in_one_box_for_every_tile(rt: A
     assert all(red(t) > 0.03 for t in smart_tiles), "every smart tile holds the disc"
     assert all(red(t) < 0.01 for t in centre_tiles), "the centre crop cuts it off"
     assert len({post_x(t) for t in smart_tiles}) == 1, "one box for all tiles: the still post never moves"
+
+
+@pytest.mark.anyio
+async def test_an_image_url_not_made_in_time_is_202_with_retry_after(tmp_path: Path, index_clip: Path) -> None:
+    async with in_process(tmp_path, image_wait_s=0.2) as (rt, c):  # burst mode: nothing runs until drain()
+        video = rt.service.add_local_file(index_clip)
+        url = f"/api/videos/{video.id}/thumbnail.jpg?time=1&width=64"
+        waiting = await c.get(url)
+        assert waiting.status_code == 202 and waiting.headers["retry-after"] == "2"
+        assert waiting.json()["status"] == "QUEUED" and waiting.headers["cache-control"] == "no-store"
+        again = await c.get(url)
+        assert again.json()["id"] == waiting.json()["id"], "the same job, not a second one"
+        rt.workers.drain()
+        done = await c.get(url)
+        assert done.status_code == 200 and done.headers["content-type"] == "image/jpeg"
+        assert read_index(cv2.resize(cv2.imdecode(np.frombuffer(done.content, np.uint8), 1), (320, 180))) == 10
