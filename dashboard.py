@@ -17,6 +17,7 @@ pages = [
     st.Page("pages/upload.py", title="Upload", icon=":material/upload:", url_path="upload"),
     st.Page("pages/library.py", title="Library", icon=":material/video_library:", url_path="library"),
     st.Page("pages/jobs.py", title="Jobs", icon=":material/work_history:", url_path="jobs"),
+    st.Page("pages/insights.py", title="Insights", icon=":material/insights:", url_path="insights"),
 ]
 page = st.navigation(pages, position="sidebar")
 st.set_page_config(page_title=f"{page.title} · VTM")

@@ -1,5 +1,5 @@
-"""Library: every video as a card; `?video=ID` opens one (a link you can share) with its
-outputs and the forms that request more."""
+"""Library: the videos as cards, a page at a time (search, sort and page in the URL);
+`?video=ID` opens one (a link you can share) with its outputs and the forms that request more."""
 
 import functools
 
@@ -21,8 +21,11 @@ elif not library_view.bad_link():
     st.title("Library", anchor=False)
     library_view.flash()
     search, sort = library_view.toolbar()
-    videos = svc.list_videos(search=search, sort=sort)
-    if videos:
-        library_view.video_grid(svc, videos)
+    page = library_view.page_number()
+    shown = svc.video_page(search=search, sort=sort, page=page, per_page=library_view.PER_PAGE)
+    if shown.videos:
+        library_view.video_grid(svc, shown, page)
+    elif shown.total:  # a page past the end (an old link): the last one
+        library_view.last_page(shown.total)
     else:
         library_view.empty_library(svc, searching=bool(search))

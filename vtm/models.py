@@ -206,3 +206,55 @@ class Job:
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+@dataclass(frozen=True)
+class JobFilter:
+    """Which jobs a list shows: each field narrows it when set. `text` is found in the
+    video's name or the job's error (case-insensitive)."""
+
+    status: JobStatus | None = None
+    kind: JobKind | None = None
+    video_id: int | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class VideoPage:
+    """One page of the library: its videos and how many match in all."""
+
+    videos: list[Video]
+    total: int
+
+
+@dataclass(frozen=True)
+class JobPage:
+    """One page of jobs; `counts` are per status under the filter's other fields."""
+
+    jobs: list[Job]
+    counts: dict[JobStatus, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class InsightFilter:
+    """Which jobs the Insights page counts: requested in [start, end) (UTC, either end
+    open when None), of these kinds (all when empty)."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    kinds: tuple[JobKind, ...] = ()
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One chart's numbers as a table: column names and rows (what its CSV holds)."""
+
+    columns: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+
+    def records(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]

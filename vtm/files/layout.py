@@ -71,6 +71,13 @@ class DataDir:
         """Where the demo clips are made before they are added (cleared on start)."""
         return self.tmp / "samples"
 
+    def export_part(self) -> Path:
+        """A file an export (CSV, Parquet) is written to before it is read and removed;
+        one left by a crash is removed on start like every `.part`."""
+        import secrets
+
+        return self.tmp / f".export-{secrets.token_hex(8)}.part"
+
     def video_dir(self, video_id: int) -> Path:
         return self.root / "videos" / str(int(video_id))
 

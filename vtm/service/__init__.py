@@ -6,6 +6,8 @@ can act on; none knows about HTTP or pages.
     jobs.py      asking for outputs, listing, retrying       outputs.py  what jobs made
     upkeep.py    vtm doctor, free space                      pictures.py copies for pages
     uploads      (see videos.py: `open_upload`, `add_upload`)
+    browsing.py  pages of videos and jobs (search, sort, filters, totals)
+    insights.py  the Insights page's figures and exports
     running.py   the process's running Service (`current()`), set by the web lifespan
     local.py     outputs of a local file without a library (the CLI's picture commands)
     images.py    image URLs: the same job at high priority, waited for
@@ -15,7 +17,9 @@ can act on; none knows about HTTP or pages.
 
 from __future__ import annotations
 
+from vtm.service.browsing import Browsing
 from vtm.service.images import Images
+from vtm.service.insights import Insights
 from vtm.service.jobs import Jobs
 from vtm.service.library import Library
 from vtm.service.outputs import Outputs, TileCue
@@ -27,7 +31,7 @@ from vtm.service.upkeep import Upkeep
 __all__ = ["Service", "TileCue", "current"]
 
 
-class Service(Library, Jobs, Outputs, Upkeep, Pictures, Images, Picker):
+class Service(Library, Jobs, Outputs, Upkeep, Pictures, Images, Picker, Browsing, Insights):
     """Every use case, on one set of parts (settings, data folder, store, events, the
     decoder for uploads and pictures, the workers to cancel)."""
 

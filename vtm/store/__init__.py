@@ -6,6 +6,7 @@
     videos.py        videos                      jobs.py        jobs and their statuses
     webhooks.py      webhooks, deliveries        recipes.py     recipes, where applied
     watched.py       files of watch folders      fingerprints.py  frame hashes of videos
+    browse.py        pages of videos and jobs    insights.py    the Insights page's figures
 
 `Store` is all the table groups on one connection: one class, one module per group of
 tables. Reads go through a per-thread cursor (DuckDB's MVCC gives each a consistent
@@ -26,8 +27,10 @@ from pathlib import Path
 import duckdb
 
 from vtm.store import schema
+from vtm.store.browse import BrowseRows
 from vtm.store.database import Database
 from vtm.store.fingerprints import FINGERPRINTS, FingerprintRows
+from vtm.store.insights import InsightRows
 from vtm.store.jobs import JOBS, JobListener, JobRows, canonical
 from vtm.store.recipes import RECIPE_APPLIED, RECIPES, RecipeRows
 from vtm.store.rows import now
@@ -40,7 +43,7 @@ TABLES = (VIDEOS, JOBS, WEBHOOKS, DELIVERIES, FINGERPRINTS, RECIPES, RECIPE_APPL
 __all__ = ["TABLES", "Store", "canonical", "now"]
 
 
-class Store(VideoRows, JobRows, WebhookRows, FingerprintRows, RecipeRows, WatchedRows):
+class Store(BrowseRows, VideoRows, JobRows, WebhookRows, FingerprintRows, RecipeRows, WatchedRows, InsightRows):
     """The DuckDB file of one data folder, held by this process alone."""
 
     def __init__(self, path: Path, *, on_job_change: JobListener | None = None) -> None:

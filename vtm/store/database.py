@@ -115,6 +115,10 @@ class Database:
 
     def read(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         """Rows of one query, on this thread's cursor (reopened once after a fatal error)."""
+        return self.read_with_columns(sql, params)[0]
+
+    def read_with_columns(self, sql: str, params: list[Any] | None = None) -> tuple[list[tuple[Any, ...]], tuple[str, ...]]:
+        """`read`, and the names of the result's columns."""
         for attempt in (1, 2):
             with self._lock:
                 conn, generation = self._connection(), self._generation
@@ -124,7 +128,8 @@ class Database:
                     self._cursors.append(cursor)
                     self._local.cursor, self._local.generation = cursor, generation
             try:
-                return cursor.execute(sql, params or []).fetchall()
+                result = cursor.execute(sql, params or [])
+                return result.fetchall(), tuple(d[0] for d in (result.description or ()))
             except BROKEN as exc:
                 with self._lock:
                     failure = self._failed(exc)

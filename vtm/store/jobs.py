@@ -47,6 +47,7 @@ JOBS = Table(
     constraints=("UNIQUE (video_id, kind, params)",),
     sequences=("job_ids",),
     checks={"kind": JobKind, "status": JobStatus},
+    indexes=(("jobs_video", "video_id"),),  # a video's jobs (its page, every second) among a million
 )
 JOB_COLUMNS = (
     "j.id, j.kind, j.video_id, j.params, j.status, j.progress, j.attempts, j.error, "

@@ -9,6 +9,8 @@ all. Opening a file (`ensure`):
   table first shipped must be nullable or have a DEFAULT, since old rows get it too;
 - rebuilds a table whose `CHECK (column IN (…))` lacks a value the code now uses (a new
   job kind): DuckDB cannot alter a CHECK, so the table is copied into a new one;
+- creates the indexes a table lacks (declared in `Table.indexes`; a rebuilt table gets
+  them again);
 - writes nothing when the file is current, so VTM starts (and serves reads) on a full
   disk.
 """
@@ -35,6 +37,10 @@ class Table:
     constraints: tuple[str, ...] = ()
     sequences: tuple[str, ...] = ()
     checks: dict[str, type[Enum]] = field(default_factory=dict)  # column -> the values it may hold
+    indexes: tuple[tuple[str, str], ...] = ()  # (index name, its columns): for the pages' filters
+
+    def index_sql(self) -> list[str]:
+        return [f"CREATE INDEX {name} ON {self.name} ({columns})" for name, columns in self.indexes]
 
     def create_sql(self, name: str | None = None) -> str:
         lines = [f"{column} {kind}{self._check(column)}" for column, kind in self.columns]
@@ -70,6 +76,7 @@ def _ensure(conn: duckdb.DuckDBPyConnection, tables: list[Table]) -> None:
     for table, column in conn.execute("SELECT table_name, column_name FROM information_schema.columns").fetchall():
         columns.setdefault(table, set()).add(column)
     sequences = {r[0] for r in conn.execute("SELECT sequence_name FROM duckdb_sequences()").fetchall()}
+    indexes = {r[0] for r in conn.execute("SELECT index_name FROM duckdb_indexes()").fetchall()}
     changes: list[str] = []
     for table in tables:
         for sequence in table.sequences:
@@ -78,6 +85,8 @@ def _ensure(conn: duckdb.DuckDBPyConnection, tables: list[Table]) -> None:
                 changes.append(f"sequence {sequence}")
         if table.name not in present:
             conn.execute(table.create_sql())
+            for sql in table.index_sql():
+                conn.execute(sql)
             changes.append(f"table {table.name}")
             continue
         for column, kind in table.columns:
@@ -87,6 +96,11 @@ def _ensure(conn: duckdb.DuckDBPyConnection, tables: list[Table]) -> None:
         if _checks_lag(conn, table):
             _rebuild(conn, table)
             changes.append(f"checks of {table.name}")
+            indexes -= {name for name, _ in table.indexes}  # dropped with the old table
+        for (name, _), sql in zip(table.indexes, table.index_sql(), strict=True):
+            if name not in indexes:
+                conn.execute(sql)
+                changes.append(f"index {name}")
     mark = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     if mark is None or mark[0] != str(SCHEMA_VERSION):
         conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])

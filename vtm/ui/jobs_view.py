@@ -1,4 +1,6 @@
-"""Rendering jobs: counts per status, filters, the live table, one job's detail."""
+"""Rendering jobs: counts per status, filters, the live table a page at a time, one
+job's detail (live too). The filters, the page and the open job are in the URL
+(`/jobs?status=failed&kind=sheet&q=cat&video=3&page=2&job=12`)."""
 
 from __future__ import annotations
 
@@ -9,12 +11,13 @@ from typing import Any
 import streamlit as st
 
 from vtm import kinds
-from vtm.models import Job, JobStatus
+from vtm.errors import VtmError
+from vtm.models import Job, JobFilter, JobPage, JobStatus
 from vtm.service import Service
-from vtm.ui import format, outputs_view
-from vtm.ui.feedback import attempt
+from vtm.ui import format, outputs_view, url_state
+from vtm.ui.feedback import attempt, show_error
 
-LIMIT = 500
+PER_PAGE = 50
 SHOWN, OPENED = "jobs_shown_ids", "jobs_opened"
 # Text and colour, no emoji: Debian's chromium has no colour emoji font (tofu boxes).
 STATUS_COLORS = {
@@ -34,16 +37,38 @@ OUTPUT_KINDS = [kind.name for kind in kinds.OUTPUT_KINDS]
 
 def status_counts(counts: dict[JobStatus, int]) -> None:
     for column, status in zip(st.columns(len(JobStatus)), JobStatus, strict=True):
-        column.metric(f"{STATUS_ICONS[status]} {status.value.title()}", counts.get(status, 0), border=True)
+        column.metric(f"{STATUS_ICONS[status]} {status.value.title()}", f"{counts.get(status, 0):,}", border=True)
 
 
-def filters() -> tuple[str | None, str | None]:
-    left, right = st.columns([3, 2], vertical_alignment="bottom")
+def filters(svc: Service) -> JobFilter:
+    """Status, kind, text and video, from and to the URL; a change goes back to page 1.
+    A bad value in the URL (`?status=done`) says so and is left out."""
+    status_param, kind_param = url_state.get("status").upper(), url_state.get("kind")
+    url_state.bind("jobs_status", status_param if status_param in JobStatus.__members__ else "All")
+    url_state.bind("jobs_kind", kind_param if kind_param in OUTPUT_KINDS else "All kinds")
+    url_state.bind("jobs_text", url_state.get("q"))
+    url_state.bind("jobs_video", url_state.get_int("video"))
+    left, middle, text_col, video_col = st.columns([4, 2, 3, 1.4], vertical_alignment="bottom")
     status = left.segmented_control(
-        "Status", ["All", *JobStatus], default="All", key="jobs_status", format_func=lambda s: str(s).title()
+        "Status", ["All", *JobStatus.__members__], key="jobs_status", format_func=lambda s: str(s).title(),
+        on_change=url_state.store("jobs_status", "status", "All", lambda v: str(v or "All").lower(), reset=["page"]),
     )
-    kind = right.selectbox("Kind", ["All kinds", *OUTPUT_KINDS], key="jobs_kind")
-    return (None if status in (None, "All") else str(status)), (None if kind == "All kinds" else str(kind))
+    kind = middle.selectbox("Kind", ["All kinds", *OUTPUT_KINDS], key="jobs_kind",
+                            on_change=url_state.store("jobs_kind", "kind", "All kinds", reset=["page"]))
+    text = text_col.text_input("Video name or error", key="jobs_text", placeholder="e.g. holiday or timeout",
+                               on_change=url_state.store("jobs_text", "q", reset=["page"]))
+    video = video_col.number_input("Video id", min_value=1, step=1, value=None, key="jobs_video", placeholder="any",
+                                   on_change=url_state.store("jobs_video", "video", None, reset=["page"]))
+    try:
+        return svc.job_filter(status=None if status in (None, "All") else str(status),
+                              kind=None if kind == "All kinds" else str(kind), video_id=video, text=text)
+    except VtmError as exc:
+        show_error(exc)
+        return JobFilter()
+
+
+def page_number() -> int:
+    return url_state.get_int("page", 1) or 1
 
 
 def size_text(job: Job) -> str:
@@ -68,9 +93,13 @@ def job_rows(jobs: list[Job]) -> list[dict[str, Any]]:
     ]
 
 
-def job_table(jobs: list[Job]) -> None:
+def job_table(shown: JobPage, page: int) -> None:
+    jobs = shown.jobs
     if not jobs:
-        st.info("No jobs here yet. Open the Library, pick a video and request a thumbnail.", icon=":material/info:")
+        if shown.total:
+            st.info("This page is past the last one; go back a page.", icon=":material/info:")
+        else:
+            st.info("No jobs here yet. Open the Library, pick a video and request a thumbnail.", icon=":material/info:")
         return
     ids = [job.id for job in jobs]
     st.session_state[SHOWN] = ids
@@ -102,8 +131,8 @@ def job_table(jobs: list[Job]) -> None:
         },
         key=key,
     )
-    if len(jobs) >= LIMIT:
-        st.caption(f"Showing the newest {LIMIT} jobs; filter by status or kind to see others.")
+    first = (page - 1) * PER_PAGE + 1
+    st.caption(f"Jobs {first:,}–{first + len(jobs) - 1:,} of {shown.total:,}, newest first. Click a row to open it.")
 
 
 def _picked(key: str) -> None:
@@ -111,19 +140,32 @@ def _picked(key: str) -> None:
     rows = st.session_state[key].selection.rows
     shown = st.session_state.get(SHOWN, [])
     if rows and rows[0] < len(shown):
-        st.session_state["jobs_pick"] = shown[rows[0]]
+        url_state.put("job", shown[rows[0]])
         st.session_state[OPENED] = True
 
 
 def job_actions(svc: Service) -> None:
+    """The "Open a job" panel: the job of `?job=ID`, redrawn every second while it is
+    queued or running (it shows COMPLETED, or its new state after Retry, by itself)."""
     st.subheader("Open a job", anchor=False)
-    job_id = st.number_input(
-        "Job id (or click a row)", min_value=1, step=1, value=None, placeholder="e.g. 12", key="jobs_pick", width=260
-    )
+    job_id = url_state.get_int("job")
+    url_state.bind("jobs_pick", job_id)
+    st.number_input("Job id (or click a row)", min_value=1, step=1, value=None, placeholder="e.g. 12", key="jobs_pick",
+                    width=260, on_change=url_state.store("jobs_pick", "job", None))
     if job_id:
-        job = attempt(lambda: svc.get_job(int(job_id)))
+        job = attempt(lambda: svc.get_job(job_id))
         if job is not None:
-            job_detail(svc, job)
+            pending = not job.status.finished
+            st.fragment(run_every="1s" if pending else None)(_live_detail)(svc, job_id, pending)
+
+
+def _live_detail(svc: Service, job_id: int, was_pending: bool) -> None:
+    job = attempt(lambda: svc.get_job(job_id))
+    if job is None:
+        return
+    if was_pending and job.status.finished:
+        st.rerun()  # once, to stop polling and show its outputs
+    job_detail(svc, job)
 
 
 def job_detail(svc: Service, job: Job) -> None:

@@ -1,18 +1,20 @@
-"""The library's list: search and sort, the card grid, the empty state, and which video
-is open (the `?video=ID` query parameter, so a video's page is a link)."""
+"""The library's list: search and sort, the card grid a page at a time, the empty state,
+and which video is open (the `?video=ID` query parameter, so a video's page is a link).
+Search, sort and page are in the URL too (`?q=cat&sort=name&page=3`)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from vtm.errors import NotFound
-from vtm.models import Video
+from vtm.models import Video, VideoPage
 from vtm.service import Service
-from vtm.ui import format, placeholders
+from vtm.ui import format, pager, placeholders, url_state
 from vtm.ui.feedback import attempt, show_error
 
 SORTS = {"Newest first": "newest", "Oldest first": "oldest", "Name": "name", "Longest first": "duration"}
 COLUMNS = 4
+PER_PAGE = 24  # six rows of four: what a screen shows, whatever the library's size
 PARAM = "video"
 FLASH = "library_flash"
 
@@ -54,19 +56,34 @@ def flash() -> None:
 
 
 def toolbar() -> tuple[str, str]:
+    """The search box and the sort, from and to the URL (`q`, `sort`); a change goes back to page 1."""
+    names = {value: label for label, value in SORTS.items()}
+    url_state.bind("library_search", url_state.get("q"))
+    url_state.bind("library_sort", names.get(url_state.get("sort", "newest"), "Newest first"))
     search_col, sort_col = st.columns([3, 1], vertical_alignment="bottom")
     search = search_col.text_input("Search by name", key="library_search", placeholder="Search by name",
-                                   label_visibility="collapsed", icon=":material/search:")
-    sort = sort_col.selectbox("Sort by", list(SORTS), key="library_sort", label_visibility="collapsed")
+                                   label_visibility="collapsed", icon=":material/search:",
+                                   on_change=url_state.store("library_search", "q", reset=["page"]))
+    sort = sort_col.selectbox("Sort by", list(SORTS), key="library_sort", label_visibility="collapsed",
+                              on_change=url_state.store("library_sort", "sort", "newest", lambda v: SORTS.get(str(v)),
+                                                        reset=["page"]))
     return search, SORTS[sort]
 
 
-def video_grid(svc: Service, videos: list[Video]) -> None:
-    st.caption(f"{len(videos)} video{'s' if len(videos) != 1 else ''}")
+def page_number() -> int:
+    return url_state.get_int("page", 1) or 1
+
+
+def video_grid(svc: Service, shown: VideoPage, page: int) -> None:
+    first = (page - 1) * PER_PAGE + 1
+    last = first + len(shown.videos) - 1
+    st.caption(f"{first:,}–{last:,} of {shown.total:,} video{'s' if shown.total != 1 else ''}")
+    videos = shown.videos
     for start in range(0, len(videos), COLUMNS):
         for column, video in zip(st.columns(COLUMNS), videos[start : start + COLUMNS], strict=False):
             with column.container(border=True):
                 card(svc, video)
+    pager.pager("library", page, pager.pages_of(shown.total, PER_PAGE))
 
 
 def card(svc: Service, video: Video) -> None:
@@ -93,3 +110,9 @@ def empty_library(svc: Service, *, searching: bool) -> None:
             if added is not None:
                 st.session_state[FLASH] = f"Added {len(added)} sample video{'s' if len(added) != 1 else ''}."
                 st.rerun()
+
+
+def last_page(total: int) -> None:
+    """A `?page=` past the end: go to the last page."""
+    url_state.put("page", pager.pages_of(total, PER_PAGE), 1)
+    st.rerun()

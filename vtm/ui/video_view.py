@@ -22,7 +22,9 @@ def render(svc: Service, video: Video) -> None:
     with actions.popover("Delete", icon=":material/delete:", width="stretch"):
         delete_form(svc, video)
     poster_picker.render(svc, video)
-    for kind, tab in zip(kinds.OUTPUT_KINDS, st.tabs([f"{k.icon} {k.title}" for k in kinds.OUTPUT_KINDS]), strict=True):
+    # The open tab is in the URL (`?video=3&tab=Sheets`): a reload or a shared link shows it.
+    tabs = st.tabs([k.title for k in kinds.OUTPUT_KINDS], key="tab", bind="query-params")
+    for kind, tab in zip(kinds.OUTPUT_KINDS, tabs, strict=True):
         with tab:
             form_col, output_col = st.columns([2, 3], gap="large")
             with form_col:

@@ -1,0 +1,168 @@
+"""The Insights page: charts of what the library holds and how the queue worked, drawn
+with Vega-Lite (Altair through `st.altair_chart`), each with its numbers downloadable as
+CSV or Parquet (written by DuckDB when the button is clicked), and the whole library.
+
+The date range and the kinds are in the URL (`?from=2026-11-01&to=2026-11-30&kinds=thumbnail,sheet`).
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import altair as alt
+import streamlit as st
+
+from vtm import kinds
+from vtm.models import Figures, InsightFilter, JobKind
+from vtm.service import Service
+from vtm.ui import url_state
+
+KIND_NAMES = [kind.name.value for kind in kinds.OUTPUT_KINDS]
+UNITS = {"Per minute": "minute", "Per hour": "hour", "Per day": "day"}
+STATUS_COLORS = alt.Scale(domain=["COMPLETED", "FAILED"], range=["#16a34a", "#dc2626"])
+MIME = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet"}
+
+
+def _data(records: list[dict[str, Any]]) -> Any:
+    """Inline Vega-Lite data (no pandas frame needed for a few hundred rows)."""
+    return alt.InlineData(values=records)
+
+
+def _day(name: str) -> date | None:
+    try:
+        return date.fromisoformat(url_state.get(name))
+    except ValueError:
+        return None
+
+
+def filters(svc: Service) -> tuple[InsightFilter, str]:
+    """The date range (UTC days, both included), the kinds and the throughput's unit."""
+    first, last = svc.jobs_time_span()
+    today = datetime.now().date()
+    low = first.date() if isinstance(first, datetime) else today
+    high = last.date() if isinstance(last, datetime) else today
+    start, end = _day("from") or low, _day("to") or high
+    url_state.bind("insights_range", (start, end))
+    url_state.bind("insights_kinds", [k for k in url_state.get("kinds").split(",") if k in KIND_NAMES])
+    left, middle, right = st.columns([2, 3, 2], vertical_alignment="bottom")
+    picked: Any = left.date_input("Jobs requested between (UTC)", key="insights_range", on_change=_range_changed)
+    chosen = middle.multiselect("Kinds", KIND_NAMES, key="insights_kinds", placeholder="All kinds",
+                                on_change=url_state.store("insights_kinds", "kinds", "", lambda v: ",".join(str(k) for k in v) if isinstance(v, list) else ""))
+    days = picked if isinstance(picked, tuple) and len(picked) == 2 else (start, end)  # a range being picked
+    span = (days[1] - days[0]).days + 1
+    url_state.bind("insights_unit", "Per minute" if span <= 1 else "Per hour" if span <= 14 else "Per day")
+    unit = right.segmented_control("Jobs over time", list(UNITS), key="insights_unit") or "Per hour"
+    where = InsightFilter(datetime.combine(days[0], time()), datetime.combine(days[1] + timedelta(days=1), time()),
+                          tuple(JobKind(k) for k in chosen))
+    return where, UNITS[unit]
+
+
+def _range_changed() -> None:
+    picked = st.session_state.get("insights_range")
+    if isinstance(picked, tuple) and len(picked) == 2:
+        url_state.put("from", picked[0].isoformat())
+        url_state.put("to", picked[1].isoformat())
+
+
+def downloads(svc: Service, name: str, where: InsightFilter, unit: str, *, label: str = "numbers") -> None:
+    """CSV and Parquet of one chart's numbers, made by DuckDB when clicked."""
+    left, right = st.columns(2)
+    for column, fmt in ((left, "csv"), (right, "parquet")):
+        column.download_button(
+            f"{fmt.upper()}", functools.partial(svc.figures_file, name, where, unit, fmt),
+            file_name=f"vtm-{name}.{fmt}", mime=MIME[fmt], key=f"insights_{name}_{fmt}", icon=":material/download:",
+            help=f"The {label} of this chart as {fmt.upper()}", on_click="ignore", width="stretch", type="tertiary",
+        )
+
+
+def library(svc: Service, where: InsightFilter) -> None:
+    st.subheader("The library", anchor=False)
+    cells = st.columns(3) + st.columns(3)
+    for cell, (name, title) in zip(cells, (("codecs", "Codecs"), ("containers", "Containers"), ("resolutions", "Resolutions"),
+                                           ("durations", "Durations"), ("sizes", "File sizes")), strict=False):
+        with cell.container(border=True):
+            figures = svc.figures(name, where)
+            field = figures.columns[0]
+            bar(figures, title, field, "videos", tooltip=[field, "videos", "bytes"])
+            downloads(svc, name, where, "hour")
+    with cells[5].container(border=True):
+        st.markdown("**The whole library**")
+        st.caption("Every video with all its facts (size, codec, duration, frame rate, rotation, HDR, …).")
+        left, right = st.columns(2)
+        for column, fmt in ((left, "csv"), (right, "parquet")):
+            column.download_button(f"{fmt.upper()}", functools.partial(svc.library_file, fmt), file_name=f"vtm-library.{fmt}",
+                                   mime=MIME[fmt], key=f"insights_library_{fmt}", icon=":material/download:",
+                                   on_click="ignore", width="stretch")
+
+
+def bar(figures: Figures, title: str, x: str, y: str, *, tooltip: list[str]) -> None:
+    st.markdown(f"**{title}**")
+    if not figures.rows:
+        st.caption("Nothing yet.")
+        return
+    chart = alt.Chart(_data(figures.records())).mark_bar(color="#2563eb").encode(
+        x=alt.X(f"{x}:N", sort=None, title=None, axis=alt.Axis(labelAngle=-30, labelLimit=120)),
+        y=alt.Y(f"{y}:Q", title=y),
+        tooltip=tooltip,
+    )
+    st.altair_chart(chart.properties(height=220), width="stretch")
+
+
+def jobs_over_time(svc: Service, where: InsightFilter, unit: str) -> None:
+    st.subheader("Jobs over time", anchor=False)
+    figures = svc.figures("throughput", where, unit)
+    st.caption(f"Jobs finished per {unit}, by outcome.")
+    if not figures.rows:
+        st.caption("No job finished in this range.")
+    else:
+        data = [{**r, "finished": r["finished"].isoformat()} for r in figures.records()]
+        chart = alt.Chart(_data(data)).mark_bar().encode(
+            x=alt.X("finished:T", title=f"finished ({unit}, UTC)"),
+            y=alt.Y("jobs:Q", stack=True, title=f"jobs per {unit}"),
+            color=alt.Color("status:N", scale=STATUS_COLORS, title=None),
+            tooltip=["finished:T", "status:N", "jobs:Q"],
+        )
+        st.altair_chart(chart.properties(height=260), width="stretch")
+    downloads(svc, "throughput", where, unit)
+
+
+def percentiles(svc: Service, name: str, where: InsightFilter, title: str, group: str, caption: str) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{title}**")
+        st.caption(caption)
+        figures = svc.figures(name, where)
+        if not figures.rows:
+            st.caption("No job here yet.")
+        else:
+            rows: list[dict[str, Any]] = []
+            for record in figures.records():
+                rows += [{group: record[group], "percentile": p, "seconds": record[f"{p}_s"], "jobs": record["jobs"]}
+                         for p in ("p50", "p90", "p99")]
+            chart = alt.Chart(_data(rows)).mark_bar().encode(
+                x=alt.X(f"{group}:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
+                xOffset=alt.XOffset("percentile:N"),
+                y=alt.Y("seconds:Q", title="seconds"),
+                color=alt.Color("percentile:N", scale=alt.Scale(range=["#93c5fd", "#2563eb", "#1e3a8a"]), title=None),
+                tooltip=[f"{group}:N", "percentile:N", "seconds:Q", "jobs:Q"],
+            )
+            st.altair_chart(chart.properties(height=240), width="stretch")
+            st.dataframe(figures.records(), hide_index=True, width="stretch", height=min(36 + 35 * len(figures.rows), 250))
+        downloads(svc, name, where, "hour")
+
+
+def failures(svc: Service, where: InsightFilter) -> None:
+    st.subheader("Failures by reason", anchor=False)
+    figures = svc.figures("failures", where)
+    if not figures.rows:
+        st.caption("No job failed in this range.")
+    else:
+        st.caption("The error's first line, numbers written as N; the 20 most frequent.")
+        chart = alt.Chart(_data(figures.records())).mark_bar(color="#dc2626").encode(
+            y=alt.Y("reason:N", sort="-x", title=None, axis=alt.Axis(labelLimit=420)),
+            x=alt.X("jobs:Q", title="failed jobs"),
+            tooltip=["reason:N", "jobs:Q", "example:N"],
+        )
+        st.altair_chart(chart.properties(height=max(80, 28 * len(figures.rows))), width="stretch")
+    downloads(svc, "failures", where, "hour")

@@ -1,0 +1,20 @@
+"""The page of a long list (`st.pagination`: numbered pages, previous and next), kept in
+the URL as `page` (each change is a history entry: Back returns to the page before)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from vtm.ui import url_state
+
+
+def pages_of(total: int, per_page: int) -> int:
+    return max(1, -(-total // per_page))
+
+
+def pager(prefix: str, page: int, pages: int) -> None:
+    if pages <= 1:
+        return
+    key = f"{prefix}_page"
+    url_state.bind(key, min(page, pages))
+    st.pagination(pages, key=key, on_change=url_state.store(key, "page", 1), max_visible_pages=9)

@@ -1,0 +1,52 @@
+"""A page's state kept in its URL's query parameters (`/library?q=cat&sort=name&page=3`,
+`/jobs?status=failed&job=12`): reload, a shared link, Back and Forward bring it back.
+
+The URL is the authority. Before a widget is drawn, `bind` copies the parameter into the
+widget's state (so Back, which changes the URL, changes the widget); when the person
+changes the widget, its `on_change` writes the parameter (`store`). A value equal to the
+default is left out of the URL, so a page without choices has a bare address.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import streamlit as st
+
+
+def get(name: str, default: str = "") -> str:
+    value = st.query_params.get(name)
+    return default if value is None else str(value)
+
+
+def get_int(name: str, default: int | None = None, low: int = 1) -> int | None:
+    """A positive whole number from the URL; `default` when absent or malformed."""
+    raw = get(name).strip()
+    return int(raw) if raw.isdigit() and int(raw) >= low else default
+
+
+def put(name: str, value: object, default: object = "") -> None:
+    """Set (or, at its default, remove) one parameter."""
+    if value is None or value == default or value == "":
+        st.query_params.pop(name, None)
+    else:
+        st.query_params[name] = str(value)
+
+
+def bind(key: str, value: object) -> None:
+    """Show `value` (from the URL) in the widget `key`, unless it already shows it."""
+    if st.session_state.get(key) != value:
+        st.session_state[key] = value
+
+
+def store(key: str, name: str, default: object = "", convert: Callable[[object], object] = lambda v: v,
+          reset: Iterable[str] = ()) -> Callable[[], None]:
+    """An `on_change` that writes the widget `key`'s value to the parameter `name`, and
+    drops the parameters in `reset` (a new search starts at page 1)."""
+
+    def changed() -> None:
+        put(name, convert(st.session_state.get(key)), default)
+        for other in reset:
+            st.query_params.pop(other, None)
+
+    return changed
