@@ -14,7 +14,17 @@ from pathlib import Path
 if __package__ in (None, ""):  # `python bench/run.py`: `bench` and `vtm` from this checkout
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import cli_cases, image_url_cases, inputs, media_cases, report, rule_cases, scenes_accuracy, service_cases  # noqa: E402
+from bench import (  # noqa: E402
+    cli_cases,
+    image_url_cases,
+    inputs,
+    media_cases,
+    report,
+    rule_cases,
+    scale,
+    scenes_accuracy,
+    service_cases,
+)
 from bench.media_cases import ENGINE, FFMPEG_NOKEY, FFMPEG_SS, KEYFRAMES, VCSI, Measure  # noqa: E402
 from bench.report import Target  # noqa: E402
 from bench.timing import Stats, self_check  # noqa: E402
@@ -29,6 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-server", action="store_true", help="skip the upload and API measures")
     parser.add_argument("--scenedetect-python", help="a python with PySceneDetect, to compare scene boundaries with it")
     parser.add_argument("--self-check", action="store_true", help="check the timing and target logic, measure nothing")
+    parser.add_argument("--scale", action="store_true",
+                        help="only the dashboard at scale (100,000 videos, 1,000,000 jobs, headless Chromium; minutes): "
+                             "writes its section of RESULTS.md")
+    parser.add_argument("--screenshots", type=Path, default=None, help="with --scale: save the pages' screenshots here")
     args = parser.parse_args(argv)
     if args.self_check:
         self_check()
@@ -38,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     repeats = args.repeats or (1 if quick else 5)
     out = args.out or (inputs.CACHE / "quick" if quick else inputs.ROOT / "bench")
     out.mkdir(parents=True, exist_ok=True)
+    if args.scale:
+        return scale.run(out / "RESULTS.md", repeats, quick, args.screenshots)
     started = time.monotonic()
     notes: list[str] = []
 
@@ -93,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
 
     targets = targets_of(measures, os.cpu_count() or 1)
     notes.append(f"whole run: {time.monotonic() - started:.0f} s")
-    (out / "RESULTS.md").write_text(report.markdown(measures, targets, notes, quick))
+    (out / "RESULTS.md").write_text(report.markdown(measures, targets, notes, quick) + scale.kept(out / "RESULTS.md"))
     report.chart(measures, targets, out / "results.png")
     _say(f"wrote {out / 'RESULTS.md'} and {out / 'results.png'} in {time.monotonic() - started:.0f} s")
     failed = [k for m in measures for k, v in m.checks.items() if not v]

@@ -42,22 +42,23 @@ def interrupt(process: subprocess.Popen[bytes], timeout: float = 20.0) -> bool:
 
 
 class Server:
-    def __init__(self, data_dir: Path, log_path: Path) -> None:
+    def __init__(self, data_dir: Path, log_path: Path, *, workers: int = 1, start_timeout: float = 90) -> None:
         self.data_dir, self.log_path = data_dir, log_path
+        self.workers, self.start_timeout = workers, start_timeout
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
         self._log: Any = None
 
     def __enter__(self) -> Server:
-        env = {**os.environ, "VTM_DATA_DIR": str(self.data_dir), "VTM_WORKERS": "1", "VTM_MAX_UPLOAD_MB": "4096"}
+        env = {**os.environ, "VTM_DATA_DIR": str(self.data_dir), "VTM_WORKERS": str(self.workers), "VTM_MAX_UPLOAD_MB": "4096"}
         self._log = open(self.log_path, "ab")  # noqa: SIM115 - the child writes to it until exit
         self.process = subprocess.Popen(
             [str(STREAMLIT), "run", "app.py", "--server.port", str(self.port), "--server.address", "127.0.0.1",
              "--server.headless", "true", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the server exited with {self.process.returncode}; see {self.log_path}")
@@ -68,7 +69,7 @@ class Server:
                 pass
             time.sleep(0.2)
         self.__exit__()
-        raise RuntimeError(f"the server did not answer in 90 s; see {self.log_path}")
+        raise RuntimeError(f"the server did not answer in {self.start_timeout:.0f} s; see {self.log_path}")
 
     def __exit__(self, *exc: object) -> None:
         if self.process is not None:

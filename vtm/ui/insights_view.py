@@ -85,7 +85,7 @@ def library(svc: Service, where: InsightFilter) -> None:
         with cell.container(border=True):
             figures = svc.figures(name, where)
             field = figures.columns[0]
-            bar(figures, title, field, "videos", tooltip=[field, "videos", "bytes"])
+            bar(figures, title, field, "videos", tooltip=[f"{field}:N", "videos:Q", "bytes:Q"])
             downloads(svc, name, where, "hour")
     with cells[5].container(border=True):
         st.markdown("**The whole library**")
@@ -103,11 +103,11 @@ def bar(figures: Figures, title: str, x: str, y: str, *, tooltip: list[str]) -> 
         st.caption("Nothing yet.")
         return
     chart = alt.Chart(_data(figures.records())).mark_bar(color="#2563eb").encode(
-        x=alt.X(f"{x}:N", sort=None, title=None, axis=alt.Axis(labelAngle=-30, labelLimit=120)),
-        y=alt.Y(f"{y}:Q", title=y),
+        y=alt.Y(f"{x}:N", sort=None, title=None, axis=alt.Axis(labelLimit=140, labelOverlap=False)),
+        x=alt.X(f"{y}:Q", title=y),
         tooltip=tooltip,
     )
-    st.altair_chart(chart.properties(height=220), width="stretch")
+    st.altair_chart(chart.properties(height=alt.Step(26)), width="stretch")
 
 
 def jobs_over_time(svc: Service, where: InsightFilter, unit: str) -> None:
@@ -118,7 +118,7 @@ def jobs_over_time(svc: Service, where: InsightFilter, unit: str) -> None:
         st.caption("No job finished in this range.")
     else:
         data = [{**r, "finished": r["finished"].isoformat()} for r in figures.records()]
-        chart = alt.Chart(_data(data)).mark_bar().encode(
+        chart = alt.Chart(_data(data)).mark_area(interpolate="step-after", opacity=0.85).encode(
             x=alt.X("finished:T", title=f"finished ({unit}, UTC)"),
             y=alt.Y("jobs:Q", stack=True, title=f"jobs per {unit}"),
             color=alt.Color("status:N", scale=STATUS_COLORS, title=None),
@@ -160,9 +160,9 @@ def failures(svc: Service, where: InsightFilter) -> None:
     else:
         st.caption("The error's first line, numbers written as N; the 20 most frequent.")
         chart = alt.Chart(_data(figures.records())).mark_bar(color="#dc2626").encode(
-            y=alt.Y("reason:N", sort="-x", title=None, axis=alt.Axis(labelLimit=420)),
+            y=alt.Y("reason:N", sort="-x", title=None, axis=alt.Axis(labelLimit=420, labelOverlap=False)),
             x=alt.X("jobs:Q", title="failed jobs"),
             tooltip=["reason:N", "jobs:Q", "example:N"],
         )
-        st.altair_chart(chart.properties(height=max(80, 28 * len(figures.rows))), width="stretch")
+        st.altair_chart(chart.properties(height=alt.Step(26)), width="stretch")
     downloads(svc, "failures", where, "hour")

@@ -1,0 +1,179 @@
+"""The dashboard at team size (`python -m bench --scale`): a library of 10 videos and one
+of 100,000 videos with 1,000,000 jobs (bulk inserted, bench/big_library.py), the real
+server, headless Chromium. Measured:
+
+- pages *settled* in the browser, from `goto` in a fresh browser context (nothing
+  cached) until the page shows all it will show: the Library's cards with their posters
+  decoded, the Jobs table with its counts, every Insights chart drawn;
+- server time of search and sort in the library, and of the Jobs page's live fragment:
+  the second between the browser's rerun request on the WebSocket and the last message
+  of its answer (timestamps taken in the page by `performance.now()`).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench import big_library
+from bench.media_cases import Measure
+from bench.server import Server
+from bench.timing import Stats
+from vtm import assembly
+from vtm.config import Settings
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+LIBRARY_SETTLED = """([text, cards]) => {
+    const main = document.querySelector('[data-testid=stMain]');
+    if (!main || !main.innerText.includes(text)) return false;
+    const images = [...main.querySelectorAll('[data-testid=stImage] img')];
+    return images.length === cards && images.every(i => i.complete && i.naturalWidth > 0);
+}"""
+JOBS_SETTLED = """() => {
+    const main = document.querySelector('[data-testid=stMain]');
+    return !!main && /Jobs 1–50 of [0-9,]+/.test(main.innerText)
+        && main.querySelectorAll('[data-testid=stMetric]').length === 4
+        && main.querySelectorAll('[data-testid=stDataFrame] canvas').length > 0;
+}"""
+INSIGHTS_SETTLED = """(charts) => {
+    const drawn = [...document.querySelectorAll('[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg.marks')]
+        .filter(c => c.getBoundingClientRect().width > 0);
+    return drawn.length >= charts;
+}"""
+INSIGHTS_CHARTS = 10
+# Every WebSocket message's time, in the page: the fragment's server time is measured there.
+RECORD_SOCKET = """(() => {
+    const Original = window.WebSocket;
+    window.__ws = [];
+    class Recorded extends Original {
+        constructor(...args) {
+            super(...args);
+            this.addEventListener('message', (e) => window.__ws.push(['r', performance.now(), e.data.byteLength || e.data.size || 0]));
+        }
+        send(data) { window.__ws.push(['s', performance.now(), data.byteLength || data.length || 0]); return super.send(data); }
+    }
+    window.WebSocket = Recorded;
+})();"""
+
+
+def measures(work: Path, clip: Path, repeats: int, quick: bool, shots: Path | None) -> list[Measure]:
+    videos, jobs = (2_000, 20_000) if quick else (100_000, 1_000_000)
+    small, big = work / "scale-10", work / "scale-big"
+    made = big_library.make(small, 10, 0, clip)
+    made_big = big_library.make(big, videos, jobs, clip)
+    server_side = _server_times(big, repeats * 4)
+    server_side.extra["generated_s"] = made + made_big
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            with Server(small, work / "scale-10.log", workers=1) as server:
+                at_10 = _settled(browser, f"{server.url}/library", LIBRARY_SETTLED, ["1–10 of 10 videos", 10], repeats)
+            with Server(big, work / "scale-big.log", workers=1, start_timeout=600) as server:
+                at_big = _settled(browser, f"{server.url}/library", LIBRARY_SETTLED, [f"1–24 of {videos:,} videos", 24], repeats)
+                jobs_page = _settled(browser, f"{server.url}/jobs", JOBS_SETTLED, None, repeats)
+                fragment = _fragment_reruns(browser, f"{server.url}/jobs", 12 if not quick else 4)
+                insights = _settled(browser, f"{server.url}/insights", INSIGHTS_SETTLED, INSIGHTS_CHARTS, repeats)
+                if shots is not None:
+                    _screenshots(browser, server.url, shots)
+        finally:
+            browser.close()
+    pages = Measure("dashboard at scale", f"{videos:,} videos, {jobs:,} jobs; settled in headless Chromium", {
+        "Library first page, 10 videos": at_10, f"Library first page, {videos:,} videos": at_big,
+        f"Jobs page, {jobs:,} jobs": jobs_page, f"Insights page, {jobs:,} jobs": insights,
+        "Jobs live fragment rerun (server)": fragment,
+    }, {"fragment reruns seen": len(fragment.seconds) > 0})
+    return [pages, server_side]
+
+
+def _server_times(data_dir: Path, repeats: int) -> Measure:
+    """Search and sort of the library, and the Jobs page's data, timed in the server's own calls."""
+    rt = assembly.build(Settings(data_dir=data_dir, isolation="thread"), start_workers=False)
+    svc = rt.service
+    try:
+        cases: dict[str, Callable[[], object]] = {
+            "search 'beach', by name": lambda: svc.video_page(search="beach", sort="name"),
+            "search 'clip-0999', newest": lambda: svc.video_page(search="clip-0999", sort="newest"),
+            "sort longest first, page 2,000": lambda: svc.video_page(sort="duration", page=2000),
+            "sort by name, page 1": lambda: svc.video_page(sort="name"),
+            "jobs page 1 with counts": lambda: svc.job_page(svc.job_filter()),
+            "jobs failed sheets, page 20": lambda: svc.job_page(svc.job_filter(status="failed", kind="sheet"), page=20),
+            "jobs text 'beach', page 2": lambda: svc.job_page(svc.job_filter(text="beach"), page=2),
+        }
+        stats = {}
+        for name, case in cases.items():
+            case()
+            seconds = []
+            for _ in range(repeats):
+                started = time.perf_counter()
+                case()
+                seconds.append(time.perf_counter() - started)
+            stats[name] = Stats(name, seconds)
+        total = svc.video_page().total
+    finally:
+        rt.close()
+    searches = [s for name, s in stats.items() if not name.startswith("jobs")]
+    return Measure("library search and sort (server)", f"{total:,} videos, in-process calls of the Service", stats,
+                   extra={"search_sort_max_median_ms": max(s.median for s in searches) * 1000})
+
+
+def _settled(browser: Any, url: str, predicate: str, arg: object, repeats: int) -> Stats:
+    seconds = []
+    for round_ in range(repeats + 1):  # the first round warms the server (its caches, Python's imports)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        started = time.perf_counter()
+        page.goto(url, wait_until="commit")
+        page.wait_for_function(predicate, arg=arg, polling=20, timeout=120_000)
+        if round_:
+            seconds.append(time.perf_counter() - started)
+        context.close()
+    return Stats(url.rsplit("/", 1)[-1], seconds)
+
+
+def _fragment_reruns(browser: Any, url: str, count: int) -> Stats:
+    """Server time of the Jobs table's reruns (every second): from the rerun request to
+    the last message of its answer. The sidebar's own fragment (every 2 s, a few hundred
+    bytes) is told apart by its answer's size."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.add_init_script(RECORD_SOCKET)
+    page.goto(url)
+    page.wait_for_function(JOBS_SETTLED, polling=50, timeout=120_000)
+    page.wait_for_timeout(1500)
+    page.evaluate("window.__ws = []")
+    page.wait_for_timeout(1000 * (count + 1))
+    events = page.evaluate("window.__ws")
+    context.close()
+    seconds = []
+    sends = [i for i, e in enumerate(events) if e[0] == "s"]
+    for n, i in enumerate(sends):
+        end = sends[n + 1] if n + 1 < len(sends) else len(events)
+        answer = [e for e in events[i + 1 : end] if e[0] == "r"]
+        if answer and sum(e[2] for e in answer) > 4000:
+            seconds.append((answer[-1][1] - events[i][1]) / 1000)
+    stats = Stats("fragment", seconds)
+    if seconds:
+        stats.note = f"{len(seconds)} reruns, p50 {statistics.median(seconds) * 1000:.0f} ms"
+    return stats
+
+
+def _screenshots(browser: Any, url: str, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    for path, predicate, arg, name, full in (
+        ("/library", LIBRARY_SETTLED, ["1–24 of", 24], "library-100k.png", False),
+        ("/jobs", JOBS_SETTLED, None, "jobs-1m.png", False),
+        ("/insights", INSIGHTS_SETTLED, INSIGHTS_CHARTS, "insights.png", True),
+    ):
+        page.goto(url + path)
+        page.wait_for_function(predicate, arg=arg, polling=50, timeout=120_000)
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(folder / name), full_page=full)
+    context.close()
