@@ -25,12 +25,19 @@ def get_int(name: str, default: int | None = None, low: int = 1) -> int | None:
     return int(raw) if raw.isdigit() and int(raw) >= low else default
 
 
-def put(name: str, value: object, default: object = "") -> None:
-    """Set (or, at its default, remove) one parameter."""
+def put(name: str, value: object, default: object = "", reset: Iterable[str] = ()) -> None:
+    """Set (or, at its default, remove) one parameter and drop those in `reset`, in one
+    change of the URL (one history entry: each change of `st.query_params` makes one)."""
+    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    for other in reset:
+        params.pop(other, None)
     if value is None or value == default or value == "":
-        st.query_params.pop(name, None)
+        params.pop(name, None)
     else:
-        st.query_params[name] = str(value)
+        params[name] = [str(value)]
+    current = {key: st.query_params.get_all(key) for key in st.query_params}
+    if params != current:
+        st.query_params.from_dict(params)
 
 
 def bind(key: str, value: object) -> None:
@@ -45,8 +52,6 @@ def store(key: str, name: str, default: object = "", convert: Callable[[object],
     drops the parameters in `reset` (a new search starts at page 1)."""
 
     def changed() -> None:
-        put(name, convert(st.session_state.get(key)), default)
-        for other in reset:
-            st.query_params.pop(other, None)
+        put(name, convert(st.session_state.get(key)), default, reset)
 
     return changed

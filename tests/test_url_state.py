@@ -1,0 +1,142 @@
+"""The dashboard's state in its URL, in headless Chromium against the real server on a
+library inserted in bulk (60 videos, 120 jobs): the Library's search, sort and page, the
+video page's tab, the Jobs page's filters and open job survive a reload and follow Back
+and Forward; the "Open a job" panel updates by itself (a job that completes shows
+COMPLETED; after Retry it shows the new state)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests import bulk_rows
+from tests.api_server import LiveServer
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, videos: dict[str, Path]) -> Iterator[LiveServer]:
+    data = tmp_path_factory.mktemp("url-state") / "data"
+    bulk_rows.fill(data, 60, 120, videos["landscape"])
+    live = LiveServer(data, VTM_TEST_HOOKS="1", VTM_WORKERS="1").start()
+    try:
+        yield live
+    finally:
+        live.stop()
+    assert live.errors() == []
+
+
+@pytest.fixture(scope="module")
+def page(server: LiveServer) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium.new_page(viewport={"width": 1400, "height": 1000})
+        chromium.close()
+
+
+def card_names(page: Any) -> list[str]:
+    return page.locator("[data-testid=stMain] [data-testid=stMarkdownContainer] strong").all_inner_texts()
+
+
+def shows_cards(page: Any, first: str, caption: str) -> None:
+    from playwright.sync_api import expect
+
+    expect(page.get_by_text(caption)).to_be_visible(timeout=30_000)
+    expect(page.locator("[data-testid=stMain] [data-testid=stMarkdownContainer] strong").first).to_have_text(first)
+
+
+def test_library_search_sort_and_page_in_the_url(server: LiveServer, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"{server.url}/library?sort=oldest")
+    shows_cards(page, "video-0001.mp4", "1–24 of 60 videos")
+    assert card_names(page)[:3] == ["video-0001.mp4", "video-0002.mp4", "video-0003.mp4"]
+    page.get_by_role("button", name="Page 2", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/library\?sort=oldest&page=2$"))
+    shows_cards(page, "video-0025.mp4", "25–48 of 60 videos")
+    page.reload()
+    shows_cards(page, "video-0025.mp4", "25–48 of 60 videos")
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/library\?sort=oldest$"))
+    shows_cards(page, "video-0001.mp4", "1–24 of 60 videos")
+    page.go_forward()
+    shows_cards(page, "video-0025.mp4", "25–48 of 60 videos")
+    # a search goes back to page 1 and into the URL; Back brings the page before it, search box included
+    search = page.get_by_placeholder("Search by name")
+    search.fill("cat")
+    search.press("Enter")
+    expect(page).to_have_url(re.compile(r"/library\?sort=oldest&q=cat$"))
+    shows_cards(page, "cat-0010.mp4", "1–6 of 6 videos")
+    page.go_back()
+    shows_cards(page, "video-0025.mp4", "25–48 of 60 videos")
+    expect(search).to_have_value("")
+    page.go_forward()
+    shows_cards(page, "cat-0010.mp4", "1–6 of 6 videos")
+    expect(search).to_have_value("cat")
+    # the sort, by the person
+    page.get_by_test_id("stSelectbox").click()
+    page.get_by_role("option", name="Longest first").click()
+    expect(page).to_have_url(re.compile(r"q=cat&sort=duration$|sort=duration&q=cat$"))
+    shows_cards(page, "cat-0060.mp4", "1–6 of 6 videos")
+    page.reload()
+    shows_cards(page, "cat-0060.mp4", "1–6 of 6 videos")
+
+
+def test_the_video_page_tab_is_in_the_url(server: LiveServer, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"{server.url}/library?video=5&tab=Contact+sheet")
+    expect(page.get_by_role("tab", name="Contact sheet")).to_have_attribute("aria-selected", "true", timeout=30_000)
+    page.get_by_role("tab", name="Storyboard").click()
+    expect(page).to_have_url(re.compile(r"tab=Storyboard(&|$)"))
+    page.reload()
+    expect(page.get_by_role("tab", name="Storyboard")).to_have_attribute("aria-selected", "true", timeout=30_000)
+    expect(page.get_by_role("button", name="Request storyboard")).to_be_visible()
+
+
+def test_jobs_filters_and_the_open_job_in_the_url(server: LiveServer, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"{server.url}/jobs?status=failed&job=45")
+    expect(page.get_by_text("Jobs 1–24 of 24")).to_be_visible(timeout=30_000)  # 120 jobs, every fifth failed
+    expect(page.get_by_text("Job 45 · thumbnail")).to_be_visible()
+    expect(page.get_by_text("Timed out after 45 s").first).to_be_visible()
+    page.get_by_test_id("stButtonGroup").get_by_text("Completed", exact=True).click()
+    expect(page).to_have_url(re.compile(r"status=completed"))
+    expect(page.get_by_text("Jobs 1–50 of 96")).to_be_visible(timeout=30_000)
+    page.go_back()
+    expect(page.get_by_text("Jobs 1–24 of 24")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Job 45 · thumbnail")).to_be_visible()
+
+
+def test_the_open_job_panel_is_live(server: LiveServer, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    with httpx.Client(base_url=server.url, timeout=30) as api:
+        slow = api.post("/api/videos/3/outputs", json={"kind": "hang", "seconds": 4}).json()
+        page.goto(f"{server.url}/jobs?job={slow['id']}")
+        panel = page.get_by_test_id("stMarkdownContainer").filter(has_text=f"Job {slow['id']} ·").last
+        expect(panel).to_contain_text(re.compile("QUEUED|RUNNING"), timeout=30_000)
+        page.evaluate("window.__not_reloaded = true")
+        expect(panel).to_contain_text("COMPLETED", timeout=30_000)  # by itself
+        crash = api.post("/api/videos/4/outputs", json={"kind": "crash"}).json()
+        page.goto(f"{server.url}/jobs?job={crash['id']}")
+        panel = page.get_by_test_id("stMarkdownContainer").filter(has_text=f"Job {crash['id']} ·").last
+        expect(panel).to_contain_text("FAILED", timeout=60_000)
+        page.evaluate("window.__not_reloaded = true")
+        page.get_by_role("button", name="Retry this job").click()
+        expect(panel).to_contain_text(re.compile("QUEUED|RUNNING"), timeout=30_000)
+        expect(panel).to_contain_text("FAILED", timeout=60_000)  # the retry ran and failed again: shown live
+        assert page.evaluate("window.__not_reloaded") is True
+        assert api.get(f"/api/jobs/{crash['id']}").json()["status"] == "FAILED"
