@@ -82,6 +82,17 @@ def test_downloads_hold_the_chart_numbers_and_the_whole_library(known: Assembly,
     table = list(csv.DictReader(io.StringIO(svc.library_file("csv").decode())))
     assert [r["filename"] for r in table] == [bulk_rows.name(n) for n in range(1, 7)] and "duration" in table[0]
     assert not any(known.data.tmp.iterdir())  # the temporary files are gone
+    # a name a spreadsheet would run as a formula is written as text in the CSV (as typed in Parquet)
+    hostile = "=HYPERLINK(\"http://evil\",\"x\").mp4"
+    known.store.add_video(id=known.store.next_video_id(), filename=hostile, path="x", size=1, sha256="x", width=2, height=2)
+    try:
+        cells = [r["filename"] for r in csv.DictReader(io.StringIO(svc.library_file("csv").decode()))]
+        assert cells[-1] == "'" + hostile and cells[:6] == [bulk_rows.name(n) for n in range(1, 7)]
+        library.write_bytes(svc.library_file("parquet"))
+        with duckdb.connect() as conn:
+            assert conn.execute(f"SELECT filename FROM '{library}' ORDER BY id DESC LIMIT 1").fetchone() == (hostile,)
+    finally:
+        svc.delete_video(known.store.find_video_by_name(hostile).id)
     with pytest.raises(InvalidInput):
         svc.library_file("xlsx")
 

@@ -81,3 +81,29 @@ def test_a_table_is_declared_once_with_its_checks() -> None:
     assert len(names) == len(set(names))
     jobs = next(t for t in TABLES if t.name == "jobs")
     assert isinstance(jobs, Table) and set(jobs.checks) == {"kind", "status"}
+
+
+def indexes(path: Path) -> set[str]:
+    with duckdb.connect(str(path)) as conn:
+        return {r[0] for r in conn.execute("SELECT index_name FROM duckdb_indexes()").fetchall()}
+
+
+def test_an_older_file_gets_the_indexes_the_pages_need(tmp_path: Path) -> None:
+    # a file whose jobs table is rebuilt (its CHECK lags), and one without the index only
+    rebuilt, plain = tmp_path / "rebuilt" / "vtm.duckdb", tmp_path / "plain" / "vtm.duckdb"
+    rebuilt.parent.mkdir()
+    old_file(rebuilt)
+    Store(plain).close()
+    with duckdb.connect(str(plain)) as conn:
+        conn.execute("DROP INDEX jobs_video")
+    assert "jobs_video" not in indexes(rebuilt) | indexes(plain)
+    for path in (rebuilt, plain):
+        store = Store(path)
+        try:
+            store.enqueue_job(store.get_video(1).id if path == rebuilt else store.add_video(
+                id=store.next_video_id(), filename="a.mp4", path="a", size=1, sha256="x", width=2, height=2).id,
+                JobKind.SCENES, ScenesOptions(width=320))
+            assert [j.kind for j in store.list_jobs(video_id=1, limit=None)][0] is JobKind.SCENES
+        finally:
+            store.close()
+        assert "jobs_video" in indexes(path)

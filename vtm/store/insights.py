@@ -168,5 +168,21 @@ class InsightRows(Rows):
     def _copy(self, sql: str, args: list[Any], fmt: str, path: Path) -> None:
         if fmt not in FORMATS:
             raise InvalidInput(f"format={fmt!r}: use csv or parquet.")
+        if fmt == "csv":
+            sql = self._defused(sql, args)
         target = str(path).replace("'", "''")
         self._read(f"COPY ({sql}) TO '{target}' {FORMATS[fmt]}", args)
+
+    def _defused(self, sql: str, args: list[Any]) -> str:
+        """`sql` with every text a spreadsheet would run as a formula (a file named
+        `=HYPERLINK(…).mp4`: starting with = + - @, a tab or a return) prefixed with `'`,
+        as OWASP advises for CSV exports. Parquet keeps the text as it is."""
+        columns = [(r[0], r[1]) for r in self._read(f"DESCRIBE {sql}", args)]
+        shown = ", ".join(_defuse(name) if kind == "VARCHAR" else f'"{name}"' for name, kind in columns)
+        return f"SELECT {shown} FROM ({sql})"
+
+
+def _defuse(column: str) -> str:
+    quoted = f'"{column}"'
+    return (f"CASE WHEN regexp_matches({quoted}, '^[=+@\\t\\r-]') THEN '''' || {quoted} ELSE {quoted} END "
+            f"AS {quoted}")
