@@ -27,7 +27,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 def server(tmp_path_factory: pytest.TempPathFactory, videos: dict[str, Path]) -> Iterator[LiveServer]:
     data = tmp_path_factory.mktemp("url-state") / "data"
     bulk_rows.fill(data, 60, 120, videos["landscape"])
-    live = LiveServer(data, VTM_TEST_HOOKS="1", VTM_WORKERS="1").start()
+    live = LiveServer(data, VTM_TEST_HOOKS="1", VTM_WORKERS="1", VTM_MAX_ATTEMPTS="1").start()
     try:
         yield live
     finally:
@@ -124,7 +124,7 @@ def test_the_open_job_panel_is_live(server: LiveServer, page: Any) -> None:
     from playwright.sync_api import expect
 
     with httpx.Client(base_url=server.url, timeout=30) as api:
-        slow = api.post("/api/videos/3/outputs", json={"kind": "hang", "seconds": 4}).json()
+        slow = api.post("/api/videos/3/outputs", json={"kind": "hang", "seconds": 3}).json()
         page.goto(f"{server.url}/jobs?job={slow['id']}")
         panel = page.get_by_test_id("stMarkdownContainer").filter(has_text=f"Job {slow['id']} ·").last
         expect(panel).to_contain_text(re.compile("QUEUED|RUNNING"), timeout=30_000)

@@ -48,7 +48,8 @@ def filters(svc: Service) -> JobFilter:
     url_state.bind("jobs_kind", kind_param if kind_param in OUTPUT_KINDS else "All kinds")
     url_state.bind("jobs_text", url_state.get("q"))
     url_state.bind("jobs_video", url_state.get_int("video"))
-    left, middle, text_col, video_col = st.columns([4, 2, 3, 1.4], vertical_alignment="bottom")
+    left, middle = st.columns([3, 2], vertical_alignment="bottom")
+    text_col, video_col = st.columns([3, 2], vertical_alignment="bottom")
     status = left.segmented_control(
         "Status", ["All", *JobStatus.__members__], key="jobs_status", format_func=lambda s: str(s).title(),
         on_change=url_state.store("jobs_status", "status", "All", lambda v: str(v or "All").lower(), reset=["page"]),
@@ -116,7 +117,7 @@ def job_table(shown: JobPage, page: int) -> None:
         width="stretch",
         height=min(36 + 35 * len(jobs), 560),
         column_config={
-            "id": st.column_config.NumberColumn("id", format="%d", width=50, pinned=True),
+            "id": st.column_config.NumberColumn("id", format="%d", width=75, pinned=True),
             "kind": st.column_config.TextColumn("kind", width=80),
             "video": st.column_config.TextColumn("video", width=170),
             "size": st.column_config.TextColumn("size", width=90),

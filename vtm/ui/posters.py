@@ -4,6 +4,7 @@ portrait video's card is as tall as the others. The picture comes bounded from
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import streamlit as st
@@ -31,8 +32,24 @@ def card_image(svc: Service, path: Path) -> Image.Image | None:
 
 def show_card(svc: Service, path: Path, caption: str | None = None) -> None:
     """The card picture with its (escaped) caption, or a placeholder with the reason."""
-    card = card_image(svc, path)
+    try:
+        stat = path.stat()
+    except OSError:
+        stat = None
+    card = _card_jpeg(svc, str(path), stat.st_mtime_ns if stat else 0, stat.st_size if stat else 0) if stat else None
     if card is None:
         images.placeholder(images.picture(svc, path, WIDTH).reason, caption)
     else:
         st.image(card, caption=caption, width="stretch")
+
+
+@st.cache_data(max_entries=512, ttl=600, show_spinner=False)
+def _card_jpeg(_svc: Service, path: str, mtime_ns: int, size: int) -> bytes | None:
+    """The padded card as JPEG bytes, made once per poster file (a page of 24 cards is
+    drawn again on every rerun)."""
+    card = card_image(_svc, Path(path))
+    if card is None:
+        return None
+    out = io.BytesIO()
+    card.save(out, "JPEG", quality=85)
+    return out.getvalue()
