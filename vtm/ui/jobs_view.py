@@ -58,7 +58,7 @@ def filters(svc: Service) -> JobFilter:
                             on_change=url_state.store("jobs_kind", "kind", "All kinds", reset=["page"]))
     text = text_col.text_input("Video name or error", key="jobs_text", placeholder="e.g. holiday or timeout",
                                on_change=url_state.store("jobs_text", "q", reset=["page"]))
-    video = video_col.number_input("Video id", min_value=1, step=1, value=None, key="jobs_video", placeholder="any",
+    video = video_col.number_input("Video id", min_value=1, step=1, key="jobs_video", placeholder="any",
                                    on_change=url_state.store("jobs_video", "video", None, reset=["page"]))
     try:
         return svc.job_filter(status=None if status in (None, "All") else str(status),
@@ -151,7 +151,7 @@ def job_actions(svc: Service) -> None:
     st.subheader("Open a job", anchor=False)
     job_id = url_state.get_int("job")
     url_state.bind("jobs_pick", job_id)
-    st.number_input("Job id (or click a row)", min_value=1, step=1, value=None, placeholder="e.g. 12", key="jobs_pick",
+    st.number_input("Job id (or click a row)", min_value=1, step=1, placeholder="e.g. 12", key="jobs_pick",
                     width=260, on_change=url_state.store("jobs_pick", "job", None))
     if job_id:
         job = attempt(lambda: svc.get_job(job_id))

@@ -42,7 +42,7 @@ def put(name: str, value: object, default: object = "", reset: Iterable[str] = (
 
 def bind(key: str, value: object) -> None:
     """Show `value` (from the URL) in the widget `key`, unless it already shows it."""
-    if st.session_state.get(key) != value:
+    if key not in st.session_state or st.session_state[key] != value:
         st.session_state[key] = value
 
 
