@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from tests import bulk_rows
 from tests.bulk_rows import name
@@ -18,13 +19,21 @@ from vtm.errors import InvalidInput
 from vtm.models import JobStatus
 
 VIDEOS, JOBS = 300, 1000
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def page(name: str, **query: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
 
 
 @pytest.fixture(scope="module")
 def big(tmp_path_factory: pytest.TempPathFactory, videos: dict[str, Path]) -> Iterator[Assembly]:
     data = tmp_path_factory.mktemp("browse") / "data"
     bulk_rows.fill(data, VIDEOS, JOBS, videos["landscape"])
-    with assembly.build(Settings(data_dir=data, isolation="thread"), start_workers=False) as rt:
+    with assembly.build(Settings(data_dir=data, isolation="thread"), start_workers=False).install() as rt:
         yield rt
 
 
@@ -76,3 +85,26 @@ def test_jobs_are_filtered_paged_and_counted_in_the_database(big: Assembly) -> N
                                                                JobStatus.COMPLETED: 0, JobStatus.FAILED: 4}
     with pytest.raises(InvalidInput, match="status='done'"):
         svc.job_filter(status="done")
+
+
+def test_the_library_page_shows_the_cards_of_the_page_in_the_url(big: Assembly) -> None:
+    at = page("library", page="13")
+    assert not at.exception
+    names = [m.value.strip("*").replace("\\", "") for m in at.markdown if m.value.startswith("**")]
+    assert names == [name(n) for n in range(12, 0, -1)]  # the last page: 12 cards
+    assert "289–300 of 300 videos" in [c.value for c in at.caption]
+    at = page("library", q="cat", sort="duration")
+    names = [m.value.strip("*").replace("\\", "") for m in at.markdown if m.value.startswith("**")]
+    assert names[:3] == ["cat-0300.mp4", "cat-0290.mp4", "cat-0280.mp4"] and len(names) == 24
+    assert at.text_input[0].value == "cat" and at.selectbox[0].value == "Longest first"
+    at = page("library", page="99")  # past the end: the last page
+    assert "289–300 of 300 videos" in [c.value for c in at.caption]
+
+
+def test_the_jobs_page_reads_its_filters_and_open_job_from_the_url(big: Assembly) -> None:
+    at = page("jobs", status="failed", video="20", job="320")
+    assert not at.exception
+    assert at.number_input(key="jobs_video").value == 20 and at.number_input(key="jobs_pick").value == 320
+    assert any("Jobs 1–4 of 4" in c.value for c in at.caption)
+    assert any("Job 320" in m.value and "FAILED" in m.value for m in at.markdown)
+    assert page("jobs", status="done").exception == []  # an unknown status is left out, not an error
