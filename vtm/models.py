@@ -149,6 +149,22 @@ class Video:
 
 
 @dataclass(frozen=True)
+class JobNode:
+    """The cluster node a job's current (or last) attempt runs on: Ray's node id, its IP, its name."""
+
+    id: str
+    ip: str
+    name: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"id": self.id, "ip": self.ip, "name": self.name}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> JobNode:
+        return cls(str(data.get("id", "")), str(data.get("ip", "")), str(data.get("name", "")))
+
+
+@dataclass(frozen=True)
 class Job:
     id: int
     kind: JobKind
@@ -163,6 +179,7 @@ class Job:
     created_at: datetime | None = None
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    node: JobNode | None = None  # the cluster node it runs or ran on; None with the local executor
     video_filename: str | None = field(default=None, compare=False)
 
     @property
@@ -201,6 +218,7 @@ class Job:
             "started_at": _iso(self.started_at),
             "finished_at": _iso(self.finished_at),
             "duration_s": self.duration_s,
+            "node": self.node.to_dict() if self.node else None,
         }
 
 

@@ -5,6 +5,7 @@ can act on; none knows about HTTP or pages.
     videos.py    uploads, listing, one video, deleting      library.py  import, samples
     jobs.py      asking for outputs, listing, retrying       outputs.py  what jobs made
     upkeep.py    vtm doctor, free space                      pictures.py copies for pages
+    cluster.py   the executor; the Ray cluster's state
     uploads      (see videos.py: `open_upload`, `add_upload`)
     running.py   the process's running Service (`current()`), set by the web lifespan
     local.py     outputs of a local file without a library (the CLI's picture commands)
@@ -15,6 +16,7 @@ can act on; none knows about HTTP or pages.
 
 from __future__ import annotations
 
+from vtm.service.cluster import Cluster
 from vtm.service.images import Images
 from vtm.service.jobs import Jobs
 from vtm.service.library import Library
@@ -27,7 +29,7 @@ from vtm.service.upkeep import Upkeep
 __all__ = ["Service", "TileCue", "current"]
 
 
-class Service(Library, Jobs, Outputs, Upkeep, Pictures, Images, Picker):
+class Service(Library, Jobs, Outputs, Upkeep, Pictures, Images, Picker, Cluster):
     """Every use case, on one set of parts (settings, data folder, store, events, the
     decoder for uploads and pictures, the workers to cancel)."""
 

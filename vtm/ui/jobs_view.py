@@ -51,6 +51,14 @@ def size_text(job: Job) -> str:
     return job.options.summary()
 
 
+def node_text(job: Job) -> str:
+    """Where a job runs or ran on the cluster: the node's name and IP (its name is its IP
+    unless the node was started with --node-name); empty locally or before it runs."""
+    if job.node is None:
+        return ""
+    return job.node.ip if job.node.name in ("", job.node.ip) else f"{job.node.name} ({job.node.ip})"
+
+
 def job_rows(jobs: list[Job]) -> list[dict[str, Any]]:
     return [
         {
@@ -62,6 +70,8 @@ def job_rows(jobs: list[Job]) -> list[dict[str, Any]]:
             "progress": 1.0 if job.status is JobStatus.COMPLETED else round(job.progress, 2),
             "created": job.created_at,
             "took": f"{job.duration_s:.1f} s" if job.duration_s is not None else "",
+            "attempts": job.attempts,
+            "node": node_text(job),
             "error": job.error or "",
         }
         for job in jobs
@@ -98,6 +108,9 @@ def job_table(jobs: list[Job]) -> None:
             "created": st.column_config.DatetimeColumn("created (UTC)", format="MMM D HH:mm", width=100,
                                                        help="When the job was requested (or retried), in UTC."),
             "took": st.column_config.TextColumn("took", width=65, help="From start to finish."),
+            "attempts": st.column_config.NumberColumn("attempts", format="%d", width=70,
+                                                      help="Times the job was started (a lost node or a restart adds one)."),
+            "node": st.column_config.TextColumn("node", width=130, help="The cluster node it runs or ran on (VTM_EXECUTOR=ray)."),
             "error": st.column_config.TextColumn("error", width="medium"),
         },
         key=key,
@@ -138,6 +151,8 @@ def job_detail(svc: Service, job: Job) -> None:
             times.append(f"ran {job.duration_s:.2f} s")
         if job.attempts:
             times.append(f"attempt {job.attempts}")
+        if job.node is not None:
+            times.append(f"on {format.md(node_text(job))} (Ray node {job.node.id[:12]}…)")
         st.caption(" · ".join(times))
         if job.status is JobStatus.FAILED:
             st.error(format.md(job.error or "Failed without a message."), icon=":material/error:")

@@ -35,6 +35,7 @@ THUMB_QUERY = schemas.query_parameters(kinds.get(JobKind.THUMBNAIL), THUMB_OPTIO
 JSON_OBJ = {"application/json": {"schema": {"type": "object"}}}
 VIDEO = {"application/json": {"schema": {"$ref": "#/components/schemas/Video"}}}
 VIDEOS = {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Video"}}}}
+HEALTH = {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}
 JOB = {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}}
 JOBS = {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Job"}}}}
 _NUM = {"type": "number", "nullable": True, "minimum": 0}
@@ -65,13 +66,28 @@ SCHEMAS: dict[str, Any] = {
         "status": {"type": "string", "enum": ["QUEUED", "RUNNING", "COMPLETED", "FAILED"]},
         "progress": {"type": "number", "minimum": 0, "maximum": 1}, "attempts": {"type": "integer"}, "error": _STR,
         "created_at": _STR, "started_at": _STR, "finished_at": _STR, "duration_s": _NUM,
+        "node": {"type": "object", "nullable": True, "description": "the Ray node its current or last attempt ran on "
+                 "(VTM_EXECUTOR=ray); null locally or before it runs",
+                 "required": ["id", "ip", "name"], "properties": {
+                     "id": {"type": "string"}, "ip": {"type": "string"}, "name": {"type": "string"}}},
         "output_url": {"type": "string", "description": "only when COMPLETED"}}},
+    "Health": {"type": "object", "required": ["status", "version", "workers", "jobs", "executor"], "properties": {
+        "status": {"type": "string", "enum": ["ok"]}, "version": {"type": "string"}, "workers": {"type": "integer"},
+        "jobs": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "executor": {"type": "string", "enum": ["local", "ray"]},
+        "cluster": {"type": "object", "description": "only with VTM_EXECUTOR=ray",
+                    "required": ["state", "nodes", "cpus"], "properties": {
+                        "state": {"type": "string", "enum": ["starting", "up", "unreachable", "closed"]},
+                        "nodes": {"type": "integer", "description": "nodes alive"},
+                        "cpus": {"type": "number", "description": "CPUs of the nodes alive"},
+                        "reason": _STR}}}},
 }
 
 
 def document() -> dict[str, Any]:
     paths: dict[str, Any] = {
-        "/api/health": {"get": {"summary": "Liveness and job counts", "responses": _responses("200", "ok", content=JSON_OBJ)}},
+        "/api/health": {"get": {"summary": "Liveness, job counts, the executor and its cluster",
+                                "responses": _responses("200", "ok", content=HEALTH)}},
         "/api/openapi.json": {"get": {"summary": "This document", "responses": _responses("200", "ok", content=JSON_OBJ)}},
         "/api/videos": {
             "post": {
