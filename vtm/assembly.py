@@ -86,8 +86,9 @@ def executors(settings: Settings) -> tuple[Executor, Executor]:
     """(the jobs' executor, the executor for uploads and pictures), as the settings say.
     With VTM_EXECUTOR=ray the jobs run on the cluster; uploads are still probed here."""
     if settings.executor_kind == "ray":
+        cluster = ray_executor(settings)  # first: a bad setting leaves no decoder process behind
         local = ProcessExecutor(1, settings.job_memory_mb, WARM_UP) if settings.isolation == "process" else InlineExecutor()
-        return ray_executor(settings), local
+        return cluster, local
     if settings.isolation == "process":
         memory = settings.job_memory_mb
         return ProcessExecutor(settings.worker_count, memory, WARM_UP), ProcessExecutor(1, memory, WARM_UP)
