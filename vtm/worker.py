@@ -31,7 +31,9 @@ from vtm.models import Job, JobNode, JobStatus
 from vtm.store import Store
 
 log = logging.getLogger(__name__)
-PROGRESS_EVERY_S = 0.25
+# Progress is written (and published) at most this often per job, and not at all for a job
+# shorter than this: each write is a DuckDB commit on the workers' hot path.
+PROGRESS_EVERY_S = 0.5
 # While the disk is full: how often to try again (claims, statuses kept in memory).
 FULL_RETRY_S = 1.0
 # While the gate is closed (the cluster is unreachable or busy): how often to look again.
@@ -220,7 +222,7 @@ class WorkerPool:
         kinds.get(job.kind).remove_output(self.data, job.id, job.video_id, job.options)
 
     def _progress(self, job_id: int) -> tasks.Progress:
-        last = [0.0]
+        last = [time.monotonic()]
 
         def report(value: float) -> None:
             now = time.monotonic()
