@@ -5,14 +5,18 @@ DuckDB file, real generated videos). AppTest does not run the st.App lifespan, s
 from __future__ import annotations
 
 import shutil
+import socket
+import time
 from pathlib import Path
 
 import pytest
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
+from vtm import assembly
 from vtm.assembly import Assembly
-from vtm.models import JobKind, JobStatus, Video
+from vtm.config import Settings
+from vtm.models import JobKind, JobNode, JobStatus, Video
 from vtm.ui import format
 from vtm.ui.router import use_navigation_only
 
@@ -246,3 +250,24 @@ def test_pages_without_a_runtime_say_so(tmp_path: Path) -> None:
     at = app("jobs")
     assert not at.exception
     assert "VTM is not started" in at.error[0].value
+
+
+def test_the_sidebar_says_jobs_wait_while_the_cluster_is_unreachable_and_jobs_show_their_node(
+        tmp_path: Path, videos: dict[str, Path]) -> None:
+    with socket.socket() as sock:  # a port where no Ray head listens
+        sock.bind(("127.0.0.4", 0))
+        address = f"127.0.0.4:{sock.getsockname()[1]}"
+    settings = Settings(data_dir=tmp_path / "data", isolation="thread", executor="ray", ray_address=address)
+    with assembly.build(settings, start_workers=False).install() as rt:
+        deadline = time.monotonic() + 60
+        while rt.service.cluster_status()["state"] != "unreachable":  # type: ignore[index]
+            assert time.monotonic() < deadline, rt.service.cluster_status()
+            time.sleep(0.2)
+        video = add(rt, videos, "landscape")
+        job = rt.service.request_thumbnail(video.id, 160, 0)
+        assert rt.store.claim_next() is not None  # as the dispatcher does when the cluster is up
+        rt.store.set_placement(job.id, JobNode("c0ffee" * 8, "10.0.0.7", "render-2"), 2)
+        at = app("jobs")
+        assert any("cluster unreachable — jobs wait" in c.value for c in at.sidebar.caption)
+        table = at.dataframe[0].value
+        assert (table["node"].iloc[0], table["attempts"].iloc[0]) == ("render-2 (10.0.0.7)", 2)
