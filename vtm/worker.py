@@ -110,11 +110,6 @@ class WorkerPool:
             done.append(job)
         return done
 
-    @property
-    def in_flight(self) -> int:
-        """Jobs the workers are running now."""
-        return self._in_flight
-
     def _take_slot(self) -> bool:
         with self._slot_lock:
             limit = self._slots() if self._slots is not None else None
