@@ -29,8 +29,8 @@ def distinct(kind: JobKind, i: int) -> dict[str, object]:
     return options
 
 
-def upload(client: httpx.Client, clip: Path) -> dict[str, Any]:
-    response = client.post("/api/videos", files={"video": (clip.name, clip.read_bytes())})
+def upload(client: httpx.Client, clip: Path, name: str = "") -> dict[str, Any]:
+    response = client.post("/api/videos", files={"video": (name or clip.name, clip.read_bytes())})
     assert response.status_code == 201, response.text
     return dict(response.json())
 

@@ -107,7 +107,7 @@ def test_forty_jobs_of_every_kind_complete_on_both_nodes_with_the_local_pictures
 
 def test_a_worker_node_killed_mid_run_loses_no_job(client: httpx.Client, server: LiveServer, cluster: LocalCluster,
                                                     clips: list[Path]) -> None:
-    video = upload(client, clips[0])
+    video = upload(client, clips[0], "killed-node.mp4")  # the same server as the test above: another name
     sleepers = [hang(client, video["id"], 3.0 + i / 100)["id"] for i in range(4)]
     pictures = [request(client, video["id"], kind, distinct(kind, 20 + i))["id"] for i, kind in enumerate(MEDIA_KINDS * 2)]
     running = wait_running(client, sleepers, 2)
