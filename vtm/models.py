@@ -141,9 +141,18 @@ class Video:
             field_order=self.field_order,
         )
 
+    @property
+    def rotation_ffprobe(self) -> int:
+        """The rotation as ffprobe reports it (its display matrix, "rotation of -90.00
+        degrees"): counter-clockwise, -90 to 180. `rotation` is VTM's own: the turn
+        clockwise that makes the picture upright (0, 90, 180, 270)."""
+        angle = (-self.rotation) % 360
+        return angle - 360 if angle > 180 else angle
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("path")
+        data["rotation"] = self.rotation_ffprobe  # the common convention (README, "Videos")
         data["created_at"] = _iso(self.created_at)
         return data
 

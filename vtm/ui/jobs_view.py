@@ -9,9 +9,9 @@ from typing import Any
 import streamlit as st
 
 from vtm import kinds
-from vtm.models import Job, JobStatus
+from vtm.models import Job, JobKind, JobStatus
 from vtm.service import Service
-from vtm.ui import format, outputs_view
+from vtm.ui import format, library_view, options_text, outputs_view
 from vtm.ui.feedback import attempt
 
 LIMIT = 500
@@ -33,6 +33,11 @@ OUTPUT_KINDS = [kind.name for kind in kinds.OUTPUT_KINDS]
 
 
 def status_counts(counts: dict[JobStatus, int]) -> None:
+    with st.container(key="counts"):  # two by two on a phone (vtm/ui/styles.py)
+        _counts(counts)
+
+
+def _counts(counts: dict[JobStatus, int]) -> None:
     for column, status in zip(st.columns(len(JobStatus)), JobStatus, strict=True):
         column.metric(f"{STATUS_ICONS[status]} {status.value.title()}", counts.get(status, 0), border=True)
 
@@ -42,7 +47,8 @@ def filters() -> tuple[str | None, str | None]:
     status = left.segmented_control(
         "Status", ["All", *JobStatus], default="All", key="jobs_status", format_func=lambda s: str(s).title()
     )
-    kind = right.selectbox("Kind", ["All kinds", *OUTPUT_KINDS], key="jobs_kind")
+    kind = right.selectbox("Kind", ["All kinds", *OUTPUT_KINDS], key="jobs_kind",
+                           format_func=lambda k: k if k == "All kinds" else kinds.get(JobKind(k)).title)
     return (None if status in (None, "All") else str(status)), (None if kind == "All kinds" else str(kind))
 
 
@@ -63,13 +69,14 @@ def job_rows(jobs: list[Job]) -> list[dict[str, Any]]:
     return [
         {
             "id": job.id,
-            "kind": str(job.kind),
-            "video": job.video_filename or f"#{job.video_id}",
+            "kind": options_text.title(job),
+            # A link to the video's page; the name after `#` is what the cell shows.
+            "video": f"{library_view.video_href(job.video_id)}#{job.video_filename or f'video {job.video_id}'}",
             "size": size_text(job),
             "status": [job.status.value],
             "progress": 1.0 if job.status is JobStatus.COMPLETED else round(job.progress, 2),
             "created": job.created_at,
-            "took": f"{job.duration_s:.1f} s" if job.duration_s is not None else "",
+            "took": format.clock(job.duration_s) if job.duration_s is not None else "",
             "attempts": job.attempts,
             "node": node_text(job),
             "error": job.error or "",
@@ -98,8 +105,9 @@ def job_table(jobs: list[Job]) -> None:
         height=min(36 + 35 * len(jobs), 560),
         column_config={
             "id": st.column_config.NumberColumn("id", format="%d", width=50, pinned=True),
-            "kind": st.column_config.TextColumn("kind", width=80),
-            "video": st.column_config.TextColumn("video", width=170),
+            "kind": st.column_config.TextColumn("kind", width=100),
+            "video": st.column_config.LinkColumn("video", width=170, display_text=r"#(.+)$",
+                                                 help="Opens the video's page"),
             "size": st.column_config.TextColumn("size", width=90),
             "status": st.column_config.MultiselectColumn(
                 "status", options=list(STATUS_COLORS), color=list(STATUS_COLORS.values()), width=110
@@ -111,7 +119,8 @@ def job_table(jobs: list[Job]) -> None:
             "attempts": st.column_config.NumberColumn("attempts", format="%d", width=70,
                                                       help="Times the job was started (a lost node or a restart adds one)."),
             "node": st.column_config.TextColumn("node", width=130, help="The cluster node it runs or ran on (VTM_EXECUTOR=ray)."),
-            "error": st.column_config.TextColumn("error", width="medium"),
+            "error": st.column_config.TextColumn("error", width="large", help="Why it failed (open the job below "
+                                                 "for the whole message)"),
         },
         key=key,
     )
@@ -142,13 +151,15 @@ def job_actions(svc: Service) -> None:
 def job_detail(svc: Service, job: Job) -> None:
     with st.container(border=True):
         st.markdown(
-            f"{STATUS_ICONS[job.status]} **Job {job.id}** · {job.kind} of **{format.md(job.video_filename or '?')}** "
-            f"· {job.status.value}"
+            f"{STATUS_ICONS[job.status]} **Job {job.id}** · {options_text.title(job)} of "
+            f"**{format.md(job.video_filename or '?')}** · {job.status.value}"
         )
-        st.caption(" · ".join(f"{k}={format.md(str(v))}" for k, v in job.params.items()) or "no options")
+        st.page_link("pages/library.py", label=f"Open {format.md(job.video_filename or 'the video')}",
+                     query_params={"video": str(job.video_id)}, icon=":material/movie:")
+        st.caption(format.md(options_text.described(job, everything=True)) or "no options")
         times = [f"created {format.ago(job.created_at)}"]
         if job.duration_s is not None:
-            times.append(f"ran {job.duration_s:.2f} s")
+            times.append(f"took {format.clock(job.duration_s)}")
         if job.attempts:
             times.append(f"attempt {job.attempts}")
         if job.node is not None:

@@ -14,7 +14,7 @@ def render() -> None:
         queue_state()
 
 
-@st.fragment(run_every="2s")
+@st.fragment(run_every="1s")  # the Jobs page refreshes every second too: the two agree
 def queue_state() -> None:
     try:
         svc = current()

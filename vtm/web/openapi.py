@@ -50,7 +50,7 @@ SCHEMAS: dict[str, Any] = {
         "status": {"type": "string", "enum": ["QUEUED", "RUNNING", "COMPLETED", "FAILED"]},
         "size": {"type": "integer", "minimum": 0}, "sha256": {"type": "string"},
         "width": {"type": "integer", "minimum": 0}, "height": {"type": "integer", "minimum": 0},
-        "rotation": {"type": "integer"}, "duration": _NUM, "fps": _NUM, "frame_count": _INT,
+        "rotation": {"type": "integer", "description": "as ffprobe reports it: the display matrix angle, counter-clockwise, -90 to 180 (a portrait phone clip: -90)"}, "duration": _NUM, "fps": _NUM, "frame_count": _INT,
         "codec": _STR, "container": _STR, "imported": {"type": "boolean"}, "error": _STR, "created_at": _STR,
         "storage_width": _INT, "storage_height": _INT,
         "sample_aspect_ratio": {"type": "string", "nullable": True, "description": "pixel shape, e.g. 16:11"},
@@ -159,6 +159,17 @@ def document() -> dict[str, Any]:
             "summary": "One file of a job's output (storyboard sprites, scene keyframes, preview GIF)",
             "parameters": [_id("job_id"), {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
             "responses": _responses("200", "the file", "304", "404", "409", "422")}},
+        "/api/videos/{video_id}/source": {"get": {
+            "summary": "The video's own file for a player, with byte ranges (`Range: bytes=…` answers 206 with "
+                       "`Content-Range`; past the end 416); `?ticket=` stands in for the token on reads",
+            "parameters": [_id("video_id"), _query("ticket", {"type": "string"}, "the dashboard's page ticket"),
+                           {"name": "Range", "in": "header", "required": False, "schema": {"type": "string"}}],
+            "responses": _responses("200", "the whole file", "304", "401", "404", "416", "422",
+                                    content={"video/*": {}}) | {"206": {"description": "the bytes asked for"}}}},
+        "/api/jobs/{job_id}/zip": {"get": {
+            "summary": "Every file of a job's output in one zip (a storyboard's WebVTT names its sprites relatively)",
+            "parameters": [_id("job_id")],
+            "responses": _responses("200", "the zip", "404", "409", "422", content={"application/zip": {}})}},
         "/api/doctor": {"get": {"summary": "The data folder compared with the database (`vtm doctor --api`)",
                                 "responses": _responses("200", "{before, actions, after}", content=JSON_OBJ)}},
         "/api/doctor/repair": {"post": {
