@@ -167,3 +167,12 @@ def test_scripts_vtm_runs_the_cli_without_activating_the_venv(tmp_path: Path) ->
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     done = subprocess.run([str(ROOT / "scripts" / "vtm"), "--help"], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.startswith("usage: vtm"), done.stderr
+
+
+def test_a_poster_chosen_by_hand_is_not_called_auto(rt: Assembly, videos: dict[str, Path]) -> None:
+    from vtm.ui.player_view import poster_reason
+
+    video = rt.service.add_local_file(videos["landscape"], "picked.mp4")
+    assert poster_reason(rt.service, video).startswith("auto chose ")
+    video = rt.service.set_poster(video.id, "1")
+    assert poster_reason(rt.service, video) == "chosen by hand at 1.0 s"
