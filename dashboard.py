@@ -7,10 +7,10 @@ their own URL (`/upload`, `/library`, `/jobs`): Streamlit serves the default pag
 
 import streamlit as st
 
-from vtm.ui import sidebar, space_banner
+from vtm.ui import sidebar, space_banner, styles
 from vtm.ui.feedback import service_ready
 
-st.set_page_config(page_title="VTM", page_icon=":material/movie:", layout="wide")
+st.set_page_config(page_title="VTM", page_icon=str(styles.FAVICON), layout="wide")
 
 pages = [
     st.Page("pages/home.py", title="Overview", icon=":material/space_dashboard:", default=True),
@@ -21,6 +21,7 @@ pages = [
 ]
 page = st.navigation(pages, position="sidebar")
 st.set_page_config(page_title=f"{page.title} · VTM")
+styles.apply()
 sidebar.render()
 if service_ready():
     space_banner.render()

@@ -100,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
         queue_stats = {f"{w} worker(s)": Stats(f"{w} worker(s)", [jobs / r], f"{r:.1f} jobs/s") for w, r in rates.items()}
         measures.append(Measure("queue", f"{jobs} exact thumbnails of {files[2][1] if not quick else files[0][1]}", queue_stats,
                                 extra={"scaling_ratio": rates[cores] / rates[1] if cores > 1 else 1.0}))
+        if not quick and _ray_installed():
+            measures.append(cluster_measure(100))
+            _say("cluster done")
         if not args.no_server:
             measures += service_cases.server_measures(upload, files[0][0], work, repeats, 2000 if quick else 100_000, 30 if quick else 200)
             _say("upload and API done")
@@ -149,14 +152,36 @@ def targets_of(measures: list[Measure], cores: int) -> list[Target]:
                _median(measures, "storyboard", cli) / _median(measures, "storyboard", FFMPEG_NOKEY), 0.5, True),
         Target("storyboard in-process vs keyframe-only lower bound",
                _median(measures, "storyboard", ENGINE) / _median(measures, "storyboard", KEYFRAMES), 1.5, True),
-        Target(f"queue scaling, {cores} workers vs 1 (target 0.8 × {cores})", extra.get("queue", {}).get("scaling_ratio", math.nan), 0.8 * cores, False),
+        Target(f"queue scaling, {cores} workers vs 1 (target 0.85 × {cores})", extra.get("queue", {}).get("scaling_ratio", math.nan), 0.85 * cores, False),
         Target("upload throughput vs `cp`", up_ratio, 0.5, False),
+        *([Target("Ray per-job overhead over local (one job alone, 1 node vs 1 process)",
+                  extra["cluster"]["ray_overhead_ms"], 20, True, " ms")] if "cluster" in extra else []),
         Target("upload, server peak RSS growth", upload.get("rss_growth_mb", math.nan), 100, True, " MB"),
         Target("image URL, first request vs `vtm thumbnail` whole process, exact 320×180 (ratio of medians)",
                extra.get("image URL", {}).get("first vs CLI (ratio of medians)", math.nan), 1.2, True),
         Target("image URL, cached request p50", extra.get("image URL", {}).get("cached p50 ms", math.nan), 10, True, " ms"),
         Target("`GET /api/jobs?limit=100` p95 at 100k jobs", extra.get("API", {}).get("p95_ms", math.nan), 50, True, " ms"),
     ]
+
+
+def _ray_installed() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("ray") is not None
+
+
+def cluster_measure(jobs: int) -> Measure:
+    """Thumbnails per second, local vs Ray with one and two 1-CPU worker nodes on this
+    machine (bench/cluster.py), and Ray's per-job overhead."""
+    from bench import cluster
+
+    rows = cluster.measure_all(jobs)
+    stats = {label: Stats(label, [alone], f"{rate:.1f} jobs/s; {alone * 1000:.1f} ms per job alone")
+             for label, rate, alone in rows}
+    extra = {f"jobs/s, {label}": rate for label, rate, _ in rows}
+    extra["ray_overhead_ms"] = cluster.overhead_s(rows) * 1000
+    return Measure("cluster", f"{jobs} thumbnails 320×180 of a 640×360 H.264 clip (one job alone: the times)", stats,
+                   extra=extra)
 
 
 def _say(text: str) -> None:

@@ -53,6 +53,8 @@ class LocalCluster:
         return self
 
     def add_worker(self, env: dict[str, str] | None = None) -> str:
+        if f"127.0.0.{self._next_ip}" == HEAD_IP:
+            self._next_ip += 1
         ip = f"127.0.0.{self._next_ip}"
         self._next_ip += 1
         name = f"worker-{ip.rsplit('.', 1)[1]}"

@@ -5,14 +5,18 @@ DuckDB file, real generated videos). AppTest does not run the st.App lifespan, s
 from __future__ import annotations
 
 import shutil
+import socket
+import time
 from pathlib import Path
 
 import pytest
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
+from vtm import assembly
 from vtm.assembly import Assembly
-from vtm.models import JobKind, JobStatus, Video
+from vtm.config import Settings
+from vtm.models import JobKind, JobNode, JobStatus, Video
 from vtm.ui import format
 from vtm.ui.router import use_navigation_only
 
@@ -78,7 +82,7 @@ def test_jobs_table_shows_a_new_job_then_its_completion(rt: Assembly, videos: di
     table = at.dataframe[0].value
     assert list(table["id"]) == [job.id]
     assert list(table["status"].iloc[0]) == ["QUEUED"]
-    assert table["video"].iloc[0] == "landscape.mp4"
+    assert table["video"].iloc[0] == f"/library?video={job.video_id}#landscape.mp4"  # a link, showing the name
     assert [m.value for m in at.metric] == ["1", "0", "0", "0"]  # queued, running, completed, failed
 
     rt.workers.drain()
@@ -159,9 +163,10 @@ def test_library_card_opens_the_video_and_requests_a_thumbnail(rt: Assembly, vid
     assert f"Job {jobs[0].id} is queued" in texts(at)
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("tomorrow", "use seconds (12.5), a percentage (40%) or auto"),
-    ("150%", "a percentage must be between 0% and 100%"),
+@pytest.mark.parametrize(("value", "message"), [  # in the form's words, next to the field
+    ("tomorrow", "Time 'tomorrow': use seconds (12.5), a percentage (40%) or auto."),
+    ("150%", "Time '150%': a percentage must be between 0% and 100%."),
+    ("9.5", "Time 9.5: that is past the end; the video is 2 s long"),
 ])
 def test_a_bad_time_is_a_message_and_no_job(rt: Assembly, videos: dict[str, Path], value: str, message: str) -> None:
     video = add(rt, videos, "landscape")
@@ -197,6 +202,7 @@ def test_a_bad_video_link_is_a_message(rt: Assembly, query: str) -> None:
 @pytest.mark.parametrize("name", ["<img src=x onerror=alert(1)>.mp4", "**bold** _it_ [link](x) #1.mp4"])
 def test_file_names_are_shown_as_typed(rt: Assembly, videos: dict[str, Path], tmp_path: Path, name: str) -> None:
     video = add(rt, videos, "landscape", name)
+    assert video.filename == name  # kept as given (issue 13), stored on disk under a safe name
     rt.service.request_thumbnail(video.id, 160, 0)
     rt.workers.drain()
     # Every Markdown special of the stored name is escaped, so it renders literally.
@@ -204,10 +210,10 @@ def test_file_names_are_shown_as_typed(rt: Assembly, videos: dict[str, Path], tm
     for at in (app("library"), app("library", video=str(video.id)), app()):
         assert not at.exception
         shown = texts(at) + "\n".join(c for image in at.image for c in image.captions)
-        assert "<img" not in shown
+        assert "<img" not in shown.replace("\\<img", "")  # only ever escaped: never a tag
         assert escaped in shown
     jobs = app("jobs")  # the table is a canvas: the name is plain text in it
-    assert list(jobs.dataframe[0].value["video"]) == [video.filename]
+    assert list(jobs.dataframe[0].value["video"]) == [f"/library?video={video.id}#{video.filename}"]
     jobs.number_input(key="jobs_pick").set_value(1).run()
     assert escaped in texts(jobs)
 
@@ -226,8 +232,9 @@ def test_other_outputs_storyboard_scrub_and_scenes_gallery(rt: Assembly, videos:
     scrub.set_value(3).run()
     assert not at.exception
     labels = [b.proto.label for b in at.get("download_button")]
-    assert any(label.startswith("CSV") for label in labels) and any(label.startswith("JSON") for label in labels)
-    assert any(label.startswith("GIF") for label in labels) and any(label.startswith("WEBP") for label in labels)
+    # Named for what they download; a scene list and a storyboard as one zip each (their files name each other).
+    assert {label.rsplit(" · ", 1)[0] for label in labels} == {"Scenes ZIP", "Scenes CSV", "Preview WEBP", "Preview GIF",
+                                                               "Storyboard ZIP", "Contact sheet JPG"}
 
 
 def test_delete_a_video_after_confirming(rt: Assembly, videos: dict[str, Path]) -> None:
@@ -246,3 +253,45 @@ def test_pages_without_a_runtime_say_so(tmp_path: Path) -> None:
     at = app("jobs")
     assert not at.exception
     assert "VTM is not started" in at.error[0].value
+
+
+def test_the_sidebar_says_jobs_wait_while_the_cluster_is_unreachable_and_jobs_show_their_node(
+        tmp_path: Path, videos: dict[str, Path]) -> None:
+    with socket.socket() as sock:  # a port where no Ray head listens
+        sock.bind(("127.0.0.4", 0))
+        address = f"127.0.0.4:{sock.getsockname()[1]}"
+    settings = Settings(data_dir=tmp_path / "data", isolation="thread", executor="ray", ray_address=address)
+    with assembly.build(settings, start_workers=False).install() as rt:
+        deadline = time.monotonic() + 60
+        while rt.service.cluster_status()["state"] != "unreachable":  # type: ignore[index]
+            assert time.monotonic() < deadline, rt.service.cluster_status()
+            time.sleep(0.2)
+        video = add(rt, videos, "landscape")
+        job = rt.service.request_thumbnail(video.id, 160, 0)
+        assert rt.store.claim_next() is not None  # as the dispatcher does when the cluster is up
+        rt.store.set_placement(job.id, JobNode("c0ffee" * 8, "10.0.0.7", "render-2"), 2)
+        at = app("jobs")
+        assert any("cluster unreachable — jobs wait" in c.value for c in at.sidebar.caption)
+        table = at.dataframe[0].value
+        assert (table["node"].iloc[0], table["attempts"].iloc[0]) == ("render-2 (10.0.0.7)", 2)
+
+
+def test_overview_thumbnails_and_posters_link_to_their_video(rt: Assembly, videos: dict[str, Path]) -> None:
+    """Issue 13, item 12: a picture of a video opens the video's page; every picture says what it shows."""
+    video = add(rt, videos, "landscape", "holiday.mp4")
+    rt.service.request_thumbnail(video.id, 160, 0)
+    rt.workers.drain()
+    for at in (app(), app("library")):
+        assert not at.exception
+        links = [image.proto.link for image in at.image]
+        assert links == [f"/library?video={video.id}"]
+        alts = [img.alt for image in at.image for img in image.proto.imgs]
+        assert alts and all("holiday.mp4" in alt for alt in alts)
+    jobs = app("jobs")  # item 8: the job's details in the form's words; item 12: a link to its video
+    jobs.number_input(key="jobs_pick").set_value(1).run()
+    details = texts(jobs)
+    assert "Width 160 · Height 120 · Time 0 · Fit cover · Format jpg · Quality 85 · Bars colour 000000 · " \
+           "Nearest keyframe no" in details
+    assert "fast" not in details and "pad=" not in details
+    assert [(link.proto.page, dict(link.proto.query_string and [kv.split("=") for kv in link.proto.query_string.split("&")]))
+            for link in jobs.get("page_link") if "holiday" in link.proto.label] == [("library", {"video": str(video.id)})]

@@ -22,7 +22,8 @@ from vtm.service import Service, TileCue, current
 def test_a_video_is_added_with_its_facts_and_poster_and_a_safe_name(rt: Assembly, videos: dict[str, Path]) -> None:
     service = rt.service
     video = service.add_local_file(videos["landscape"], "../a/b\x00c<d>.mp4")
-    assert video.filename == "bcd.mp4"  # one path component, no control or reserved characters
+    assert video.filename == "../a/bc<d>.mp4"  # kept as given (issue 13), control characters aside
+    assert service.source_file(video).name == "bcd.mp4"  # stored as one path component, no reserved characters
     assert (video.width, video.height, video.codec) == (320, 240, "h264") and video.duration == pytest.approx(2.0, abs=0.1)
     poster = service.poster_path(video)
     assert poster is not None

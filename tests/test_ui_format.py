@@ -36,13 +36,13 @@ def test_size(num: int, text: str) -> None:
     assert format.size(num) == text
 
 
-@pytest.mark.parametrize(("seconds", "text"), [(None, "?"), (5.25, "5.2 s"), (65, "1:05"), (3725, "1:02:05")])
+@pytest.mark.parametrize(("seconds", "text"), [(None, "?"), (5.25, "5.2 s"), (0.04, "0.04 s"), (65, "1:05"), (3725, "1:02:05")])
 def test_clock(seconds: float | None, text: str) -> None:
     assert format.clock(seconds) == text
 
 
 @pytest.mark.parametrize(("delta", "text"), [(timedelta(seconds=5), "just now"), (timedelta(minutes=3), "3 min ago"),
-                                             (timedelta(hours=5), "5 h ago"), (timedelta(days=3), "2026-01-07")])
+                                             (timedelta(hours=5), "5 h ago"), (timedelta(days=3), "Jan 7 12:00 UTC")])
 def test_ago(delta: timedelta, text: str) -> None:
     now = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
     assert format.ago((now - delta).replace(tzinfo=None), now=now) == text  # the store keeps naive UTC
@@ -57,7 +57,7 @@ def video(**changes: object) -> Video:
 
 
 def test_video_facts() -> None:
-    assert format.video_facts(video()) == "360×640 · 1:15 · 29.97 fps · h264 · 2.0 MB · rotated 90°"
+    assert format.video_facts(video()) == "360×640 · 1:15 · 29.97 fps · h264 · 2.0 MB · rotation -90°"
     assert format.video_facts(video(duration=None, fps=None, codec=None, rotation=0)) == (
         "360×640 · length unknown · codec unknown · 2.0 MB")
 

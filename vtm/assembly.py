@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from types import TracebackType
+from typing import TYPE_CHECKING, cast
 
 from vtm import startup
 from vtm.config import Settings
@@ -28,8 +29,14 @@ from vtm.service.running import HOLDER
 from vtm.store import Store
 from vtm.worker import WorkerPool
 
+if TYPE_CHECKING:
+    from vtm.cluster import RayExecutor
+
 log = logging.getLogger(__name__)
 WARM_UP = "vtm.tasks:warm_up"  # what a decoder child loads before it says ready
+# With VTM_EXECUTOR=ray and VTM_WORKERS=0: worker threads, each waiting on one job of the
+# cluster; how many run at once is the cluster's CPUs (the pool's gate), up to this.
+RAY_WORKER_THREADS = 64
 
 
 @dataclass
@@ -76,11 +83,33 @@ class Assembly:
 
 
 def executors(settings: Settings) -> tuple[Executor, Executor]:
-    """(the jobs' executor, the executor for uploads and pictures), as the settings say."""
+    """(the jobs' executor, the executor for uploads and pictures), as the settings say.
+    With VTM_EXECUTOR=ray the jobs run on the cluster; uploads are still probed here."""
+    if settings.executor_kind == "ray":
+        cluster = ray_executor(settings)  # first: a bad setting leaves no decoder process behind
+        local = ProcessExecutor(1, settings.job_memory_mb, WARM_UP) if settings.isolation == "process" else InlineExecutor()
+        return cluster, local
     if settings.isolation == "process":
         memory = settings.job_memory_mb
         return ProcessExecutor(settings.worker_count, memory, WARM_UP), ProcessExecutor(1, memory, WARM_UP)
     return InlineExecutor(), InlineExecutor()
+
+
+def ray_executor(settings: Settings) -> RayExecutor:
+    from vtm.cluster import RayExecutor
+    from vtm.cluster.pathmap import PathMap
+
+    PathMap.parse(settings.path_map)  # a malformed map is refused at start, not on a node
+    return RayExecutor(settings.ray_address.strip(), memory_mb=settings.job_memory_mb,
+                       max_retries=max(0, settings.max_attempts - 1), node_ip=settings.ray_node_ip.strip() or None)
+
+
+def worker_threads(settings: Settings) -> int:
+    """Worker threads to start: VTM_WORKERS, or 0 = one per core (locally) or as many as the
+    cluster has CPUs (with Ray, up to RAY_WORKER_THREADS)."""
+    if settings.executor_kind == "ray" and settings.workers <= 0:
+        return RAY_WORKER_THREADS
+    return settings.worker_count
 
 
 def build(settings: Settings, *, start_workers: bool = True, report: bool = True) -> Assembly:
@@ -99,9 +128,15 @@ def build(settings: Settings, *, start_workers: bool = True, report: bool = True
     except BaseException:
         store.close()
         raise
-    jobs_executor, ingest_executor = executors(settings)
-    workers = WorkerPool(store, data, settings, jobs_executor)
-    service = Service(settings=settings, data=data, store=store, events=events, ingest=ingest_executor, workers=workers)
+    try:
+        jobs_executor, ingest_executor = executors(settings)
+    except BaseException:
+        store.close()
+        raise
+    cluster = cast("RayExecutor", jobs_executor) if settings.executor_kind == "ray" else None
+    workers = WorkerPool(store, data, settings, jobs_executor, slots=cluster.slots if cluster is not None else None)
+    service = Service(settings=settings, data=data, store=store, events=events, ingest=ingest_executor, workers=workers,
+                      cluster=cluster)
     built = Assembly(settings, data, store, events, jobs_executor, ingest_executor, workers, service)
 
     def on_change(job: Job) -> None:
@@ -116,6 +151,6 @@ def build(settings: Settings, *, start_workers: bool = True, report: bool = True
         built.close()
         raise
     if start_workers:
-        workers.start(settings.worker_count)
-        built.started_threads = settings.worker_count
+        built.started_threads = worker_threads(settings)
+        workers.start(built.started_threads)
     return built

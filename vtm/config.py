@@ -22,7 +22,7 @@ def _setting(env: str, default: Any, help: str) -> Any:
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = _setting("VTM_DATA_DIR", Path("data"), "Folder for the database, videos and outputs.")
-    workers: int = _setting("VTM_WORKERS", 0, "Worker count; 0 means one per CPU core.")
+    workers: int = _setting("VTM_WORKERS", 0, "Worker count; 0 means one per CPU core (with VTM_EXECUTOR=ray: as many jobs at once as the cluster has CPUs, up to 64).")
     max_upload_mb: int = _setting("VTM_MAX_UPLOAD_MB", 4096, "Largest accepted upload, in MB (checked while streaming).")
     api_token: str = _setting("VTM_API_TOKEN", "", "When set, API writes need `Authorization: Bearer <token>`.")
     api_token_reads: bool = _setting("VTM_API_TOKEN_READS", False, "When 1, API reads need the token too.")
@@ -37,6 +37,11 @@ class Settings:
     min_free_mb: int = _setting("VTM_MIN_FREE_MB", 1024, "The dashboard warns when the data folder's disk has less free space, in MB.")
     url_signing_key: str = _setting("VTM_URL_SIGNING_KEY", "", "When set, image URLs (thumbnail, animated, storyboard, poster) need a signature (`vtm sign URL`) unless the API token is sent; 16 characters at least.")
     image_wait_s: float = _setting("VTM_IMAGE_WAIT_S", 20.0, "How long an image URL's first request waits for its picture before answering 202 with Retry-After, in seconds.")
+    # Running the jobs on a Ray cluster (README "Scale out").
+    executor: str = _setting("VTM_EXECUTOR", "local", "`local` runs jobs in this machine's decoder processes; `ray` runs them on the Ray cluster at RAY_ADDRESS.")
+    ray_address: str = _setting("RAY_ADDRESS", "", "With VTM_EXECUTOR=ray: the Ray head's address, host:port (Ray's own variable).")
+    ray_node_ip: str = _setting("VTM_RAY_NODE_IP", "", "With VTM_EXECUTOR=ray: this machine's address as a node of the cluster, when Ray cannot tell it (empty: Ray's choice).")
+    path_map: str = _setting("VTM_PATH_MAP", "", "On a Ray worker node that mounts the data folder elsewhere: APP_PATH=NODE_PATH pairs, separated by commas.")
     test_hooks: bool = _setting("VTM_TEST_HOOKS", False, "When 1, enables job kinds that crash or hang on purpose (tests only).")
     # Watch folders, recipes and webhooks (issue 16; declared here, used once they are wired in).
     watch: str = _setting("VTM_WATCH", "", "Folders to watch, separated by `:`; new videos in them are imported by reference.")
@@ -59,6 +64,7 @@ class Settings:
             values[f.name] = _parse(f.name, f.metadata["env"], raw, type(f.default))
         values.update(overrides)
         settings = cls(**values)
+        settings.executor_kind  # noqa: B018 - refuse an unknown executor at start
         settings.retry_delays  # noqa: B018 - refuse a bad schedule at start, not at the first failure
         if settings.url_signing_key:
             from vtm.signing import check_key
@@ -69,6 +75,17 @@ class Settings:
     @property
     def worker_count(self) -> int:
         return self.workers if self.workers > 0 else (os.cpu_count() or 1)
+
+    @property
+    def executor_kind(self) -> str:
+        """`local` or `ray` (VTM_EXECUTOR), checked."""
+        kind = self.executor.strip().lower()
+        if kind not in ("local", "ray"):
+            raise InvalidInput(f"VTM_EXECUTOR={self.executor!r}: use `local` (this machine) or `ray` (a Ray cluster).")
+        if kind == "ray" and not self.ray_address.strip():
+            raise InvalidInput("VTM_EXECUTOR=ray needs the cluster's address in RAY_ADDRESS (host:port of the head, "
+                               "e.g. 10.0.0.5:6379).")
+        return kind
 
     @property
     def max_upload_bytes(self) -> int:

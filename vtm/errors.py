@@ -67,6 +67,10 @@ class Unsupported(VtmError):
 class InvalidInput(VtmError):
     code = "invalid_input"
 
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.field = field  # the option it is about, when one is (a form shows it next to that field)
+
 
 class DataFolderError(VtmError):
     """The data folder or its database cannot be used: a file where the folder should be,

@@ -141,11 +141,36 @@ class Video:
             field_order=self.field_order,
         )
 
+    @property
+    def rotation_ffprobe(self) -> int:
+        """The rotation as ffprobe reports it (its display matrix, "rotation of -90.00
+        degrees"): counter-clockwise, -90 to 180. `rotation` is VTM's own: the turn
+        clockwise that makes the picture upright (0, 90, 180, 270)."""
+        angle = (-self.rotation) % 360
+        return angle - 360 if angle > 180 else angle
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("path")
+        data["rotation"] = self.rotation_ffprobe  # the common convention (README, "Videos")
         data["created_at"] = _iso(self.created_at)
         return data
+
+
+@dataclass(frozen=True)
+class JobNode:
+    """The cluster node a job's current (or last) attempt runs on: Ray's node id, its IP, its name."""
+
+    id: str
+    ip: str
+    name: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"id": self.id, "ip": self.ip, "name": self.name}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> JobNode:
+        return cls(str(data.get("id", "")), str(data.get("ip", "")), str(data.get("name", "")))
 
 
 @dataclass(frozen=True)
@@ -163,6 +188,7 @@ class Job:
     created_at: datetime | None = None
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    node: JobNode | None = None  # the cluster node it runs or ran on; None with the local executor
     video_filename: str | None = field(default=None, compare=False)
 
     @property
@@ -201,6 +227,7 @@ class Job:
             "started_at": _iso(self.started_at),
             "finished_at": _iso(self.finished_at),
             "duration_s": self.duration_s,
+            "node": self.node.to_dict() if self.node else None,
         }
 
 

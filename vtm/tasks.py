@@ -16,7 +16,7 @@ from pathlib import Path
 from vtm import kinds, urls
 from vtm.disk import full_as_error
 from vtm.errors import NotFound
-from vtm.files import staging_root, write_atomic, write_folder
+from vtm.files import poster_choice_beside, staging_root, write_atomic, write_folder
 from vtm.kinds.base import Make
 from vtm.models import JobKind, JobOptions, VideoInfo
 
@@ -67,22 +67,25 @@ def inspect(source: str, poster: str, limits: object = None) -> VideoInfo:
     """Probe an upload and write its poster frame (the automatic choice, 480 px wide).
     Returns the VideoInfo; raises Unsupported when it is not a usable video, TooLarge
     when its header declares more than `limits` (checked before decoding)."""
+    import json
+
+    from vtm.media.choose import pick_explained
     from vtm.media.limits import Limits, check_header
     from vtm.media.picture import covering
     from vtm.media.probe import probe
     from vtm.media.render import encode, fit
-    from vtm.media.thumbnail import pick_frame
 
     if isinstance(limits, Limits):
         check_header(Path(source), limits)
     info = probe(Path(source))
-    frame = pick_frame(Path(source), "auto", info.duration, size=covering(POSTER_WIDTH, 0))  # candidates read small
+    frame, choice = pick_explained(Path(source), info.duration, size=covering(POSTER_WIDTH, 0))  # candidates read small
     h, w = frame.image.shape[:2]
     width, height = POSTER_WIDTH, max(2, round(POSTER_WIDTH * h / w))
     if height > POSTER_MAX_HEIGHT:  # a very tall video: bound the height, not only the width
         width, height = max(2, round(POSTER_MAX_HEIGHT * w / h)), POSTER_MAX_HEIGHT
     with full_as_error(Path(poster).parent, "while writing the poster frame"):
         write_atomic(Path(poster), encode(fit(frame.image, width, height, "stretch"), "jpg", 82))
+        write_atomic(poster_choice_beside(Path(poster)), json.dumps(choice.to_json()).encode())
     return info
 
 

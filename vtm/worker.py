@@ -4,6 +4,9 @@ Threads sleep on an Event until a job arrives (no polling loop). `run_once()` an
 `drain()` run jobs synchronously in the caller (tests, CLI, benchmarks). On start,
 jobs a dead process left RUNNING are requeued, up to `max_attempts` starts each.
 
+With a gate (`slots`, the Ray cluster's free CPUs), a worker claims a job only when
+the executor can start it now: while the cluster is unreachable, jobs stay QUEUED.
+
 A job ends COMPLETED, FAILED (with the reason, also "disk full") or gone with its
 video: deleting a video cancels its running jobs, and a job whose video vanished is
 removed, not left FAILED. What a stopped render left half-written is removed.
@@ -15,25 +18,37 @@ import logging
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from vtm import kinds, tasks
 from vtm.config import Settings
 from vtm.errors import DiskFull, NotFound
 from vtm.executors.base import CallFailed, Cancelled, Executor, Interrupted
 from vtm.files import DataDir
-from vtm.models import Job, JobStatus
+from vtm.models import Job, JobNode, JobStatus
 from vtm.store import Store
 
 log = logging.getLogger(__name__)
-PROGRESS_EVERY_S = 0.25
+# Progress is written (and published) at most this often per job, and not at all for a job
+# shorter than this: each write is a DuckDB commit on the workers' hot path.
+PROGRESS_EVERY_S = 0.5
 # While the disk is full: how often to try again (claims, statuses kept in memory).
 FULL_RETRY_S = 1.0
+# While the gate is closed (the cluster is unreachable or busy): how often to look again.
+SLOT_RETRY_S = 1.0
+Slots = Callable[[], int | None]  # jobs the executor may run at once now; None: as many as there are workers
 
 
 class WorkerPool:
-    def __init__(self, store: Store, data: DataDir, settings: Settings, executor: Executor) -> None:
+    def __init__(self, store: Store, data: DataDir, settings: Settings, executor: Executor, *,
+                 slots: Slots | None = None) -> None:
         self.store, self.data, self.settings, self.executor = store, data, settings, executor
+        self._slots = slots
+        self._slot_lock = threading.Lock()
+        self._in_flight = 0
+        self._gated = False  # a worker waits for a slot: wake the workers when a job ends
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -95,9 +110,28 @@ class WorkerPool:
             done.append(job)
         return done
 
+    def _take_slot(self) -> bool:
+        with self._slot_lock:
+            limit = self._slots() if self._slots is not None else None
+            if limit is not None and self._in_flight >= limit:
+                self._gated = True
+                return False
+            self._in_flight += 1
+            return True
+
+    def _give_slot(self) -> None:
+        with self._slot_lock:
+            self._in_flight -= 1
+            gated, self._gated = self._gated, False
+        if gated:
+            self._wake.set()
+
     def _loop(self) -> None:
         while not self._stopping.is_set():
             self._wake.clear()
+            if not self._take_slot():
+                self._wake.wait(timeout=SLOT_RETRY_S)
+                continue
             try:
                 unsaved = self.store.flush_unsaved()
                 job = self.run_once()
@@ -109,6 +143,8 @@ class WorkerPool:
                 log.exception("worker loop error; continuing")
                 time.sleep(1)
                 continue
+            finally:
+                self._give_slot()
             if self._full_since is not None:
                 log.info("the disk has room again; jobs go on")
                 self._full_since = None
@@ -130,9 +166,13 @@ class WorkerPool:
             return job
         dest = self.output_path(job)
         task = tasks.Task(job.id, job.kind, job.options, str(self.data.absolute(video.path)), video.duration, str(dest))
+        extra: dict[str, Any] = {}
+        if getattr(self.executor, "reports_placement", False):  # a cluster says where each attempt runs
+            extra["placed"] = self._placed(job)
         try:
             output = self.executor.call(tasks.run, task, timeout=self.timeout_for(video.duration),
-                                        progress=self._progress(job.id), cancelled=lambda: job.id in self._cancelled)
+                                        progress=self._progress(job.id), cancelled=lambda: job.id in self._cancelled,
+                                        **extra)
         except Interrupted:
             self.data.remove_partials(dest)
             log.info("job %s: stopped by shutdown; back in the queue", job.id)
@@ -177,7 +217,7 @@ class WorkerPool:
         kinds.get(job.kind).remove_output(self.data, job.id, job.video_id, job.options)
 
     def _progress(self, job_id: int) -> tasks.Progress:
-        last = [0.0]
+        last = [time.monotonic()]
 
         def report(value: float) -> None:
             now = time.monotonic()
@@ -187,6 +227,19 @@ class WorkerPool:
                     raise Cancelled(f"job {job_id} was deleted")
 
         return report
+
+    def _placed(self, job: Job) -> Callable[[Any], None]:
+        """Record the node of each attempt (an object with node_id, ip, name, attempt: a
+        vtm.cluster Placement) and count the attempts Ray made after the claim."""
+
+        def record(where: Any) -> None:
+            node = JobNode(str(where.node_id), str(where.ip), str(where.name))
+            try:
+                self.store.set_placement(job.id, node, job.attempts + max(0, int(where.attempt) - 1))
+            except Exception as exc:  # noqa: BLE001 - where it runs is shown, not needed for the result
+                log.warning("job %s: could not record its node (%s)", job.id, exc)
+
+        return record
 
     def output_path(self, job: Job) -> Path:
         return kinds.get(job.kind).output_path(self.data, job.id, job.video_id, job.options)

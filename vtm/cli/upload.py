@@ -17,7 +17,7 @@ def upload(base: str, token: str, path: Path, progress: Callable[[float], None] 
     """POST `path` to `base`/api/videos as multipart, streamed (never all in memory)."""
     url = urlsplit(base if "://" in base else f"http://{base}")
     boundary = uuid.uuid4().hex
-    name = path.name.replace('"', "_").replace("\r", "_").replace("\n", "_")
+    name = path.name.replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")  # as browsers send them
     head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"video\"; filename=\"{name}\"\r\n"
             "Content-Type: application/octet-stream\r\n\r\n").encode()
     tail = f"\r\n--{boundary}--\r\n".encode()

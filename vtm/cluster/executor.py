@@ -16,7 +16,7 @@ from typing import Any
 
 from vtm import errors
 from vtm.cluster import protocol as p
-from vtm.cluster.supervisor import CLOSED, Backoff, Supervisor
+from vtm.cluster.supervisor import CLOSED, Backoff, PendingCall, Supervisor
 from vtm.executors.base import POLL_S, CallFailed, Cancel, Cancelled, Interrupted, guarded
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,8 @@ class RayCallFailed(CallFailed):
 
 
 class RayExecutor:
+    reports_placement = True  # call() takes `placed=`: the worker pool records each attempt's node
+
     def __init__(self, address: str, *, memory_mb: int = 2048, max_retries: int = 2, node_ip: str | None = None,
                  backoff: Backoff | None = None, connect_timeout_s: float = 60.0) -> None:
         if not address:
@@ -55,37 +57,50 @@ class RayExecutor:
         report = guarded(progress, cancelled, f"call {call_id}")  # callback errors never escape (vtm.executors.base)
         pending = self._supervisor.submit(submit)
         try:
-            while True:
-                try:
-                    message = pending.inbox.get(timeout=POLL_S)
-                except queue.Empty:
-                    if cancelled is not None and cancelled():
-                        raise Cancelled(f"call {call_id}") from None  # its result, if any, is dropped
-                    continue
-                if message is CLOSED:
-                    raise Interrupted("VTM is shutting down; the call was stopped.")
-                if isinstance(message, p.Started):
-                    with self._lock:
-                        self._running[call_id] = (job_id, message.placement)
-                    if placed is not None:
-                        placed(message.placement)
-                elif isinstance(message, p.Progress):
-                    if report is not None:
-                        report(message.fraction)
-                elif isinstance(message, p.Done):
-                    return message.result
-                elif isinstance(message, p.Lost):
-                    raise RayCallFailed(message.message, retryable=True, lost=True)
-                elif isinstance(message, p.Failed):
-                    raise RayCallFailed(message.message, message.traceback, user_error=_user_error(message),
-                                        retryable=message.retryable)
+            return self._wait(call_id, job_id, pending, report, placed, cancelled)
+        except Cancelled:
+            self._supervisor.cancel(call_id)  # its task is stopped with force; a result is dropped
+            raise
         finally:
             self._supervisor.forget(call_id)
             with self._lock:
                 self._running.pop(call_id, None)
 
+    def _wait(self, call_id: str, job_id: int | None, pending: PendingCall, report: Progress | None, placed: Placed | None,
+              cancelled: Cancel | None) -> Any:
+        while True:
+            try:
+                message = pending.inbox.get(timeout=POLL_S)
+            except queue.Empty:
+                if cancelled is not None and cancelled():
+                    raise Cancelled(f"call {call_id}") from None  # its result, if any, is dropped
+                continue
+            if message is CLOSED:
+                raise Interrupted("VTM is shutting down; the call was stopped.")
+            if isinstance(message, p.Started):
+                with self._lock:
+                    self._running[call_id] = (job_id, message.placement)
+                if placed is not None:
+                    placed(message.placement)
+            elif isinstance(message, p.Progress):
+                if report is not None:
+                    report(message.fraction)
+            elif isinstance(message, p.Done):
+                return message.result
+            elif isinstance(message, p.Lost):
+                raise RayCallFailed(message.message, retryable=True, lost=True)
+            elif isinstance(message, p.Failed):
+                raise RayCallFailed(message.message, message.traceback, user_error=_user_error(message),
+                                    retryable=message.retryable)
+
     def status(self) -> p.ClusterStatus:
         return self._supervisor.status()
+
+    def slots(self) -> int:
+        """How many calls the cluster can run at once now: its CPUs while it is up, else 0
+        (the worker pool then leaves jobs QUEUED)."""
+        status = self._supervisor.status()
+        return int(status.cpus) if status.state == "up" else 0
 
     def running(self) -> dict[str, tuple[int | None, p.Placement]]:
         """Call id → (job id, where its current attempt runs), for calls that started."""

@@ -2,7 +2,9 @@
 onto its final name; and removing what VTM made.
 
 A failed or killed write leaves only a temporary name (a leading dot and `.part`),
-which `DataDir.clear_unfinished` removes on the next start.
+which `DataDir.clear_unfinished` removes on the next start. Every file and folder gets
+the mode the umask gives (0644 and 0755 under the usual 022), as `open` and `mkdir`
+would: a thumbnail and a storyboard are readable alike.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ def atomic_path(dest: Path) -> Iterator[Path]:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    tmp.chmod(0o666 & ~umask())  # as `open()` would make it (mkstemp makes 0600)
     try:
         yield tmp
         os.replace(tmp, dest)
@@ -42,6 +45,7 @@ def write_folder(dest: Path, files: dict[str, bytes], staging_root: Path | None 
     staging_root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}-", suffix=".part", dir=staging_root))
     try:
+        staging.chmod(0o777 & ~umask())  # as `mkdir` would make it (mkdtemp makes 0700)
         for name, data in files.items():
             (staging / name).write_bytes(data)
         if dest.exists():
@@ -49,6 +53,20 @@ def write_folder(dest: Path, files: dict[str, bytes], staging_root: Path | None 
         os.replace(staging, dest)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def umask() -> int:
+    """The process's umask, read without changing it (Linux: /proc/self/status)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)  # elsewhere: read by setting it, and put it back at once
+    os.umask(mask)
+    return mask
 
 
 def remove_tree(path: Path) -> None:

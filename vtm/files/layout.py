@@ -33,6 +33,7 @@ from vtm.files.atomic import remove_entry, remove_tree
 
 SUBFOLDERS = ("videos", "thumbnails", "outputs", "tmp")
 POSTER_NAME = "poster.jpg"
+POSTER_CHOICE_NAME = ".poster.json"  # why `auto` chose the poster's frame (hidden: never taken for an upload)
 SOURCE_FOLDER = "source"
 QUARANTINE = "quarantine"
 DATABASE_NAME, LOCK_NAME = "vtm.duckdb", "vtm.lock"
@@ -89,6 +90,9 @@ class DataDir:
 
     def poster_path(self, video_id: int) -> Path:
         return self.video_dir(video_id) / POSTER_NAME
+
+    def poster_choice_path(self, video_id: int) -> Path:
+        return poster_choice_beside(self.poster_path(video_id))
 
     def thumbnail_path(self, video_id: int, params: dict[str, Any], defaults: dict[str, Any]) -> Path:
         return self.root / "thumbnails" / thumbnail_name(video_id, params, defaults)
@@ -217,6 +221,11 @@ class Inventory:
         """(highest video id, highest job id) that names something on disk."""
         videos = [*self.video_folders, *self.thumbnails.values()]
         return max(videos, default=0), max(self.outputs, default=0)
+
+
+def poster_choice_beside(poster: Path) -> Path:
+    """Where the poster's `Choice` (vtm.media.choose) is kept: beside the poster."""
+    return Path(poster).with_name(POSTER_CHOICE_NAME)
 
 
 def thumbnail_name(video_id: int, params: dict[str, Any], defaults: dict[str, Any]) -> str:

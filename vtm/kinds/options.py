@@ -99,7 +99,16 @@ class Options:
 
     @classmethod
     def parse_value(cls, name: str, value: object) -> Any:
-        """One field's value from a request: the default when absent (or null)."""
+        """One field's value from a request: the default when absent (or null); an
+        InvalidInput names the field (`field`)."""
+        try:
+            return cls._parse_value(name, value)
+        except InvalidInput as exc:
+            exc.field = exc.field or name
+            raise
+
+    @classmethod
+    def _parse_value(cls, name: str, value: object) -> Any:
         spec, kind, default = cls.spec(name), cls.types()[name], cls.default(name)
         if value is None or (value == "" and (spec.blank_is_default or kind is str)):
             return default

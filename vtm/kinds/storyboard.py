@@ -63,7 +63,7 @@ class StoryboardOptions(Options):
         limits.grid("A storyboard sprite", (columns * w, rows * h), "Use fewer columns or rows, or a smaller width.")
 
     def summary(self) -> str:
-        return f"every {self.every} s" if self.every else (f"{self.count} frames" if self.count else "")
+        return f"every {self.every:g} s" if self.every else (f"{self.count} tiles" if self.count else "")
 
     @classmethod
     def suggestions(cls, video: VideoShape | None = None) -> dict[str, object]:

@@ -93,7 +93,11 @@ class ThumbnailOptions(Options):
     @classmethod
     def refine(cls, values: dict[str, Any], video: VideoShape) -> Self:
         if not values["width"] and not values["height"]:
-            raise InvalidInput("Give a width, a height, or both (0 for one of them keeps the aspect).")
+            raise InvalidInput("Give a width, a height, or both (0 for one of them keeps the aspect).", field="width")
+        at: Moment = values["at"]
+        if not at.auto and not at.percent and video.duration and at.value > video.duration:
+            raise InvalidInput(f"at={at.text}: that is past the end; the video is {video.duration:g} s long "
+                               f"(use a time up to {video.duration:g}, a percentage or auto).", field="at")
         shown_w, shown_h = (video.height, video.width) if values["rotate"] in (90, 270) else (video.width, video.height)
         values["width"], values["height"] = box_size(shown_w, shown_h, values["width"], values["height"])
         return cls(**values)

@@ -84,10 +84,47 @@ def best_index(scores: list[Score]) -> int:
 
 def pick(path: Path, duration: float | None, count: int = CANDIDATES, *, size: Sizer | None = None) -> Grab:
     """The best-looking frame of the video (upright; at `size`, else its full display size)."""
+    return pick_explained(path, duration, count, size=size)[0]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Why `auto` chose its frame, from the real scores: kept beside the poster so that
+    the video's page can say "auto chose 8.6 s: sharpest, not black, not a title card"."""
+
+    time: float  # seconds: the chosen frame
+    candidates: int  # frames scored
+    rank_sharpness: int  # 1 = the sharpest of the candidates
+    rejected: str | None  # the chosen frame's own flaw, when every candidate had one
+    skipped: dict[str, int]  # candidates refused, by reason (dark, bright, uniform, featureless)
+    mean: float  # its mean luma (0-255)
+    sharpness: float  # its Laplacian variance
+
+    def to_json(self) -> dict[str, object]:
+        return {"time": round(self.time, 3), "candidates": self.candidates, "rank_sharpness": self.rank_sharpness,
+                "rejected": self.rejected, "skipped": self.skipped, "mean": round(self.mean, 1),
+                "sharpness": round(self.sharpness, 1)}
+
+
+def explain(times: list[float], scores: list[Score], index: int) -> Choice:
+    chosen = scores[index]
+    skipped: dict[str, int] = {}
+    for s in scores:
+        if s.rejected:
+            skipped[s.rejected] = skipped.get(s.rejected, 0) + 1
+    rank = 1 + sum(1 for s in scores if s.sharpness > chosen.sharpness)
+    return Choice(times[index], len(scores), rank, chosen.rejected, skipped, chosen.mean, chosen.sharpness)
+
+
+def pick_explained(path: Path, duration: float | None, count: int = CANDIDATES, *,
+                   size: Sizer | None = None) -> tuple[Grab, Choice]:
+    """`pick`, and why: the chosen frame and its `Choice`."""
     from vtm.media.tiles import grab_tiles
 
     candidates = grab_tiles(path, candidate_times(duration, count), size=size, fast=True, near=True)
-    return candidates[best_index([score(c.image) for c in candidates])]
+    scores = [score(c.image) for c in candidates]
+    index = best_index(scores)
+    return candidates[index], explain([c.time for c in candidates], scores, index)
 
 
 def _small(image: np.ndarray, width: int = 160) -> np.ndarray:

@@ -4,7 +4,9 @@ can act on; none knows about HTTP or pages.
 
     videos.py    uploads, listing, one video, deleting      library.py  import, samples
     jobs.py      asking for outputs, listing, retrying       outputs.py  what jobs made
+    downloads.py their download names, one zip per output      player.py   the source for the player, the poster's choice
     upkeep.py    vtm doctor, free space                      pictures.py copies for pages
+    cluster.py   the executor; the Ray cluster's state
     uploads      (see videos.py: `open_upload`, `add_upload`)
     browsing.py  pages of videos and jobs (search, sort, filters, totals)
     insights.py  the Insights page's figures and exports
@@ -18,6 +20,8 @@ can act on; none knows about HTTP or pages.
 from __future__ import annotations
 
 from vtm.service.browsing import Browsing
+from vtm.service.cluster import Cluster
+from vtm.service.downloads import Downloads
 from vtm.service.images import Images
 from vtm.service.insights import Insights
 from vtm.service.jobs import Jobs
@@ -25,13 +29,14 @@ from vtm.service.library import Library
 from vtm.service.outputs import Outputs, TileCue
 from vtm.service.picker import Picker
 from vtm.service.pictures import Pictures
+from vtm.service.player import Player, PosterChoice
 from vtm.service.running import current
 from vtm.service.upkeep import Upkeep
 
-__all__ = ["Service", "TileCue", "current"]
+__all__ = ["PosterChoice", "Service", "TileCue", "current"]
 
 
-class Service(Library, Jobs, Outputs, Upkeep, Pictures, Images, Picker, Browsing, Insights):
+class Service(Library, Jobs, Downloads, Outputs, Upkeep, Pictures, Images, Picker, Cluster, Player, Browsing, Insights):
     """Every use case, on one set of parts (settings, data folder, store, events, the
     decoder for uploads and pictures, the workers to cancel)."""
 

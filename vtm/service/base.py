@@ -12,6 +12,7 @@ from vtm.executors.base import CallFailed, Executor
 from vtm.models import VideoInfo
 
 if TYPE_CHECKING:
+    from vtm.cluster import ClusterStatus
     from vtm.config import Settings
     from vtm.events import EventBus
     from vtm.files import DataDir
@@ -26,15 +27,22 @@ class Canceller(Protocol):
     def cancel(self, job_ids: list[int]) -> None: ...
 
 
+class ClusterView(Protocol):
+    """What the service asks of a cluster executor: its state now."""
+
+    def status(self) -> ClusterStatus: ...
+
+
 class ServiceBase:
     def __init__(self, *, settings: Settings, data: DataDir, store: Store, events: EventBus, ingest: Executor,
-                 workers: Canceller) -> None:
+                 workers: Canceller, cluster: ClusterView | None = None) -> None:
         self._settings = settings
         self._data = data
         self._store = store
         self._events = events
         self._ingest = ingest  # probes uploads, writes posters, shrinks pictures for pages
         self._workers = workers
+        self._cluster = cluster  # the Ray executor, when the jobs run on a cluster
 
     @property
     def settings(self) -> Settings:

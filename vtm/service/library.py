@@ -8,7 +8,7 @@ from pathlib import Path
 
 from vtm import disk
 from vtm.errors import BadRequest, Conflict, InvalidInput, NotFound, TooLarge, Unsupported
-from vtm.files import VIDEO_EXTENSIONS, remove_tree, safe_filename, sha256_of
+from vtm.files import VIDEO_EXTENSIONS, given_name, remove_tree, sha256_of
 from vtm.models import Video
 from vtm.service.videos import Videos
 
@@ -21,7 +21,7 @@ class Library(Videos):
         """Add a local video by reference: the row points at the file where it is
         (`imported=True`), nothing is copied; deleting the video leaves the file alone."""
         source = Path(source).resolve()
-        existing = self._store.find_video_by_name(safe_filename(source.name))
+        existing = self._store.find_video_by_name(given_name(source.name))
         if existing is not None and existing.path == str(source):
             raise Conflict(f"{existing.filename} is already in the library (video {existing.id}).", code="already_imported")
         name = self.check_name_free(source.name)

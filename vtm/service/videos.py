@@ -8,7 +8,7 @@ from pathlib import Path
 
 from vtm import disk, kinds, parsing
 from vtm.errors import Conflict, InvalidInput, Unsupported
-from vtm.files import VIDEO_EXTENSIONS, Received, Receiver, receive_file, remove_tree, safe_filename
+from vtm.files import VIDEO_EXTENSIONS, Received, Receiver, given_name, receive_file, remove_tree, stored_filename
 from vtm.models import VIDEO_SORTS, JobStatus, Video
 from vtm.service.posters import Posters
 
@@ -22,8 +22,8 @@ class Videos(Posters):
         return VIDEO_EXTENSIONS
 
     def check_name_free(self, filename: str) -> str:
-        """The safe form of `filename`, or Conflict when a video already has it."""
-        name = safe_filename(filename)
+        """`filename` as given (vtm.files.given_name), or Conflict when a video already has it."""
+        name = given_name(filename)
         if self._store.find_video_by_name(name) is not None:
             raise Conflict(f"A video named {name!r} already exists; rename the file or delete the old one first.",
                            code="duplicate_name")
@@ -48,7 +48,7 @@ class Videos(Posters):
                 raise Unsupported(f"{name}: the file is empty (0 bytes).", code="empty_file")
             video_id = self._new_video_id()
             folder = self._data.video_dir(video_id)
-            final = self._data.upload_path(video_id, name)
+            final = self._data.upload_path(video_id, stored_filename(name))  # kept as given in the row only
             with disk.full_as_error(self._data.root):
                 final.parent.mkdir(parents=True)
             info = self._inspect(name, received.path, self._data.poster_path(video_id))
@@ -93,5 +93,6 @@ class Videos(Posters):
             self._data.discard_folder(self._data.video_dir(video.id), video.id)
         else:
             self._data.poster_path(video.id).unlink(missing_ok=True)
+            self._data.poster_choice_path(video.id).unlink(missing_ok=True)
         log.info("video %s: deleted with %d job(s)", video.id, len(jobs))
         return video

@@ -20,7 +20,7 @@ from typing import Any
 
 from vtm import kinds
 from vtm.errors import Conflict, DiskFull, NotFound
-from vtm.models import Job, JobKind, JobOptions, JobStatus
+from vtm.models import Job, JobKind, JobNode, JobOptions, JobStatus
 from vtm.store.rows import Rows, now
 from vtm.store.schema import Table
 
@@ -43,6 +43,7 @@ JOBS = Table(
         ("started_at", "TIMESTAMP"),
         ("finished_at", "TIMESTAMP"),
         ("priority", "INTEGER NOT NULL DEFAULT 0"),  # higher first: an image URL someone waits for (issue 15)
+        ("node", "VARCHAR"),  # where the job runs or ran on a cluster: JSON {"id", "ip", "name"}; NULL locally
     ),
     constraints=("UNIQUE (video_id, kind, params)",),
     sequences=("job_ids",),
@@ -51,7 +52,7 @@ JOBS = Table(
 )
 JOB_COLUMNS = (
     "j.id, j.kind, j.video_id, j.params, j.status, j.progress, j.attempts, j.error, "
-    "j.traceback, j.output_path, j.created_at, j.started_at, j.finished_at, v.filename"
+    "j.traceback, j.output_path, j.created_at, j.started_at, j.finished_at, j.node, v.filename"
 )
 JOB_FROM = "jobs j LEFT JOIN videos v ON v.id = j.video_id"
 
@@ -167,7 +168,7 @@ class JobRows(Rows):
                 return None
             conn.execute(
                 "UPDATE jobs SET status = 'RUNNING', attempts = attempts + 1, progress = 0, "
-                "started_at = ?, finished_at = NULL, error = NULL, traceback = NULL WHERE id = ?",
+                "started_at = ?, finished_at = NULL, error = NULL, traceback = NULL, node = NULL WHERE id = ?",
                 [now(), row[0]],
             )
         return self._changed(self.get_job(row[0]))
@@ -183,6 +184,19 @@ class JobRows(Rows):
         except NotFound:
             return None  # deleted with its video while it ran
         return self._changed(job)
+
+    def set_placement(self, job_id: int, node: JobNode, attempts: int) -> Job | None:
+        """Where a RUNNING job's current attempt runs (a cluster node) and how many times it
+        was started; None when the job is no longer RUNNING (deleted, or ended meanwhile)."""
+        with self._write() as conn:
+            row = conn.execute(
+                "UPDATE jobs SET node = ?, attempts = greatest(attempts, ?) WHERE id = ? AND status = 'RUNNING' "
+                "RETURNING id",
+                [json.dumps(node.to_dict(), sort_keys=True), attempts, job_id],
+            ).fetchone()
+        if row is None:
+            return None
+        return self._changed(self.get_job(job_id))
 
     def mark_completed(self, job_id: int, output_path: str) -> Job:
         with self._write() as conn:
@@ -248,7 +262,7 @@ class JobRows(Rows):
                 raise NotFound(f"The video of job {job_id} was deleted; the job cannot run again.")
             conn.execute(
                 "UPDATE jobs SET status = 'QUEUED', attempts = 0, progress = 0, error = NULL, "
-                "traceback = NULL, started_at = NULL, finished_at = NULL, created_at = ? WHERE id = ?",
+                "traceback = NULL, started_at = NULL, finished_at = NULL, node = NULL, created_at = ? WHERE id = ?",
                 [now(), job_id],
             )
         self._unsaved.pop(job_id, None)
@@ -262,7 +276,7 @@ class JobRows(Rows):
         with self._write() as conn:
             conn.execute(
                 "UPDATE jobs SET status = 'QUEUED', attempts = greatest(attempts - 1, 0), progress = 0, "
-                "started_at = NULL WHERE id = ? AND status = 'RUNNING'",
+                "started_at = NULL, node = NULL WHERE id = ? AND status = 'RUNNING'",
                 [job_id],
             )
         return self.get_job(job_id)
@@ -276,7 +290,7 @@ class JobRows(Rows):
             fail = [r[0] for r in rows if r[1] >= max_attempts]
             if requeue:
                 conn.execute(
-                    "UPDATE jobs SET status = 'QUEUED', progress = 0, started_at = NULL "
+                    "UPDATE jobs SET status = 'QUEUED', progress = 0, started_at = NULL, node = NULL "
                     f"WHERE id IN ({', '.join('?' for _ in requeue)})",
                     requeue,
                 )
@@ -319,10 +333,11 @@ class JobRows(Rows):
 
 
 def job_from_row(row: tuple[Any, ...]) -> Job:
-    (jid, kind, vid, params, status, progress, attempts, error, tb, out, created, started, finished, filename) = row
+    (jid, kind, vid, params, status, progress, attempts, error, tb, out, created, started, finished, node, filename) = row
     return Job(
         id=jid, kind=JobKind(kind), video_id=vid, options=kinds.decode(JobKind(kind), json.loads(params)),
         status=JobStatus(status),
         progress=progress, attempts=attempts, error=error, traceback=tb, output_path=out,
-        created_at=created, started_at=started, finished_at=finished, video_filename=filename,
+        created_at=created, started_at=started, finished_at=finished, node=JobNode.from_dict(json.loads(node)) if node else None,
+        video_filename=filename,
     )

@@ -48,9 +48,12 @@ def size(num_bytes: int | None) -> str:
 
 
 def clock(seconds: float | None) -> str:
-    """1:02:03, 2:03 or 5.2 s (tenths below a minute)."""
+    """The dashboard's one format for a span or a moment of time: 1:02:03, 2:03, 5.2 s
+    (tenths below a minute), 0.04 s (hundredths below a tenth)."""
     if seconds is None:
         return "?"
+    if 0 < seconds < 0.1:
+        return f"{seconds:.2f} s"
     whole = int(seconds)
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
@@ -74,7 +77,7 @@ def ago(when: datetime | None, now: datetime | None = None) -> str:
         return f"{seconds // 60} min ago"
     if seconds < 86400:
         return f"{seconds // 3600} h ago"
-    return when.strftime("%Y-%m-%d")
+    return when.strftime("%b %-d %H:%M") + " UTC"  # as the Jobs table writes it
 
 
 def video_facts(video: Video) -> str:
@@ -86,7 +89,7 @@ def video_facts(video: Video) -> str:
     parts.append(video.codec or "codec unknown")
     parts.append(size(video.size))
     if video.rotation:
-        parts.append(f"rotated {video.rotation}°")
+        parts.append(f"rotation {video.rotation_ffprobe}°")  # ffprobe's display-matrix angle
     if video.sample_aspect_ratio and video.sample_aspect_ratio != "1:1":
         parts.append(f"pixels {video.sample_aspect_ratio}")
     if video.hdr:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from vtm.models import JobKind, JobStatus
 from vtm.service import Service
-from vtm.ui import format, posters
+from vtm.ui import format, library_view, posters
 from vtm.ui.feedback import attempt
 
 RECENT = 6
@@ -17,7 +17,7 @@ RECENT = 6
 def summary(svc: Service) -> None:
     videos = svc.video_page(per_page=1).total  # counted in the database, not loaded (100,000 videos)
     counts = svc.job_counts()
-    cells = st.columns(4)
+    cells = st.container(key="counts").columns(4)  # two by two on a phone (vtm/ui/styles.py)
     cells[0].metric("Videos", videos, border=True)
     cells[1].metric("Pictures made", counts.get(JobStatus.COMPLETED, 0), border=True)
     cells[2].metric("In the queue", counts.get(JobStatus.QUEUED, 0) + counts.get(JobStatus.RUNNING, 0), border=True)
@@ -48,5 +48,6 @@ def recent_pictures(svc: Service) -> None:
         if path is not None:
             caption = f"{format.md(job.video_filename or '')} · {job.width}×{job.height}"
             with cell:
-                posters.show_card(svc, path, caption)
+                posters.show_card(svc, path, caption, alt=f"Thumbnail of {job.video_filename or 'a video'}",
+                                  link=library_view.video_href(job.video_id))
                 st.caption(format.ago(job.finished_at))

@@ -53,13 +53,14 @@ def _cached(_svc: Service, path: str, mtime_ns: int, size: int, box: int, crop: 
 
 
 def show(svc: Service, path: Path, *, caption: str | None = None, width: int | Literal["stretch", "content"] = "stretch", box: int = BOX,
-         crop: Crop | None = None) -> None:
-    """The picture at `path` (`caption` is Markdown, already escaped), or a placeholder."""
+         crop: Crop | None = None, alt: str, link: str | None = None) -> None:
+    """The picture at `path` (`caption` is Markdown, already escaped; `alt` says what it
+    shows, for screen readers; `link` where a click goes), or a placeholder."""
     shown = picture(svc, path, box, crop)
     if shown.data is None:
         placeholder(shown.reason, caption)
     else:
-        st.image(shown.data, caption=caption, width=width)
+        st.image(shown.data, caption=caption, width=width, alt=alt, link=link)
 
 
 def placeholder(reason: str, caption: str | None = None) -> None:

@@ -12,9 +12,9 @@ import streamlit as st
 
 from vtm import kinds
 from vtm.errors import VtmError
-from vtm.models import Job, JobFilter, JobPage, JobStatus
+from vtm.models import Job, JobFilter, JobKind, JobPage, JobStatus
 from vtm.service import Service
-from vtm.ui import format, outputs_view, url_state
+from vtm.ui import format, library_view, options_text, outputs_view, url_state
 from vtm.ui.feedback import attempt, show_error
 
 PER_PAGE = 50
@@ -36,6 +36,11 @@ OUTPUT_KINDS = [kind.name for kind in kinds.OUTPUT_KINDS]
 
 
 def status_counts(counts: dict[JobStatus, int]) -> None:
+    with st.container(key="counts"):  # two by two on a phone (vtm/ui/styles.py)
+        _counts(counts)
+
+
+def _counts(counts: dict[JobStatus, int]) -> None:
     for column, status in zip(st.columns(len(JobStatus)), JobStatus, strict=True):
         column.metric(f"{STATUS_ICONS[status]} {status.value.title()}", f"{counts.get(status, 0):,}", border=True)
 
@@ -55,6 +60,7 @@ def filters(svc: Service) -> JobFilter:
         on_change=url_state.store("jobs_status", "status", "All", lambda v: str(v or "All").lower(), reset=["page"]),
     )
     kind = middle.selectbox("Kind", ["All kinds", *OUTPUT_KINDS], key="jobs_kind",
+                            format_func=lambda k: k if k == "All kinds" else kinds.get(JobKind(k)).title,
                             on_change=url_state.store("jobs_kind", "kind", "All kinds", reset=["page"]))
     text = text_col.text_input("Video name or error", key="jobs_text", placeholder="e.g. holiday or timeout",
                                on_change=url_state.store("jobs_text", "q", reset=["page"]))
@@ -77,17 +83,28 @@ def size_text(job: Job) -> str:
     return job.options.summary()
 
 
+def node_text(job: Job) -> str:
+    """Where a job runs or ran on the cluster: the node's name and IP (its name is its IP
+    unless the node was started with --node-name); empty locally or before it runs."""
+    if job.node is None:
+        return ""
+    return job.node.ip if job.node.name in ("", job.node.ip) else f"{job.node.name} ({job.node.ip})"
+
+
 def job_rows(jobs: list[Job]) -> list[dict[str, Any]]:
     return [
         {
             "id": job.id,
-            "kind": str(job.kind),
-            "video": job.video_filename or f"#{job.video_id}",
+            "kind": options_text.title(job),
+            # A link to the video's page; the name after `#` is what the cell shows.
+            "video": f"{library_view.video_href(job.video_id)}#{job.video_filename or f'video {job.video_id}'}",
             "size": size_text(job),
             "status": [job.status.value],
             "progress": 1.0 if job.status is JobStatus.COMPLETED else round(job.progress, 2),
             "created": job.created_at,
-            "took": f"{job.duration_s:.1f} s" if job.duration_s is not None else "",
+            "took": format.clock(job.duration_s) if job.duration_s is not None else "",
+            "attempts": job.attempts,
+            "node": node_text(job),
             "error": job.error or "",
         }
         for job in jobs
@@ -118,8 +135,9 @@ def job_table(shown: JobPage, page: int) -> None:
         height=min(36 + 35 * len(jobs), 560),
         column_config={
             "id": st.column_config.NumberColumn("id", format="%d", width=75, pinned=True),
-            "kind": st.column_config.TextColumn("kind", width=80),
-            "video": st.column_config.TextColumn("video", width=170),
+            "kind": st.column_config.TextColumn("kind", width=100),
+            "video": st.column_config.LinkColumn("video", width=170, display_text=r"#(.+)$",
+                                                 help="Opens the video's page"),
             "size": st.column_config.TextColumn("size", width=90),
             "status": st.column_config.MultiselectColumn(
                 "status", options=list(STATUS_COLORS), color=list(STATUS_COLORS.values()), width=110
@@ -128,7 +146,11 @@ def job_table(shown: JobPage, page: int) -> None:
             "created": st.column_config.DatetimeColumn("created (UTC)", format="MMM D HH:mm", width=100,
                                                        help="When the job was requested (or retried), in UTC."),
             "took": st.column_config.TextColumn("took", width=65, help="From start to finish."),
-            "error": st.column_config.TextColumn("error", width="medium"),
+            "attempts": st.column_config.NumberColumn("attempts", format="%d", width=70,
+                                                      help="Times the job was started (a lost node or a restart adds one)."),
+            "node": st.column_config.TextColumn("node", width=130, help="The cluster node it runs or ran on (VTM_EXECUTOR=ray)."),
+            "error": st.column_config.TextColumn("error", width="large", help="Why it failed (open the job below "
+                                                 "for the whole message)"),
         },
         key=key,
     )
@@ -172,15 +194,19 @@ def _live_detail(svc: Service, job_id: int, was_pending: bool) -> None:
 def job_detail(svc: Service, job: Job) -> None:
     with st.container(border=True):
         st.markdown(
-            f"{STATUS_ICONS[job.status]} **Job {job.id}** · {job.kind} of **{format.md(job.video_filename or '?')}** "
-            f"· {job.status.value}"
+            f"{STATUS_ICONS[job.status]} **Job {job.id}** · {options_text.title(job)} of "
+            f"**{format.md(job.video_filename or '?')}** · {job.status.value}"
         )
-        st.caption(" · ".join(f"{k}={format.md(str(v))}" for k, v in job.params.items()) or "no options")
+        st.page_link("pages/library.py", label=f"Open {format.md(job.video_filename or 'the video')}",
+                     query_params={"video": str(job.video_id)}, icon=":material/movie:")
+        st.caption(format.md(options_text.described(job, everything=True)) or "no options")
         times = [f"created {format.ago(job.created_at)}"]
         if job.duration_s is not None:
-            times.append(f"ran {job.duration_s:.2f} s")
+            times.append(f"took {format.clock(job.duration_s)}")
         if job.attempts:
             times.append(f"attempt {job.attempts}")
+        if job.node is not None:
+            times.append(f"on {format.md(node_text(job))} (Ray node {job.node.id[:12]}…)")
         st.caption(" · ".join(times))
         if job.status is JobStatus.FAILED:
             st.error(format.md(job.error or "Failed without a message."), icon=":material/error:")

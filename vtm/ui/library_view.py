@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from vtm import urls
 from vtm.errors import NotFound
 from vtm.models import Video, VideoPage
 from vtm.service import Service
@@ -81,17 +82,28 @@ def video_grid(svc: Service, shown: VideoPage, page: int) -> None:
     videos = shown.videos
     for start in range(0, len(videos), COLUMNS):
         for column, video in zip(st.columns(COLUMNS), videos[start : start + COLUMNS], strict=False):
-            with column.container(border=True):
+            # As tall as the row's tallest card, the button at the bottom: cards line up.
+            with column.container(border=True, height="stretch", vertical_alignment="distribute"):
                 card(svc, video)
     pager.pager("library", page, pager.pages_of(shown.total, PER_PAGE))
 
 
+def video_href(video_id: int) -> str:
+    """The link to a video's page (the dashboard's base path included)."""
+    base = "/" + str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return base.rstrip("/") + "/" + urls.video_page(video_id)
+
+
 def card(svc: Service, video: Video) -> None:
-    placeholders.poster_card(svc, video)
-    st.markdown(f"**{format.md(video.filename)}**")
-    st.caption(f"{format.video_facts(video)}  \nadded {format.ago(video.created_at)}")
-    st.button("Open", key=f"open_{video.id}", icon=":material/arrow_forward:", on_click=open_video, args=(video.id,),
-              width="stretch")
+    """A poster (a link to the video's page; its ThumbHash while the file is not there),
+    its name, facts, and a button named for it. Every card is as tall as the others: the
+    poster is padded to 16:9, the button sits at the bottom (vtm/ui/styles.py)."""
+    with st.container(gap="small"):
+        placeholders.poster_card(svc, video, alt=f"Poster of {video.filename}", link=video_href(video.id))
+        st.markdown(f"**{format.md(video.filename)}**")
+        st.caption(f"{format.video_facts(video)}  \nadded {format.ago(video.created_at)}")
+    st.button(f"Open {format.md(video.filename)}", key=f"open_{video.id}", icon=":material/arrow_forward:",
+              on_click=open_video, args=(video.id,), width="stretch")
 
 
 def empty_library(svc: Service, *, searching: bool) -> None:
@@ -102,9 +114,10 @@ def empty_library(svc: Service, *, searching: bool) -> None:
         st.markdown("#### The library is empty")
         st.write("Upload your videos, or add three generated sample clips (a moving test pattern, a portrait "
                  "phone video and one with a black intro) to try VTM right away.")
-        left, right = st.columns(2)
-        left.page_link("pages/upload.py", label="Upload videos", icon=":material/upload:")
-        if right.button("Add sample videos", type="primary", icon=":material/auto_awesome:", key="add_samples"):
+        left, right = st.columns(2, vertical_alignment="center")
+        left.page_link("pages/upload.py", label="Upload videos", icon=":material/upload:", width="stretch")
+        if right.button("Add sample videos", type="primary", icon=":material/auto_awesome:", key="add_samples",
+                        width="stretch"):
             with st.spinner("Making sample clips…"):
                 added = attempt(lambda: svc.add_sample_videos())
             if added is not None:

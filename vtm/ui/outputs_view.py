@@ -16,9 +16,11 @@ from vtm.ui import format, images
 from vtm.ui.feedback import attempt
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
-# Which of a job's files get a download button (the main file always does).
-DOWNLOADS = {JobKind.PREVIEW: (".gif",), JobKind.STORYBOARD: (".jpg",), JobKind.SCENES: (".csv",)}
+# Which of a job's files get a download button of their own (the main file always does,
+# unless the output's files name each other: then one zip holds them all).
+DOWNLOADS = {JobKind.PREVIEW: (".gif",), JobKind.SCENES: (".csv",)}
 MAX_DOWNLOADS = 4
+ZIP = Path("all.zip")  # stands for the zip in the list of downloads
 
 
 def show(svc: Service, job: Job, *, compact: bool = False) -> None:
@@ -35,28 +37,36 @@ def show(svc: Service, job: Job, *, compact: bool = False) -> None:
 
         scenes_view.show(svc, job)
     elif main.suffix.lower() in IMAGE_SUFFIXES:
-        images.show(svc, main, width="stretch" if compact else "content")
-    downloads(job, files)
+        images.show(svc, main, width="stretch" if compact else "content",
+                    alt=f"{kinds.get(job.kind).title} of {job.video_filename or 'the video'} ({job.width}×{job.height})")
+    downloads(svc, job, files)
 
 
-def downloads(job: Job, files: list[Path]) -> None:
+def downloads(svc: Service, job: Job, files: list[Path]) -> None:
+    """A button per download, named for what it downloads ("Contact sheet JPG · 7.6 KB");
+    every name in the same style (`<video>.<file>`, vtm.service.downloads)."""
     extra = DOWNLOADS.get(job.kind, ())
-    chosen = [files[0], *[p for p in files[1:] if p.suffix.lower() in extra]][:MAX_DOWNLOADS]
+    linked = kinds.get(job.kind).linked
+    chosen = [ZIP if linked else files[0], *[p for p in files[1:] if p.suffix.lower() in extra]][:MAX_DOWNLOADS]
     cells = st.columns(len(chosen)) if len(chosen) > 1 else [st.container()]
+    title = {"Thumbnails": "Thumbnail"}.get(kinds.get(job.kind).title, kinds.get(job.kind).title)  # one picture
     for cell, path in zip(cells, chosen, strict=True):
+        if path is ZIP:
+            data = functools.partial(svc.output_zip, job)
+            name, mime, size = svc.zip_name(job), "application/zip", sum(p.stat().st_size for p in files)
+            what = f"{title} ZIP"
+        else:
+            data = functools.partial(path.read_bytes)  # read when clicked, not on every render
+            name, mime, size = svc.download_name(job, path), mimetypes.guess_type(path.name)[0] or "application/octet-stream", path.stat().st_size
+            what = f"{title} {path.suffix.lstrip('.').upper()}"
         cell.download_button(
-            f"{path.suffix.lstrip('.').upper()} · {format.size(path.stat().st_size)}",
-            data=functools.partial(path.read_bytes),  # read when clicked, not on every render
-            file_name=download_name(job, path),
-            mime=mimetypes.guess_type(path.name)[0] or "application/octet-stream",
+            f"{what} · {format.size(size)}",
+            data=data,
+            file_name=name,
+            mime=mime,
             key=f"dl_{job.id}_{path.name}",
             icon=":material/download:",
             width="stretch",
+            help=f"Download {format.md(name)}" + (f" ({len(files)} files; its WebVTT names its sprites relatively)"
+                                        if path is ZIP and job.kind is JobKind.STORYBOARD else f" ({len(files)} files)" if path is ZIP else ""),
         )
-
-
-def download_name(job: Job, path: Path) -> str:
-    if kinds.get(job.kind).single_file:
-        return path.name
-    stem = Path(job.video_filename or f"video-{job.video_id}").stem
-    return f"{stem}-{path.name}"

@@ -14,16 +14,17 @@ from vtm.ui import posters
 CARD = (posters.WIDTH, round(posters.WIDTH / posters.ASPECT))
 
 
-def poster_card(svc: Service, video: Video) -> None:
-    """The poster's card; while its file is not there, its ThumbHash placeholder; a
-    poster that cannot be shown says why (as every picture of the dashboard does)."""
+def poster_card(svc: Service, video: Video, *, alt: str, link: str | None = None) -> None:
+    """The poster's card (with its `alt` text and `link`); while its file is not there,
+    its ThumbHash placeholder; a poster that cannot be shown says why (as every picture
+    of the dashboard does)."""
     path = svc.poster_path(video)
     if path is not None:
-        posters.show_card(svc, path)
+        posters.show_card(svc, path, alt=alt, link=link)
         return
     blurred = placeholder_image(svc, video)
     if blurred is not None:
-        st.image(blurred, width="stretch", caption="The poster is on its way.")
+        st.image(blurred, width="stretch", caption="The poster is on its way.", alt=f"{alt} (blurred, on its way)", link=link)
 
 
 @st.cache_data(max_entries=512, ttl=3600, show_spinner=False)

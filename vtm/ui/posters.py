@@ -30,8 +30,8 @@ def card_image(svc: Service, path: Path) -> Image.Image | None:
     return canvas
 
 
-def show_card(svc: Service, path: Path, caption: str | None = None) -> None:
-    """The card picture with its (escaped) caption, or a placeholder with the reason."""
+def show_card(svc: Service, path: Path, caption: str | None = None, *, alt: str, link: str | None = None) -> None:
+    """The card picture with its (escaped) caption, `alt` text and `link`, or a placeholder with the reason."""
     try:
         stat = path.stat()
     except OSError:
@@ -40,7 +40,7 @@ def show_card(svc: Service, path: Path, caption: str | None = None) -> None:
     if card is None:
         images.placeholder(images.picture(svc, path, WIDTH).reason, caption)
     else:
-        st.image(card, caption=caption, width="stretch")
+        st.image(card, caption=caption, width="stretch", alt=alt, link=link)
 
 
 @st.cache_data(max_entries=512, ttl=600, show_spinner=False)

@@ -27,9 +27,10 @@ def show(svc: Service, job: Job) -> None:
     for index, scene in enumerate(scenes):
         with cells[index % COLUMNS]:
             caption = (f"**{scene['scene']}** · {format.clock(scene['start_s'])}–{format.clock(scene['end_s'])} "
-                       f"({scene['end_s'] - scene['start_s']:.1f} s){_how(scene)}")
+                       f"({format.clock(scene['end_s'] - scene['start_s'])}){_how(scene)}")
             if scene.get("path"):
-                images.show(svc, scene["path"], caption=caption, box=images.CARD_BOX)
+                images.show(svc, scene["path"], caption=caption, box=images.CARD_BOX,
+                            alt=f"Scene {scene['scene']} keyframe, {format.clock(scene['start_s'])}")
             else:
                 st.caption(caption)
 

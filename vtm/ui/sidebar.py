@@ -14,7 +14,7 @@ def render() -> None:
         queue_state()
 
 
-@st.fragment(run_every="2s")
+@st.fragment(run_every="1s")  # the Jobs page refreshes every second too: the two agree
 def queue_state() -> None:
     try:
         svc = current()
@@ -30,3 +30,8 @@ def queue_state() -> None:
         st.caption(f":green[:material/check_circle:] Idle · {team}")
     if failed:
         st.caption(f":red[:material/error:] {failed} failed")
+    cluster, line = svc.cluster_status(), svc.cluster_line()
+    if cluster is not None and line is not None:
+        up = cluster["state"] == "up"
+        st.caption(f":green[:material/lan:] {line}" if up else f":orange[:material/cloud_off:] {line}",
+                   help=None if up else cluster.get("reason"))

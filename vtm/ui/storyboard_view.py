@@ -28,11 +28,11 @@ def show(svc: Service, job: Job) -> None:
     else:
         crop = (cue.x, cue.y, cue.x + cue.w, cue.y + cue.h)
         images.show(svc, cue.path, caption=format.md(caption), width=display_width(cue.w, cue.h), crop=crop,
-                    box=images.CARD_BOX)
+                    box=images.CARD_BOX, alt=f"Storyboard tile at {format.clock(cue.start)}")
     sprites = sorted({c.path for c in cues if c.path is not None})
     with st.expander(f"{len(sprites)} sprite sheet{'s' if len(sprites) != 1 else ''} · {len(cues)} tiles"):
         for path in sprites:
-            images.show(svc, path, caption=format.md(path.name))
+            images.show(svc, path, caption=format.md(path.name), alt=f"Storyboard sprite sheet {path.name}")
 
 
 def display_width(w: int, h: int, box: int = 360) -> int:

@@ -1,5 +1,6 @@
-"""One video's page in the library: its facts, a tab per output kind (what was made,
-live while jobs run, and the form that asks for more), and delete with confirmation."""
+"""One video's page in the library: its facts, the player with its poster (and why
+`auto` chose that frame), a tab per output kind (what was made, live while jobs run, and
+the form that asks for more), and delete with confirmation."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import streamlit as st
 from vtm import kinds
 from vtm.models import Job, JobKind, JobStatus, Video
 from vtm.service import Service
-from vtm.ui import format, jobs_view, library_view, outputs_view, poster_picker, request_forms
+from vtm.ui import format, jobs_view, library_view, options_text, outputs_view, player_view, poster_picker, request_forms
 from vtm.ui.feedback import attempt
 
 THUMB_COLUMNS = 2
@@ -21,8 +22,14 @@ def render(svc: Service, video: Video) -> None:
     head.caption(f"{format.video_facts(video)} · added {format.ago(video.created_at)}")
     with actions.popover("Delete", icon=":material/delete:", width="stretch"):
         delete_form(svc, video)
+    player, side = st.columns([3, 2], gap="large")
+    with player:
+        player_view.render(svc, video)
+    with side:
+        player_view.poster(svc, video)
     poster_picker.render(svc, video)
-    # The open tab is in the URL (`?video=3&tab=Sheets`): a reload or a shared link shows it.
+    # Tab names are words only (an icon's ligature would be read out); the open tab is in the URL
+    # (`?video=3&tab=Storyboard`): a reload or a shared link shows it.
     tabs = st.tabs([k.title for k in kinds.OUTPUT_KINDS], key="tab", bind="query-params")
     for kind, tab in zip(kinds.OUTPUT_KINDS, tabs, strict=True):
         with tab:
@@ -35,7 +42,9 @@ def render(svc: Service, video: Video) -> None:
 
 def delete_form(svc: Service, video: Video) -> None:
     st.markdown(f"Delete **{format.md(video.filename)}** with all its pictures and jobs? This cannot be undone.")
-    if st.button("Delete for good", type="primary", icon=":material/delete_forever:", key="delete_video"):
+    # The danger colour (the theme's red, vtm/ui/styles.py): not the blue of harmless buttons.
+    if st.button("Delete for good", type="primary", icon=":material/delete_forever:", key="delete_video",
+                 help="Removes the video, its pictures and jobs"):
         if attempt(lambda: svc.delete_video(video.id)) is not None:
             library_view.close_video(f"Deleted {format.md(video.filename)}.")
             st.rerun()
@@ -54,7 +63,7 @@ def _outputs(svc: Service, video: Video, kind: JobKind, was_pending: bool) -> No
     if was_pending and not any(not job.status.finished for job in jobs):
         st.rerun()
     if not jobs:
-        st.caption(f"No {kind} yet: ask for one with the form.")
+        st.caption(f"No {kinds.get(kind).title.lower()} yet: ask for one with the form.")
         return
     if kinds.get(kind).single_file:  # small pictures: two to a row
         cells = st.columns(THUMB_COLUMNS)
@@ -68,7 +77,7 @@ def _outputs(svc: Service, video: Video, kind: JobKind, was_pending: bool) -> No
 
 
 def output_card(svc: Service, job: Job, *, compact: bool = False) -> None:
-    st.caption(f"{jobs_view.STATUS_ICONS[job.status]} Job {job.id} · {format.md(options_text(job))}")
+    st.caption(f"{jobs_view.STATUS_ICONS[job.status]} Job {job.id} · {format.md(options_text.described(job))}")
     if job.status is JobStatus.COMPLETED:
         outputs_view.show(svc, job, compact=compact)
     elif job.status is JobStatus.FAILED:
@@ -78,10 +87,3 @@ def output_card(svc: Service, job: Job, *, compact: bool = False) -> None:
             st.rerun()
     else:
         st.progress(job.progress, text=f"{job.status.value.title()}… {job.progress:.0%}")
-
-
-def options_text(job: Job) -> str:
-    p = job.params
-    if job.kind is JobKind.THUMBNAIL:
-        return f"{p.get('width')}×{p.get('height')} · at {p.get('at')} · {p.get('fit')} · {p.get('format')}"
-    return " · ".join(f"{k} {v}" for k, v in p.items() if k not in ("fast", "quality", "format"))

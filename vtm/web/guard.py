@@ -42,6 +42,9 @@ def check_token(request: Request, settings: Settings, *, ticket: bool = False) -
         return
     if ticket and tickets.valid(token, request.headers.get(tickets.HEADER, "")):
         return
+    # A `<video>` element cannot send headers: on reads, the ticket may come as `?ticket=`.
+    if ticket and request.method in ("GET", "HEAD") and tickets.valid(token, request.query_params.get("ticket", "")):
+        return
     given = request.headers.get("authorization", "")
     scheme, _, value = given.partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), token.encode()):

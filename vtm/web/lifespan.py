@@ -41,8 +41,10 @@ async def lifespan(app: object) -> AsyncIterator[dict[str, object]]:
         sys.stderr.flush()
         os._exit(2)
     tcp.no_delay_on_listeners()
-    logging.getLogger(__name__).info("VTM ready: data in %s, %d worker(s), decoding in %s", running.data.root,
-                                     running.settings.worker_count, running.settings.isolation)
+    settings = running.settings
+    where = (f"jobs on the Ray cluster at {settings.ray_address}" if settings.executor_kind == "ray"
+             else f"{settings.worker_count} worker(s), decoding in {settings.isolation}")
+    logging.getLogger(__name__).info("VTM ready: data in %s, %s", running.data.root, where)
     try:
         yield {"service": running.service}
     finally:

@@ -35,6 +35,7 @@ THUMB_QUERY = schemas.query_parameters(kinds.get(JobKind.THUMBNAIL), THUMB_OPTIO
 JSON_OBJ = {"application/json": {"schema": {"type": "object"}}}
 VIDEO = {"application/json": {"schema": {"$ref": "#/components/schemas/Video"}}}
 VIDEOS = {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Video"}}}}
+HEALTH = {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}
 JOB = {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}}
 JOBS = {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Job"}}}}
 _NUM = {"type": "number", "nullable": True, "minimum": 0}
@@ -49,7 +50,7 @@ SCHEMAS: dict[str, Any] = {
         "status": {"type": "string", "enum": ["QUEUED", "RUNNING", "COMPLETED", "FAILED"]},
         "size": {"type": "integer", "minimum": 0}, "sha256": {"type": "string"},
         "width": {"type": "integer", "minimum": 0}, "height": {"type": "integer", "minimum": 0},
-        "rotation": {"type": "integer"}, "duration": _NUM, "fps": _NUM, "frame_count": _INT,
+        "rotation": {"type": "integer", "description": "as ffprobe reports it: the display matrix angle, counter-clockwise, -90 to 180 (a portrait phone clip: -90)"}, "duration": _NUM, "fps": _NUM, "frame_count": _INT,
         "codec": _STR, "container": _STR, "imported": {"type": "boolean"}, "error": _STR, "created_at": _STR,
         "storage_width": _INT, "storage_height": _INT,
         "sample_aspect_ratio": {"type": "string", "nullable": True, "description": "pixel shape, e.g. 16:11"},
@@ -65,13 +66,28 @@ SCHEMAS: dict[str, Any] = {
         "status": {"type": "string", "enum": ["QUEUED", "RUNNING", "COMPLETED", "FAILED"]},
         "progress": {"type": "number", "minimum": 0, "maximum": 1}, "attempts": {"type": "integer"}, "error": _STR,
         "created_at": _STR, "started_at": _STR, "finished_at": _STR, "duration_s": _NUM,
+        "node": {"type": "object", "nullable": True, "description": "the Ray node its current or last attempt ran on "
+                 "(VTM_EXECUTOR=ray); null locally or before it runs",
+                 "required": ["id", "ip", "name"], "properties": {
+                     "id": {"type": "string"}, "ip": {"type": "string"}, "name": {"type": "string"}}},
         "output_url": {"type": "string", "description": "only when COMPLETED"}}},
+    "Health": {"type": "object", "required": ["status", "version", "workers", "jobs", "executor"], "properties": {
+        "status": {"type": "string", "enum": ["ok"]}, "version": {"type": "string"}, "workers": {"type": "integer"},
+        "jobs": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "executor": {"type": "string", "enum": ["local", "ray"]},
+        "cluster": {"type": "object", "description": "only with VTM_EXECUTOR=ray",
+                    "required": ["state", "nodes", "cpus"], "properties": {
+                        "state": {"type": "string", "enum": ["starting", "up", "unreachable", "closed"]},
+                        "nodes": {"type": "integer", "description": "nodes alive"},
+                        "cpus": {"type": "number", "description": "CPUs of the nodes alive"},
+                        "reason": _STR}}}},
 }
 
 
 def document() -> dict[str, Any]:
     paths: dict[str, Any] = {
-        "/api/health": {"get": {"summary": "Liveness and job counts", "responses": _responses("200", "ok", content=JSON_OBJ)}},
+        "/api/health": {"get": {"summary": "Liveness, job counts, the executor and its cluster",
+                                "responses": _responses("200", "ok", content=HEALTH)}},
         "/api/openapi.json": {"get": {"summary": "This document", "responses": _responses("200", "ok", content=JSON_OBJ)}},
         "/api/videos": {
             "post": {
@@ -143,6 +159,17 @@ def document() -> dict[str, Any]:
             "summary": "One file of a job's output (storyboard sprites, scene keyframes, preview GIF)",
             "parameters": [_id("job_id"), {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
             "responses": _responses("200", "the file", "304", "404", "409", "422")}},
+        "/api/videos/{video_id}/source": {"get": {
+            "summary": "The video's own file for a player, with byte ranges (`Range: bytes=…` answers 206 with "
+                       "`Content-Range`; past the end 416); `?ticket=` stands in for the token on reads",
+            "parameters": [_id("video_id"), _query("ticket", {"type": "string"}, "the dashboard's page ticket"),
+                           {"name": "Range", "in": "header", "required": False, "schema": {"type": "string"}}],
+            "responses": _responses("200", "the whole file", "304", "401", "404", "416", "422",
+                                    content={"video/*": {}}) | {"206": {"description": "the bytes asked for"}}}},
+        "/api/jobs/{job_id}/zip": {"get": {
+            "summary": "Every file of a job's output in one zip (a storyboard's WebVTT names its sprites relatively)",
+            "parameters": [_id("job_id")],
+            "responses": _responses("200", "the zip", "404", "409", "422", content={"application/zip": {}})}},
         "/api/doctor": {"get": {"summary": "The data folder compared with the database (`vtm doctor --api`)",
                                 "responses": _responses("200", "{before, actions, after}", content=JSON_OBJ)}},
         "/api/doctor/repair": {"post": {

@@ -74,7 +74,8 @@ class _Collector(Generic[R]):
         if opts.get(b"name") != FIELD.encode() or self.receiver is not None:
             return  # other fields, and a second `video` file, are ignored
         raw = opts.get(b"filename")
-        self.filename = raw.decode("utf-8", "replace") if raw is not None else None
+        # Browsers send `"` in a file name as %22 (WHATWG multipart/form-data encoding).
+        self.filename = raw.decode("utf-8", "replace").replace("%22", '"') if raw is not None else None
         self.receiver = self._open_sink()
         self._in_video = True
 

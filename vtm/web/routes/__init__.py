@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from vtm.web.routes import doctor, events, images, jobs, meta, outputs, posters, thumbnails, videos
+from vtm.web.routes import doctor, events, images, jobs, meta, outputs, player, posters, thumbnails, videos
 
 ROUTES: list[BaseRoute] = [
     *meta.routes,
@@ -17,5 +17,6 @@ ROUTES: list[BaseRoute] = [
     *thumbnails.routes,
     *events.routes,
     *outputs.routes,
+    *player.routes,
     *doctor.routes,
 ]

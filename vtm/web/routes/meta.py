@@ -1,4 +1,4 @@
-"""`GET /api/health` (liveness and job counts) and `GET /api/openapi.json`."""
+"""`GET /api/health` (liveness, job counts, the executor and its cluster) and `GET /api/openapi.json`."""
 
 from __future__ import annotations
 
@@ -16,8 +16,12 @@ from vtm.web.openapi import document
 @endpoint()
 async def health(request: Request, service: Service) -> Response:
     counts = await run_in_threadpool(service.job_counts)
-    return JSONResponse({"status": "ok", "version": __version__, "workers": service.settings.worker_count,
-                         "jobs": {str(k): v for k, v in counts.items()}})
+    body = {"status": "ok", "version": __version__, "workers": service.settings.worker_count,
+            "jobs": {str(k): v for k, v in counts.items()}, "executor": service.executor_name()}
+    cluster = service.cluster_status()
+    if cluster is not None:
+        body["cluster"] = cluster
+    return JSONResponse(body)
 
 
 @endpoint()
