@@ -18,6 +18,8 @@ pages = [
     st.Page("pages/library.py", title="Library", icon=":material/video_library:", url_path="library"),
     st.Page("pages/jobs.py", title="Jobs", icon=":material/work_history:", url_path="jobs"),
     st.Page("pages/insights.py", title="Insights", icon=":material/insights:", url_path="insights"),
+    st.Page("pages/duplicates.py", title="Duplicates", icon=":material/content_copy:", url_path="duplicates"),
+    st.Page("pages/settings.py", title="Settings", icon=":material/settings:", url_path="settings"),
 ]
 page = st.navigation(pages, position="sidebar")
 st.set_page_config(page_title=f"{page.title} · VTM")

@@ -152,7 +152,7 @@ def test_hostile_values_in_every_parameter_get_no_5xx(live: LiveServer, path: st
     @given(data=st.data())
     @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     def run(data: st.DataObject) -> None:
-        values = {"video_id": "1", "job_id": "1", "width": "64", "height": "0", "name": "thumbnail.jpg", "fmt": "webp"}
+        values = {"video_id": "1", "job_id": "1", "webhook_id": "1", "width": "64", "height": "0", "name": "thumbnail.jpg", "fmt": "webp"}
         query: dict[str, str] = {}
         headers: dict[str, str] = {}
         for where, name in sorted(names):

@@ -6,7 +6,9 @@ commands, the benchmark and the tests; nothing else builds these parts.
         vtm.service.list_videos()
 
 `build(..., start_workers=False)` runs nothing in the background: jobs run when
-`vtm.workers.drain()` is called (burst mode, for tests and the CLI).
+`vtm.workers.drain()` is called, fingerprints when `vtm.background.indexer.drain()` is,
+webhook events are queued at once and sent by the next server (burst mode, for tests
+and the CLI); no folder is watched.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from vtm.executors.process import ProcessExecutor
 from vtm.files import DataDir, unusable
 from vtm.models import Job, JobStatus
 from vtm.service import Service
+from vtm.service.background import Background
 from vtm.service.running import HOLDER
 from vtm.store import Store
 from vtm.worker import WorkerPool
@@ -52,6 +55,7 @@ class Assembly:
     ingest_executor: Executor
     workers: WorkerPool
     service: Service
+    background: Background
     started_threads: int = 0
     closed: bool = field(default=False)
 
@@ -69,10 +73,12 @@ class Assembly:
         self.closed = True
         HOLDER.uninstall(self.service)
         self.events.close()
+        self.background.stop_taking()
         self.workers.stop_taking()
         self.jobs_executor.close()
         self.ingest_executor.close()
         self.workers.stop()
+        self.background.stop()
         self.store.close()
 
     def __enter__(self) -> Assembly:
@@ -137,12 +143,15 @@ def build(settings: Settings, *, start_workers: bool = True, report: bool = True
     workers = WorkerPool(store, data, settings, jobs_executor, slots=cluster.slots if cluster is not None else None)
     service = Service(settings=settings, data=data, store=store, events=events, ingest=ingest_executor, workers=workers,
                       cluster=cluster)
-    built = Assembly(settings, data, store, events, jobs_executor, ingest_executor, workers, service)
+    background = Background(settings, data, store, jobs_executor)  # fingerprints decode beside the jobs
+    service.attach(background)
+    built = Assembly(settings, data, store, events, jobs_executor, ingest_executor, workers, service, background)
 
     def on_change(job: Job) -> None:
         events.publish_job(job)
         if job.status is JobStatus.QUEUED:
             workers.notify()
+        background.job_changed(job)
 
     store.add_listener(on_change)
     try:
@@ -153,4 +162,9 @@ def build(settings: Settings, *, start_workers: bool = True, report: bool = True
     if start_workers:
         built.started_threads = worker_threads(settings)
         workers.start(built.started_threads)
+        try:
+            background.start(service.watched_paths, service.handle_watch_event)
+        except BaseException:
+            built.close()
+            raise
     return built

@@ -43,7 +43,7 @@ class Settings:
     ray_node_ip: str = _setting("VTM_RAY_NODE_IP", "", "With VTM_EXECUTOR=ray: this machine's address as a node of the cluster, when Ray cannot tell it (empty: Ray's choice).")
     path_map: str = _setting("VTM_PATH_MAP", "", "On a Ray worker node that mounts the data folder elsewhere: APP_PATH=NODE_PATH pairs, separated by commas.")
     test_hooks: bool = _setting("VTM_TEST_HOOKS", False, "When 1, enables job kinds that crash or hang on purpose (tests only).")
-    # Watch folders, recipes and webhooks (issue 16; declared here, used once they are wired in).
+    # Watch folders, recipes, webhooks, near-duplicates (issue 16).
     watch: str = _setting("VTM_WATCH", "", "Folders to watch, separated by `:`; new videos in them are imported by reference.")
     watch_stable_s: float = _setting("VTM_WATCH_STABLE_S", 3.0, "A file is imported once its size and mtime stayed the same this long.")
     watch_poll: bool = _setting("VTM_WATCH_POLL", False, "When 1, watch folders by polling (network mounts, where change events do not arrive).")
@@ -52,6 +52,7 @@ class Settings:
     webhook_retry_s: str = _setting("VTM_WEBHOOK_RETRY_S", "5,30,120,600,3600", "Seconds between a failed webhook delivery and each retry; after the last, it is given up.")
     webhooks_allow_private: bool = _setting("VTM_WEBHOOKS_ALLOW_PRIVATE", False, "When 1, webhook URLs may resolve to loopback, private and link-local addresses.")
     webhook_timeout_s: float = _setting("VTM_WEBHOOK_TIMEOUT_S", 10.0, "Time limit of one webhook request (connect, send, answer), in seconds.")
+    duplicates: bool = _setting("VTM_DUPLICATES", True, "When 0, videos are not fingerprinted and no near-duplicates are found.")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

@@ -121,6 +121,7 @@ class Video:
     poster_pick: str | None = None  # what was asked: `12.5`, `40%`, `auto` or `cover`
     poster_at: float | None = None  # the time it resolved to (None for cover art)
     thumbhash: str | None = None  # base64 ThumbHash of the poster file
+    missing: bool = False  # a watched file moved away or deleted (issue 16); its outputs are kept
 
     @property
     def info(self) -> VideoInfo:

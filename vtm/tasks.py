@@ -96,3 +96,17 @@ def warm_up() -> None:
     import vtm.media.probe
     import vtm.media.render
     import vtm.media.thumbnail  # noqa: F401
+
+
+def fingerprint(source: str, duration: float | None) -> tuple[float, bytes, bytes]:
+    """The near-duplicate fingerprint of a video (`vtm.media.fingerprint`), as
+    (every_s, hashes, flat marks) bytes that pickle small."""
+    from vtm.media.decoder import decode_threads
+    from vtm.media.fingerprint import fingerprint_file
+
+    if not Path(source).is_file():
+        raise NotFound(f"The video file {source} is missing.")
+    with decode_threads(1):
+        found = fingerprint_file(Path(source), duration)
+    hashes, flat = found.to_blobs()
+    return found.every_s, hashes, flat

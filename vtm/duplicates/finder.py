@@ -68,6 +68,8 @@ def _search(fingerprints: Mapping[int, Fingerprint], only_id: int | None, min_si
     offset = (hits.b[kept] - library.offsets[vb]) - (hits.a[kept] - library.offsets[va])
     order = np.lexsort((offset, mirror, vb, va))
     va, vb, mirror, offset = va[order], vb[order], mirror[order], offset[order]
+    if not len(va):  # no candidate survived (a library of one video, or nothing alike)
+        return []
     starts = np.flatnonzero(np.concatenate([[True], (np.diff(va) != 0) | (np.diff(vb) != 0) | (np.diff(mirror) != 0)]))
     ends = np.concatenate([starts[1:], [len(va)]])
     best: dict[tuple[int, int], Duplicate] = {}

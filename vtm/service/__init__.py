@@ -7,6 +7,9 @@ can act on; none knows about HTTP or pages.
     downloads.py their download names, one zip per output      player.py   the source for the player, the poster's choice
     upkeep.py    vtm doctor, free space                      pictures.py copies for pages
     cluster.py   the executor; the Ray cluster's state
+    arrivals.py  recipes; what a video's arrival/deletion does  watching.py watch folders
+    hooks.py     webhooks, their delivery log                duplicates.py near-duplicate pairs
+    background.py  the watcher, webhook outbox and deliverer, fingerprint indexer (threads)
     uploads      (see videos.py: `open_upload`, `add_upload`)
     browsing.py  pages of videos and jobs (search, sort, filters, totals)
     insights.py  the Insights page's figures and exports
@@ -22,21 +25,25 @@ from __future__ import annotations
 from vtm.service.browsing import Browsing
 from vtm.service.cluster import Cluster
 from vtm.service.downloads import Downloads
+from vtm.service.duplicates import Duplicates
+from vtm.service.hooks import WEBHOOK_EVENTS, Webhooks
 from vtm.service.images import Images
 from vtm.service.insights import Insights
 from vtm.service.jobs import Jobs
-from vtm.service.library import Library
 from vtm.service.outputs import Outputs, TileCue
 from vtm.service.picker import Picker
 from vtm.service.pictures import Pictures
 from vtm.service.player import Player, PosterChoice
 from vtm.service.running import current
 from vtm.service.upkeep import Upkeep
+from vtm.service.watching import WatchFolder, Watching
+from vtm.webhooks.model import Delivery, Webhook
 
-__all__ = ["PosterChoice", "Service", "TileCue", "current"]
+__all__ = ["WEBHOOK_EVENTS", "Delivery", "PosterChoice", "Service", "TileCue", "WatchFolder", "Webhook", "current"]
 
 
-class Service(Library, Jobs, Downloads, Outputs, Upkeep, Pictures, Images, Picker, Cluster, Player, Browsing, Insights):
+class Service(Watching, Jobs, Downloads, Outputs, Upkeep, Pictures, Images, Picker, Cluster, Player, Browsing, Insights,
+              Webhooks, Duplicates):
     """Every use case, on one set of parts (settings, data folder, store, events, the
     decoder for uploads and pictures, the workers to cancel)."""
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from vtm.config import Settings
     from vtm.events import EventBus
     from vtm.files import DataDir
+    from vtm.service.background import Background
     from vtm.store import Store
 
 INSPECT_TIMEOUT_S = 120.0
@@ -43,6 +44,11 @@ class ServiceBase:
         self._ingest = ingest  # probes uploads, writes posters, shrinks pictures for pages
         self._workers = workers
         self._cluster = cluster  # the Ray executor, when the jobs run on a cluster
+        self._background: Background | None = None  # watcher, webhooks, fingerprints (issue 16)
+
+    def attach(self, background: Background) -> None:
+        """The background parts (`vtm.assembly` builds them after the Service)."""
+        self._background = background
 
     @property
     def settings(self) -> Settings:

@@ -19,7 +19,13 @@ Imported = tuple[Path, Video | None, str | None]  # (file, its video or None, wh
 class Library(Videos):
     def import_file(self, source: Path) -> Video:
         """Add a local video by reference: the row points at the file where it is
-        (`imported=True`), nothing is copied; deleting the video leaves the file alone."""
+        (`imported=True`), nothing is copied; deleting the video leaves the file alone.
+        The `uploads` recipe is applied to it."""
+        video = self._import_file(source)
+        self._arrived(video)
+        return video
+
+    def _import_file(self, source: Path) -> Video:
         source = Path(source).resolve()
         existing = self._store.find_video_by_name(given_name(source.name))
         if existing is not None and existing.path == str(source):

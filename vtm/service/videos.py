@@ -10,12 +10,13 @@ from vtm import disk, kinds, parsing
 from vtm.errors import Conflict, InvalidInput, Unsupported
 from vtm.files import VIDEO_EXTENSIONS, Received, Receiver, given_name, receive_file, remove_tree, stored_filename
 from vtm.models import VIDEO_SORTS, JobStatus, Video
+from vtm.service.arrivals import Arrivals
 from vtm.service.posters import Posters
 
 log = logging.getLogger(__name__)
 
 
-class Videos(Posters):
+class Videos(Posters, Arrivals):
     @property
     def accepted_extensions(self) -> tuple[str, ...]:
         """The file name endings VTM takes as videos (uploads, imports, the CLI)."""
@@ -62,6 +63,7 @@ class Videos(Posters):
                 remove_tree(folder)
             raise
         log.info("video %s: added %s (%dx%d, %s s, %s)", video.id, name, info.width, info.height, info.duration, info.codec)
+        self._arrived(video)
         return video
 
     def add_local_file(self, source: Path, filename: str | None = None) -> Video:
@@ -95,4 +97,5 @@ class Videos(Posters):
             self._data.poster_path(video.id).unlink(missing_ok=True)
             self._data.poster_choice_path(video.id).unlink(missing_ok=True)
         log.info("video %s: deleted with %d job(s)", video.id, len(jobs))
+        self._left(video)
         return video

@@ -5,7 +5,7 @@
     rows.py          what the table groups share
     videos.py        videos                      jobs.py        jobs and their statuses
     webhooks.py      webhooks, deliveries        recipes.py     recipes, where applied
-    watched.py       files of watch folders      fingerprints.py  frame hashes of videos
+    watched.py       watch folders, their files  fingerprints.py  frame hashes, duplicate pairs
     browse.py        pages of videos and jobs    insights.py    the Insights page's figures
 
 `Store` is all the table groups on one connection: one class, one module per group of
@@ -29,16 +29,17 @@ import duckdb
 from vtm.store import schema
 from vtm.store.browse import BrowseRows
 from vtm.store.database import Database
-from vtm.store.fingerprints import FINGERPRINTS, FingerprintRows
+from vtm.store.fingerprints import DUPLICATE_PAIRS, FINGERPRINTS, FingerprintRows
 from vtm.store.insights import InsightRows
 from vtm.store.jobs import JOBS, JobListener, JobRows, canonical
 from vtm.store.recipes import RECIPE_APPLIED, RECIPES, RecipeRows
 from vtm.store.rows import now
 from vtm.store.videos import VIDEOS, VideoRows
-from vtm.store.watched import WATCHED_FILES, WatchedRows
+from vtm.store.watched import WATCH_FOLDERS, WATCHED_FILES, WatchedRows
 from vtm.store.webhooks import DELIVERIES, WEBHOOKS, WebhookRows
 
-TABLES = (VIDEOS, JOBS, WEBHOOKS, DELIVERIES, FINGERPRINTS, RECIPES, RECIPE_APPLIED, WATCHED_FILES)
+TABLES = (VIDEOS, JOBS, WEBHOOKS, DELIVERIES, FINGERPRINTS, DUPLICATE_PAIRS, RECIPES, RECIPE_APPLIED, WATCHED_FILES,
+          WATCH_FOLDERS)
 
 __all__ = ["TABLES", "Store", "canonical", "now"]
 

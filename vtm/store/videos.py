@@ -44,6 +44,8 @@ VIDEOS = Table(
         ("poster_pick", "VARCHAR"),
         ("poster_at", "DOUBLE"),
         ("thumbhash", "VARCHAR"),
+        # Issue 16: the file of a watched video was moved away or deleted (its outputs are kept).
+        ("missing", "BOOLEAN DEFAULT false"),
     ),
     sequences=("video_ids",),
     checks={"status": VideoStatus},
@@ -116,6 +118,10 @@ class VideoRows(Rows):
             jobs = [job_from_row(r) for r in
                     conn.execute(f"SELECT {JOB_COLUMNS} FROM {JOB_FROM} WHERE j.video_id = ?", [video_id]).fetchall()]
             conn.execute("DELETE FROM jobs WHERE video_id = ?", [video_id])
+            # What issue 16 keeps about a video goes with it (no orphan row).
+            for table in ("fingerprints", "recipe_applied", "watched_files"):
+                conn.execute(f"DELETE FROM {table} WHERE video_id = ?", [video_id])
+            conn.execute("DELETE FROM duplicate_pairs WHERE video_a = ? OR video_b = ?", [video_id, video_id])
             conn.execute("DELETE FROM videos WHERE id = ?", [video_id])
         self._forget_unsaved([job.id for job in jobs])
         return video_from_row(row), jobs
@@ -140,6 +146,24 @@ class VideoRows(Rows):
         with self._write() as conn:
             conn.execute("UPDATE videos SET path = ? WHERE id = ?", [path, video_id])
 
+    def set_video_missing(self, video_id: int, missing: bool, path: str | None = None) -> None:
+        """Mark a video's file missing or found again (at `path` when it moved)."""
+        with self._write() as conn:
+            if path is None:
+                conn.execute("UPDATE videos SET missing = ? WHERE id = ?", [missing, video_id])
+            else:
+                conn.execute("UPDATE videos SET missing = ?, path = ? WHERE id = ?", [missing, path, video_id])
+
+    def update_video_file(self, video_id: int, **values: Any) -> Video:
+        """New facts about a video's file (size, checksum, what a new probe found)."""
+        names = ", ".join(f"{name} = ?" for name in values)
+        with self._write() as conn:
+            row = conn.execute(f"UPDATE videos SET {names} WHERE id = ? RETURNING {VIDEO_COLUMNS}",
+                               [*values.values(), video_id]).fetchone()
+        if row is None:
+            raise NotFound(f"No video with id {video_id}.")
+        return video_from_row(row)
+
     def advance_ids(self, video_id: int, job_id: int) -> None:
         """Make the next ids higher than `video_id` and `job_id` (names found on disk), so
         that a new video or output never lands in a folder the database forgot."""
@@ -156,12 +180,12 @@ class VideoRows(Rows):
 
 def video_from_row(row: tuple[Any, ...]) -> Video:
     (vid, filename, status, path, size, sha, w, h, rot, dur, fps, frames, codec, container, imported, error, created,
-     storage_w, storage_h, sar, measured, hdr, field_order, poster_pick, poster_at, thumbhash) = row
+     storage_w, storage_h, sar, measured, hdr, field_order, poster_pick, poster_at, thumbhash, missing) = row
     return Video(
         id=vid, filename=filename, status=VideoStatus(status), path=path, size=size, sha256=sha,
         width=w, height=h, rotation=rot, duration=dur, fps=fps, frame_count=frames, codec=codec,
         container=container, imported=imported, error=error, created_at=created,
         storage_width=storage_w, storage_height=storage_h, sample_aspect_ratio=sar,
         duration_measured=bool(measured), hdr=hdr, field_order=field_order,
-        poster_pick=poster_pick, poster_at=poster_at, thumbhash=thumbhash,
+        poster_pick=poster_pick, poster_at=poster_at, thumbhash=thumbhash, missing=bool(missing),
     )

@@ -121,6 +121,10 @@ class WebhookRows(Rows):
                 [str(state), status_code, error, next_attempt_at, delivered, delivery_id],
             )
 
+    def retries_after(self, at: datetime) -> list[Delivery]:
+        """PENDING deliveries already tried once or more, due after `at`."""
+        return self._deliveries("WHERE state = 'pending' AND attempts > 0 AND next_attempt_at > ? ORDER BY id", [at])
+
     def next_due_at(self) -> datetime | None:
         row = self._read("SELECT min(next_attempt_at) FROM webhook_deliveries WHERE state = 'pending'")
         return row[0][0] if row else None

@@ -101,6 +101,8 @@ def card(svc: Service, video: Video) -> None:
     with st.container(gap="small"):
         placeholders.poster_card(svc, video, alt=f"Poster of {video.filename}", link=video_href(video.id))
         st.markdown(f"**{format.md(video.filename)}**")
+        if video.missing:
+            st.caption(":orange[:material/warning: file missing]")
         st.caption(f"{format.video_facts(video)}  \nadded {format.ago(video.created_at)}")
     st.button(f"Open {format.md(video.filename)}", key=f"open_{video.id}", icon=":material/arrow_forward:",
               on_click=open_video, args=(video.id,), width="stretch")

@@ -8,7 +8,7 @@ from typing import Any
 from vtm import __version__, kinds
 from vtm.kinds.limits import MAX_SIDE
 from vtm.models import JobKind
-from vtm.web import openapi_images, schemas
+from vtm.web import openapi_automation, openapi_images, schemas
 from vtm.web.routes.thumbnails import THUMB_OPTIONS
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -59,7 +59,8 @@ SCHEMAS: dict[str, Any] = {
         "field_order": {"type": "string", "nullable": True, "enum": ["tff", "bff", None]},
         "poster_pick": {"type": "string", "nullable": True, "description": "the poster asked for: 12.5, 40%, auto, cover"},
         "poster_at": {"type": "number", "nullable": True, "description": "the chosen poster's time in seconds"},
-        "thumbhash": {"type": "string", "nullable": True, "description": "ThumbHash of the poster (base64)"}}},
+        "thumbhash": {"type": "string", "nullable": True, "description": "ThumbHash of the poster (base64)"},
+        "missing": {"type": "boolean", "description": "its file left a watched folder (outputs are kept)"}}},
     "Job": {"type": "object", "required": ["id", "kind", "video_id", "status", "width", "height"], "properties": {
         "id": {"type": "integer"}, "kind": {"type": "string"}, "video_id": {"type": "integer"}, "filename": _STR,
         "width": _INT, "height": _INT, "params": {"type": "object"},
@@ -176,6 +177,7 @@ def document() -> dict[str, Any]:
             "summary": "Register lost videos again, move unknown files to data/quarantine (never deletes a file)",
             "responses": _responses("200", "{before, actions, after}", content=JSON_OBJ)}},
         **openapi_images.paths(),
+        **openapi_automation.PATHS,
     }
     for path in ("/api/videos", "/api/thumbnails/{video_id}/{width}/{height}", "/api/videos/{video_id}/outputs",
                  "/api/jobs/{job_id}/retry"):  # vtm.disk: no space left where VTM writes
@@ -189,7 +191,7 @@ def document() -> dict[str, Any]:
         "openapi": "3.0.3",
         "info": {"title": "VTM — Video Thumbnails Maker", "version": __version__},
         "paths": paths,
-        "components": {"schemas": {**SCHEMAS, **schemas.components()}, "securitySchemes": {
+        "components": {"schemas": {**SCHEMAS, **openapi_automation.SCHEMAS, **schemas.components()}, "securitySchemes": {
             "token": {"type": "http", "scheme": "bearer", "description": "VTM_API_TOKEN; writes only unless VTM_API_TOKEN_READS=1"},
             "ticket": {"type": "apiKey", "in": "header", "name": "X-VTM-Upload-Ticket",
                        "description": "short-lived upload ticket the dashboard mints (POST /api/videos only)"}}},

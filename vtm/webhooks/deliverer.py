@@ -39,6 +39,8 @@ class DeliveryStore(Protocol):
     def record_attempt(self, delivery_id: int, *, state: DeliveryState, status_code: int | None, error: str | None,
                        next_attempt_at: datetime | None) -> None: ...
     def next_due_at(self) -> datetime | None: ...
+    def retries_after(self, at: datetime) -> list[Delivery]: ...
+    def reschedule(self, delivery_id: int, next_attempt_at: datetime) -> None: ...
 
 
 class Deliverer:
@@ -56,6 +58,7 @@ class Deliverer:
 
     # -- life ---------------------------------------------------------------------------
     def start(self) -> None:
+        self._after_crash()
         self._stop.clear()
         self._thread = threading.Thread(target=self._loop, name="vtm-webhooks", daemon=True)
         self._thread.start()
@@ -67,6 +70,18 @@ class Deliverer:
             self._thread.join(timeout)
             self._thread = None
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _after_crash(self) -> None:
+        """A delivery being sent when the process died was left due in CLAIM_S (its
+        answer never recorded): bring it back to the schedule, the delay after its
+        attempt counted from now. Deliveries whose failure was recorded are due sooner
+        than that already and stay as they are."""
+        at = self._clock()
+        for delivery in self._store.retries_after(at):
+            delay = self._delays[min(delivery.attempts, len(self._delays)) - 1] if self._delays else 0.0
+            due = at + timedelta(seconds=delay)
+            if delivery.next_attempt_at is not None and due < delivery.next_attempt_at:
+                self._store.reschedule(delivery.id, due)
 
     def wake(self) -> None:
         self._wake.set()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from vtm.web.routes import doctor, events, images, jobs, meta, outputs, player, posters, thumbnails, videos
+from vtm.web.routes import doctor, duplicates, events, images, jobs, meta, outputs, player, posters, thumbnails, videos, webhooks
 
 ROUTES: list[BaseRoute] = [
     *meta.routes,
@@ -19,4 +19,6 @@ ROUTES: list[BaseRoute] = [
     *outputs.routes,
     *player.routes,
     *doctor.routes,
+    *webhooks.routes,
+    *duplicates.routes,
 ]

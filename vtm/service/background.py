@@ -1,0 +1,145 @@
+"""What works for the library besides the job workers, started and stopped with it:
+
+    the watcher      vtm.watch: watched folders (VTM_WATCH and the Settings page's)
+    the outbox       vtm.webhooks.outbox: events queued from any thread
+    the deliverer    vtm.webhooks.deliverer: signed deliveries and their retries
+    the indexer      vtm.duplicates.indexer: fingerprints and duplicate pairs
+
+`vtm.assembly` builds one per process and starts it unless in burst mode; before
+`start()`, events are published at once and fingerprints wait for `drain()`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from vtm import tasks, urls
+from vtm.duplicates.indexer import Indexer
+from vtm.errors import NotFound
+from vtm.executors.base import CallFailed, Cancelled, Executor, Interrupted
+from vtm.models import Job, JobStatus
+from vtm.watch.state import FileState, Known, WatchEvent
+from vtm.watch.watcher import FolderWatcher
+from vtm.webhooks.deliverer import Deliverer
+from vtm.webhooks.model import EventType
+from vtm.webhooks.outbox import Outbox
+
+if TYPE_CHECKING:
+    from vtm.config import Settings
+    from vtm.files import DataDir
+    from vtm.media.fingerprint import Fingerprint
+    from vtm.store import Store
+
+log = logging.getLogger(__name__)
+FINGERPRINT_TIMEOUT_S = 120.0  # plus two seconds per second of video
+
+
+class Background:
+    def __init__(self, settings: Settings, data: DataDir, store: Store, executor: Executor) -> None:
+        self._settings = settings
+        self._data = data
+        self._store = store
+        self._executor = executor
+        self.deliverer = Deliverer(store, retry_delays=settings.retry_delays, timeout_s=settings.webhook_timeout_s,
+                                   allow_private=settings.webhooks_allow_private)
+        self.outbox = Outbox(store, self.deliverer.wake)
+        self.indexer = Indexer(store, self._fingerprint) if settings.duplicates else None
+        self._watch_lock = threading.Lock()
+        self._watcher: FolderWatcher | None = None
+        self._folders: Callable[[], list[Path]] = lambda: []
+        self._handle: Callable[[WatchEvent], None] = lambda _event: None
+        self.started = False
+
+    # -- life ---------------------------------------------------------------------------
+    def start(self, folders: Callable[[], list[Path]], handle: Callable[[WatchEvent], None]) -> None:
+        self._folders, self._handle = folders, handle
+        self.started = True
+        self.deliverer.start()
+        self.outbox.start()
+        if self.indexer is not None:
+            self.indexer.start()
+        self.watch_again()
+
+    def stop_taking(self) -> None:
+        """First step of shutting down: no new file is imported, no new fingerprint begun."""
+        self.started = False
+        with self._watch_lock:
+            watcher, self._watcher = self._watcher, None
+        if watcher is not None:
+            watcher.stop()
+        if self.indexer is not None:
+            self.indexer.stop_taking()
+
+    def stop(self) -> None:
+        """After the executors are closed (a fingerprint being made ends at once)."""
+        self.stop_taking()
+        if self.indexer is not None:
+            self.indexer.stop()
+        self.outbox.stop()
+        self.deliverer.stop()
+
+    # -- watch folders --------------------------------------------------------------------
+    def watch_again(self) -> None:
+        """(Re)start the watcher on the current folders: its catch-up scan imports what
+        arrived, and marks missing what left, while it was not watching."""
+        if not self.started:
+            return
+        with self._watch_lock:
+            if self._watcher is not None:
+                self._watcher.stop()
+                self._watcher = None
+            folders = self._folders()
+            if not folders:
+                return
+            s = self._settings
+            known = {path: Known(FileState(size, mtime), missing)
+                     for path, (_video, size, mtime, missing) in self._store.watched_files().items()}
+            self._watcher = FolderWatcher(folders, self._handle, known, stable_s=s.watch_stable_s, force_polling=s.watch_poll,
+                                          poll_ms=s.watch_poll_ms, rescan_s=s.watch_rescan_s)
+            self._watcher.start()
+            log.info("watching %s", ", ".join(str(f) for f in folders))
+
+    def watching(self) -> bool:
+        with self._watch_lock:
+            return self._watcher is not None and self._watcher.caught_up.is_set()
+
+    # -- events -------------------------------------------------------------------------
+    def publish(self, event_type: EventType, data: Mapping[str, Any]) -> None:
+        self.outbox.put(event_type, data)
+
+    def job_changed(self, job: Job) -> None:
+        """A job changed (in a worker's thread): its end becomes an event, queued only."""
+        if job.status is JobStatus.COMPLETED:
+            self.publish(EventType.JOB_COMPLETED, {**job.to_dict(), "output_url": urls.job_output(job.id)})
+        elif job.status is JobStatus.FAILED:
+            self.publish(EventType.JOB_FAILED, job.to_dict())
+
+    # -- fingerprints -------------------------------------------------------------------
+    def index(self, video_id: int) -> None:
+        if self.indexer is not None:
+            self.indexer.add(video_id)
+
+    def _fingerprint(self, video_id: int) -> Fingerprint | None:
+        from vtm.media.fingerprint import Fingerprint
+
+        try:
+            video = self._store.get_video(video_id)
+        except NotFound:
+            return None
+        if video.missing:
+            return None
+        timeout = FINGERPRINT_TIMEOUT_S + 2 * (video.duration or 0)
+        try:
+            every_s, hashes, flat = self._executor.call(tasks.fingerprint, str(self._data.absolute(video.path)),
+                                                        video.duration, timeout=timeout)
+        except (Interrupted, Cancelled):
+            return None
+        except CallFailed as failure:
+            # Kept as an empty fingerprint: not tried again at every start; a changed file is.
+            log.warning("video %s: no fingerprint (%s); it is left out of the duplicate search", video_id, failure.message)
+            return Fingerprint.of(1.0, [])
+        return Fingerprint.from_blobs(every_s, hashes, flat)

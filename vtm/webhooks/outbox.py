@@ -1,0 +1,56 @@
+"""Events handed over by any thread and published by one thread of its own.
+
+A worker that finishes a job only puts the event in a queue; this thread writes its
+delivery rows (`registry.publish`) and wakes the deliverer, so the workers never wait
+for the database or a receiver. Before `start()` (burst mode: tests, the CLI) an event
+is published at once, in the caller's thread. `stop()` publishes what is still queued.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from vtm.webhooks import registry
+from vtm.webhooks.model import EventType
+
+log = logging.getLogger(__name__)
+
+Event = tuple[EventType, Mapping[str, Any]]
+
+
+class Outbox:
+    def __init__(self, store: registry.WebhookStore, wake: Callable[[], None] | None = None) -> None:
+        self._store = store
+        self._wake = wake
+        self._queue: queue.SimpleQueue[Event | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+
+    def put(self, event_type: EventType, data: Mapping[str, Any]) -> None:
+        if self._thread is None:
+            self._publish((event_type, data))
+        else:
+            self._queue.put((event_type, data))
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="vtm-webhook-outbox", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            self._queue.put(None)
+            thread.join(timeout)
+
+    def _loop(self) -> None:
+        while (event := self._queue.get()) is not None:
+            self._publish(event)
+
+    def _publish(self, event: Event) -> None:
+        try:
+            registry.publish(self._store, event[0], event[1], self._wake)
+        except Exception:
+            log.exception("webhooks: the %s event could not be queued", event[0])
