@@ -45,6 +45,7 @@ def test_an_older_file_gets_new_columns_and_kinds_and_keeps_its_rows(tmp_path: P
         assert store.get_video(1).container is None  # the added column, empty for old rows
         old_video = store.get_video(1)  # issue 15's poster columns: empty until a poster is chosen or hashed
         assert (old_video.poster_pick, old_video.poster_at, old_video.thumbhash) == (None, None, None)
+        assert store.get_video(1).missing is False  # issue 16's column: its DEFAULT for old rows
         (old,) = store.list_jobs()
         assert (old.id, old.kind, old.params["columns"], old.status) == (1, JobKind.SHEET, 4, JobStatus.COMPLETED)
         new, created = store.enqueue_job(1, JobKind.SCENES, ScenesOptions(width=320))  # a kind the old CHECK refused
