@@ -47,7 +47,7 @@ def watch_folders(svc: Service) -> None:
         if not folder.from_settings and right.button("Remove", key=f"unwatch_{folder.path}", icon=":material/close:"):
             _unwatch(svc, folder.path)
     with st.form("add_watch_folder", clear_on_submit=True, border=False):
-        path = st.text_input("Folder on the server", placeholder="/mnt/camera")
+        path = st.text_input("Folder on the server", placeholder="/mnt/camera", key="watch_folder_path")
         if st.form_submit_button("Watch this folder", icon=":material/add:"):
             added = attempt(lambda: svc.add_watch_folder(path))
             if added is not None:
@@ -112,8 +112,8 @@ def webhooks(svc: Service) -> None:
         st.success("Webhook added. Its signing secret, shown only this once:", icon=":material/key:")
         st.code(secret, language=None)
     with st.form("add_webhook", clear_on_submit=True, border=True):
-        url = st.text_input("URL that receives the events", placeholder="https://example.com/hooks/vtm")
-        events = st.multiselect("Events", list(WEBHOOK_EVENTS), default=list(WEBHOOK_EVENTS))
+        url = st.text_input("URL that receives the events", placeholder="https://example.com/hooks/vtm", key="webhook_url")
+        events = st.multiselect("Events", list(WEBHOOK_EVENTS), default=list(WEBHOOK_EVENTS), key="webhook_events")
         if st.form_submit_button("Add webhook", icon=":material/add_link:"):
             added = attempt(lambda: svc.add_webhook(url, events))
             if added is not None:
