@@ -16,6 +16,7 @@ if __package__ in (None, ""):  # `python bench/run.py`: `bench` and `vtm` from t
 
 from bench import (  # noqa: E402
     cli_cases,
+    duplicate_cases,
     image_url_cases,
     inputs,
     media_cases,
@@ -103,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         if not quick and _ray_installed():
             measures.append(cluster_measure(100))
             _say("cluster done")
+        measures.append(duplicate_cases.measure(work, 100 if quick else 1000, 1.0 if quick else 10.0, repeats))
+        _say("duplicate search done")
         if not args.no_server:
             measures += service_cases.server_measures(upload, files[0][0], work, repeats, 2000 if quick else 100_000, 30 if quick else 200)
             _say("upload and API done")
@@ -161,6 +164,8 @@ def targets_of(measures: list[Measure], cores: int) -> list[Target]:
                extra.get("image URL", {}).get("first vs CLI (ratio of medians)", math.nan), 1.2, True),
         Target("image URL, cached request p50", extra.get("image URL", {}).get("cached p50 ms", math.nan), 10, True, " ms"),
         Target("`GET /api/jobs?limit=100` p95 at 100k jobs", extra.get("API", {}).get("p95_ms", math.nan), 50, True, " ms"),
+        Target("duplicate search, stored pairs of the library (median)", extra.get("duplicates", {}).get("read_ms", math.nan),
+               1000, True, " ms"),
     ]
 
 

@@ -34,11 +34,12 @@ def test_quick_run_measures_everything_and_its_outputs_are_right(tmp_path: Path)
     for check in ("engine thumbnail is a 320x180 JPEG: ok", "CLI thumbnail is a 320x180 JPEG: ok", "CLI sheet decodes: ok",
                   "CLI wrote a storyboard: ok", "uploads answered 201: ok", "100 jobs per answer: ok",
                   "lean CLI thumbnail is a 320x180 JPEG: ok", "the first request answers 200 with the picture: ok",
-                  "a cached request answers 200 with the same ETag: ok"):
+                  "a cached request answers 200 with the same ETag: ok",
+                  "every planted copy found, nothing else (5 pairs): ok"):
         assert check in text
     # Every target has a measured ratio (vcsi is left out of the quick run).
     rows = [line for line in text.splitlines() if line.startswith("| ") and ("≤" in line or "≥" in line)]
-    assert len(rows) == 13
+    assert len(rows) == 14
     for row in rows:
         if "vcsi" not in row:
             assert re.search(r"\| [0-9.e+-]+( ms| MB|×) \|", row), row

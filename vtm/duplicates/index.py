@@ -102,6 +102,9 @@ def _pairs_in_buckets(library: Library, positions: np.ndarray, plain: np.ndarray
     keys = np.concatenate([plain, flipped])
     where = np.concatenate([positions, positions])
     flip = np.concatenate([np.zeros(len(plain), bool), np.ones(len(flipped), bool)])
+    if only is not None:  # only the buckets `only` is in (whole: the stop-word cap still sees their size)
+        wanted = np.isin(keys, np.unique(keys[library.video[where] == only]))
+        keys, where, flip = keys[wanted], where[wanted], flip[wanted]
     order = np.argsort(keys, kind="stable")
     keys, where, flip = keys[order], where[order], flip[order]
     # Drop the entries of buckets larger than the cap (stop words).
