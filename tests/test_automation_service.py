@@ -90,7 +90,8 @@ def test_watch_folders_are_checked_when_added(tmp_path: Path) -> None:
     with assembly.build(settings, start_workers=False) as rt:
         svc = rt.service
         for bad, says in [("relative/path", "absolute"), (str(tmp_path / "nope"), "not a folder"),
-                          (str(tmp_path / "data"), "data folder"), (str(tmp_path), "data folder"), ("", "absolute path")]:
+                          (str(tmp_path / "data"), "data folder"), (str(tmp_path), "data folder"), ("", "absolute path"),
+                          ("/", "system folder"), ("/proc/self", "system folder"), ("/etc", "system folder")]:
             with pytest.raises(InvalidInput, match=says):
                 svc.add_watch_folder(bad)
         (tmp_path / "share").mkdir()

@@ -22,6 +22,7 @@ from vtm.watch.state import WatchEvent, WatchEventKind
 
 log = logging.getLogger(__name__)
 MAX_FOLDERS = 50
+SYSTEM_FOLDERS = tuple(Path(p) for p in ("/proc", "/sys", "/dev", "/etc", "/boot"))
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,8 @@ class Watching(Library):
         folder = Path(path).resolve()
         if not folder.is_dir():
             raise InvalidInput(f"{folder} is not a folder on the server (not mounted?).")
+        if folder == Path("/") or any(folder.is_relative_to(system) for system in SYSTEM_FOLDERS):
+            raise InvalidInput(f"{folder} is a system folder; watch a folder of videos, such as /mnt/videos.")
         data = self._data.root.resolve()
         if folder == data or folder.is_relative_to(data) or data.is_relative_to(folder):
             raise InvalidInput(f"{folder} holds or is inside VTM's data folder {data}; VTM would import its own outputs.")
