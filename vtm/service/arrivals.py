@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from vtm.errors import VtmError
 from vtm.models import Video
 from vtm.recipes import UPLOADS, Recipe, RecipeBook
 from vtm.service.jobs import Jobs
@@ -22,8 +23,13 @@ class Arrivals(Jobs):
         self._announce(video)
 
     def _apply_recipe(self, video: Video, target: str) -> None:
-        """Once per video (recorded in the database)."""
-        RecipeBook(self._store).apply(video, target, lambda vid, kind, options: self.request_output(vid, kind, options)[0])
+        """Once per video (recorded in the database). The video is added whatever happens
+        here: a recipe that cannot be applied now (a full disk, the video deleted
+        meanwhile) is logged, and the outputs can still be asked for."""
+        try:
+            RecipeBook(self._store).apply(video, target, lambda vid, kind, options: self.request_output(vid, kind, options)[0])
+        except VtmError as exc:
+            log.warning("video %s: recipe %s not applied: %s", video.id, target, exc.message)
 
     def _announce(self, video: Video) -> None:
         if self._background is not None:
