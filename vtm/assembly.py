@@ -118,6 +118,14 @@ def worker_threads(settings: Settings) -> int:
     return settings.worker_count
 
 
+def fingerprint_executor(settings: Settings) -> Executor:
+    """One decoder process of its own for fingerprints (made when the first is needed),
+    so that a long video's fingerprint never holds a worker's process."""
+    if settings.isolation == "process":
+        return ProcessExecutor(1, settings.job_memory_mb, WARM_UP)
+    return InlineExecutor()
+
+
 def build(settings: Settings, *, start_workers: bool = True, report: bool = True) -> Assembly:
     """Open the data folder and start what runs in the background. A data folder that
     cannot be used raises one typed error (DataFolderError, StoreLocked, DiskFull) whose
@@ -143,7 +151,7 @@ def build(settings: Settings, *, start_workers: bool = True, report: bool = True
     workers = WorkerPool(store, data, settings, jobs_executor, slots=cluster.slots if cluster is not None else None)
     service = Service(settings=settings, data=data, store=store, events=events, ingest=ingest_executor, workers=workers,
                       cluster=cluster)
-    background = Background(settings, data, store, jobs_executor)  # fingerprints decode beside the jobs
+    background = Background(settings, data, store, lambda: fingerprint_executor(settings))
     service.attach(background)
     built = Assembly(settings, data, store, events, jobs_executor, ingest_executor, workers, service, background)
 

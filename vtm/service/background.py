@@ -36,14 +36,18 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 FINGERPRINT_TIMEOUT_S = 120.0  # plus two seconds per second of video
+IDLE_POLL_S = 0.5
 
 
 class Background:
-    def __init__(self, settings: Settings, data: DataDir, store: Store, executor: Executor) -> None:
+    def __init__(self, settings: Settings, data: DataDir, store: Store, executor: Callable[[], Executor]) -> None:
         self._settings = settings
         self._data = data
         self._store = store
-        self._executor = executor
+        self._make_executor = executor  # fingerprints decode in a process of their own, made when first needed
+        self._executor: Executor | None = None
+        self._executor_lock = threading.Lock()
+        self._stopping = threading.Event()
         self.deliverer = Deliverer(store, retry_delays=settings.retry_delays, timeout_s=settings.webhook_timeout_s,
                                    allow_private=settings.webhooks_allow_private)
         self.outbox = Outbox(store, self.deliverer.wake)
@@ -67,6 +71,7 @@ class Background:
     def stop_taking(self) -> None:
         """First step of shutting down: no new file is imported, no new fingerprint begun."""
         self.started = False
+        self._stopping.set()
         with self._watch_lock:
             watcher, self._watcher = self._watcher, None
         if watcher is not None:
@@ -75,8 +80,13 @@ class Background:
             self.indexer.stop_taking()
 
     def stop(self) -> None:
-        """After the executors are closed (a fingerprint being made ends at once)."""
+        """After the workers: a fingerprint being made ends at once, queued events are
+        written, deliveries being sent finish (within their time limit)."""
         self.stop_taking()
+        with self._executor_lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.close()
         if self.indexer is not None:
             self.indexer.stop()
         self.outbox.stop()
@@ -130,12 +140,18 @@ class Background:
             video = self._store.get_video(video_id)
         except NotFound:
             return None
-        if video.missing:
+        if video.missing or not self._idle_workers():
             return None
         timeout = FINGERPRINT_TIMEOUT_S + 2 * (video.duration or 0)
+        with self._executor_lock:
+            if self._stopping.is_set():  # closed: no new decoder process
+                return None
+            if self._executor is None:
+                self._executor = self._make_executor()
+            executor = self._executor
         try:
-            every_s, hashes, flat = self._executor.call(tasks.fingerprint, str(self._data.absolute(video.path)),
-                                                        video.duration, timeout=timeout)
+            every_s, hashes, flat = executor.call(tasks.fingerprint, str(self._data.absolute(video.path)), video.duration,
+                                                  timeout=timeout)
         except (Interrupted, Cancelled):
             return None
         except CallFailed as failure:
@@ -143,3 +159,14 @@ class Background:
             log.warning("video %s: no fingerprint (%s); it is left out of the duplicate search", video_id, failure.message)
             return Fingerprint.of(1.0, [])
         return Fingerprint.from_blobs(every_s, hashes, flat)
+
+    def _idle_workers(self) -> bool:
+        """Wait until no job is queued or running: a fingerprint (a decode of the whole
+        video, a frame a second) never delays the pictures people asked for. False when
+        the server stops meanwhile. In burst mode (nothing started) there is no wait."""
+        while self.started and not self._stopping.is_set():
+            counts = self._store.count_jobs_by_status()
+            if not counts.get(JobStatus.QUEUED) and not counts.get(JobStatus.RUNNING):
+                return True
+            self._stopping.wait(IDLE_POLL_S)
+        return not self._stopping.is_set()
