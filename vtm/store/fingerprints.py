@@ -59,8 +59,10 @@ class FingerprintRows(Rows):
             conn.execute("DELETE FROM duplicate_pairs WHERE video_a = ? OR video_b = ?", [video_id, video_id])
 
     def videos_without_fingerprint(self) -> list[int]:
+        """Videos (whose file is not missing) still to fingerprint."""
         return [r[0] for r in self._read(
-            "SELECT v.id FROM videos v LEFT JOIN fingerprints f ON f.video_id = v.id WHERE f.video_id IS NULL ORDER BY v.id")]
+            "SELECT v.id FROM videos v LEFT JOIN fingerprints f ON f.video_id = v.id "
+            "WHERE f.video_id IS NULL AND NOT coalesce(v.missing, false) ORDER BY v.id")]
 
     def save_fingerprint_and_pairs(self, video_id: int, fingerprint: Fingerprint, pairs: list[Duplicate]) -> bool:
         """A video's fingerprint and the pairs it forms, in one transaction; False (and
