@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-NAV = ["Overview", "Upload", "Library", "Jobs", "Insights"]
+NAV = ["Overview", "Upload", "Library", "Jobs", "Insights", "Duplicates", "Settings"]
 
 
 @pytest.fixture

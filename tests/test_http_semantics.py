@@ -19,7 +19,7 @@ from tests.api_server import LiveServer, client_for, error_code, in_process, ser
 from vtm import web
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
-SAMPLE = {"video_id": "1", "job_id": "1", "width": "64", "height": "0", "name": "x.jpg", "fmt": "webp"}
+SAMPLE = {"video_id": "1", "job_id": "1", "webhook_id": "1", "width": "64", "height": "0", "name": "x.jpg", "fmt": "webp"}
 
 
 def concrete(path: str) -> str:

@@ -1,8 +1,9 @@
-"""Recipes: checked when saved, stored in DuckDB, applied once per video through the real
-service (the jobs are queued and made), per watched folder and for uploads."""
+"""Recipes: checked when saved, stored in DuckDB, applied once per video by the real
+service as videos arrive (the jobs are queued and made), per watched folder and for uploads."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from vtm.assembly import Assembly
 from vtm.errors import InvalidInput
 from vtm.models import JobKind, JobStatus
 from vtm.recipes import UPLOADS, RecipeBook, target_for
+from vtm.watch.state import FileState, WatchEvent, WatchEventKind
 
 ON_ARRIVAL = [
     {"kind": "thumbnail", "options": {"width": 320, "height": 0, "at": "auto"}},
@@ -26,9 +28,9 @@ def request(rt: Assembly):
 def test_a_recipe_is_applied_once_per_video_and_its_outputs_are_made(rt: Assembly, videos: dict[str, Path]) -> None:
     book = RecipeBook(rt.store)
     book.set(UPLOADS, ON_ARRIVAL)
-    video = rt.service.add_local_file(videos["landscape"])
-    jobs = book.apply(video, UPLOADS, request(rt))
-    assert jobs is not None and [j.kind for j in jobs] == [JobKind.THUMBNAIL, JobKind.STORYBOARD, JobKind.SCENES]
+    video = rt.service.add_local_file(videos["landscape"])  # the upload applies the uploads recipe itself
+    jobs = sorted(rt.service.list_jobs(video_id=video.id), key=lambda j: j.id)
+    assert [j.kind for j in jobs] == [JobKind.THUMBNAIL, JobKind.STORYBOARD, JobKind.SCENES]
     assert jobs[1].params["every"] == 5.0
     assert book.apply(video, UPLOADS, request(rt)) is None  # once per video
     # Still once after a restart: the record is in the database.
@@ -43,16 +45,20 @@ def test_a_recipe_is_applied_once_per_video_and_its_outputs_are_made(rt: Assembl
 def test_per_folder_recipes_and_none(rt: Assembly, videos: dict[str, Path], tmp_path: Path) -> None:
     book = RecipeBook(rt.store)
     folder = tmp_path / "camera"
-    folder.mkdir()
+    (folder / "day1").mkdir(parents=True)
     book.set(str(folder), [{"kind": "sheet", "options": {"grid": "2x2"}}])
     assert target_for(folder / "day1" / "a.mp4", [tmp_path, folder]) == str(folder)  # the deepest folder
     assert target_for(Path("/elsewhere/a.mp4"), [folder]) is None
-    first = rt.service.add_local_file(videos["landscape"])
-    second = rt.service.add_local_file(videos["wide"])
-    (job,) = book.apply(first, str(folder), request(rt)) or []
+    rt.service.add_watch_folder(str(folder))
+    path = folder / "day1" / "a.mp4"
+    shutil.copy(videos["landscape"], path)
+    rt.service.handle_watch_event(WatchEvent(WatchEventKind.ADDED, str(path), FileState.of(path.stat())))
+    (first,) = rt.service.list_videos()
+    (job,) = rt.service.list_jobs(video_id=first.id)
     assert (job.kind, job.params["columns"], job.params["rows"]) == (JobKind.SHEET, 2, 2)
-    assert book.apply(second, UPLOADS, request(rt)) == []  # no recipe for uploads: nothing, but recorded
-    assert book.apply(second, UPLOADS, request(rt)) is None
+    assert book.apply(first, str(folder), request(rt)) is None  # once per video
+    second = rt.service.add_local_file(videos["wide"])  # no recipe for uploads: nothing, but recorded
+    assert rt.service.list_jobs(video_id=second.id) == [] and book.apply(second, UPLOADS, request(rt)) is None
     assert [r.target for r in book.all()] == [str(folder)]
     book.remove(str(folder))
     assert book.get(str(folder)) is None
