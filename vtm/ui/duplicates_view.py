@@ -9,7 +9,7 @@ import streamlit as st
 
 from vtm.errors import NotFound
 from vtm.service import Service
-from vtm.ui import format, posters
+from vtm.ui import format, library_view, posters
 
 LIMIT = 100
 
@@ -47,7 +47,7 @@ def pair_card(svc: Service, pair: dict[str, Any]) -> None:
         with column:
             poster = svc.poster_path(video)
             if poster:
-                posters.show_card(svc, poster)
+                posters.show_card(svc, poster, alt=f"Poster of {video.filename}", link=library_view.video_href(video.id))
             st.page_link("pages/library.py", label=format.md(video.filename), icon=":material/movie:",
                          query_params={"video": str(video.id)})
             spans = [f"{format.clock(r[f'{side}_start'])}–{format.clock(r[f'{side}_end'])}" for r in pair["ranges"]]
