@@ -11,6 +11,7 @@ import numpy as np
 from PIL import Image, ImageSequence
 
 from vtm import kinds
+from vtm.files.layout import POSTER_CHOICE_NAME
 from vtm.kinds.options import Options
 from vtm.media.probe import probe
 from vtm.models import JobKind
@@ -85,5 +86,6 @@ def differences(ours: Path, theirs: Path) -> list[str]:
 
 def leftovers(root: Path) -> list[Path]:
     """Half-written files or staging folders anywhere under a data folder."""
-    return [path for path in root.rglob("*") if path.name.endswith(".part") or path.name.startswith(".")] + \
+    return [path for path in root.rglob("*") if path.name.endswith(".part")
+            or (path.name.startswith(".") and path.name != POSTER_CHOICE_NAME)] + \
         [path for path in (root / "tmp").iterdir()]
