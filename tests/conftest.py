@@ -56,3 +56,24 @@ def videos(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "black_intro": media.with_black_intro(folder / "black_intro.mp4"),
         "corrupt": media.corrupt(folder / "corrupt.mp4", landscape),
     }
+
+
+@pytest.fixture
+def navigation_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Route every AppTest run through dashboard.py, as app.py makes the server do.
+
+    AppTest resets Streamlit's legacy `pages/` flag before each run, so with our
+    `pages/` folder it would run pages/jobs.py on its own (no router, no sidebar). This
+    re-applies vtm.ui.router.use_navigation_only() after Streamlit's own set-up.
+    AppTest modules use it with `pytestmark = pytest.mark.usefixtures("navigation_only")`."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    from vtm.ui.router import use_navigation_only
+
+    original = PagesManager.__init__
+
+    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+        use_navigation_only()
+
+    monkeypatch.setattr(PagesManager, "__init__", init)

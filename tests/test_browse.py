@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from tests import bulk_rows
@@ -18,22 +17,12 @@ from vtm.assembly import Assembly
 from vtm.config import Settings
 from vtm.errors import InvalidInput
 from vtm.models import JobStatus
-from vtm.ui.router import use_navigation_only
 
 VIDEOS, JOBS = 300, 1000
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(autouse=True)
-def navigation_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pages run inside dashboard.py's navigation, as on the server (see tests/test_pages.py)."""
-    original = PagesManager.__init__
-
-    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
-        original(self, *args, **kwargs)  # type: ignore[arg-type]
-        use_navigation_only()
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+pytestmark = pytest.mark.usefixtures("navigation_only")
 
 
 def page(name: str, **query: str) -> AppTest:

@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from vtm import assembly
@@ -18,26 +17,12 @@ from vtm.assembly import Assembly
 from vtm.config import Settings
 from vtm.models import JobKind, JobNode, JobStatus, Video
 from vtm.ui import format
-from vtm.ui.router import use_navigation_only
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = {"upload": "pages/upload.py", "library": "pages/library.py", "jobs": "pages/jobs.py"}
 
 
-@pytest.fixture(autouse=True)
-def navigation_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Route every AppTest run through dashboard.py, as app.py makes the server do.
-
-    AppTest resets Streamlit's legacy `pages/` flag before each run, so with our
-    `pages/` folder it would run pages/jobs.py on its own (no router, no sidebar). This
-    re-applies vtm.ui.router.use_navigation_only() after Streamlit's own set-up."""
-    original = PagesManager.__init__
-
-    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
-        original(self, *args, **kwargs)  # type: ignore[arg-type]
-        use_navigation_only()
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+pytestmark = pytest.mark.usefixtures("navigation_only")
 
 
 def test_the_router_draws_the_sidebar_on_every_page(rt: Assembly) -> None:

@@ -9,29 +9,18 @@ import shutil
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from tests import scene_clips
 from vtm.assembly import Assembly
 from vtm.models import JobKind
-from vtm.ui.router import use_navigation_only
 from vtm.watch.state import FileState, WatchEvent, WatchEventKind
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLIC = "http://93.184.215.14/hooks/vtm"  # a public address (an IP: no DNS needed); never reached by burst mode
 
 
-@pytest.fixture(autouse=True)
-def navigation_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """As in test_pages: every AppTest run goes through dashboard.py's router."""
-    original = PagesManager.__init__
-
-    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
-        original(self, *args, **kwargs)  # type: ignore[arg-type]
-        use_navigation_only()
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+pytestmark = pytest.mark.usefixtures("navigation_only")
 
 
 def app(page: str, **query: str) -> AppTest:

@@ -8,28 +8,17 @@ from pathlib import Path
 
 import cv2
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from tests.clips import index_frame, read_index
 from vtm.assembly import Assembly
 from vtm.media.samples import write_clip
-from vtm.ui.router import use_navigation_only
 
 ROOT = Path(__file__).resolve().parent.parent
 FPS = 10
 
 
-@pytest.fixture(autouse=True)
-def navigation_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """As tests/test_pages.py: every AppTest run goes through dashboard.py's router."""
-    original = PagesManager.__init__
-
-    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
-        original(self, *args, **kwargs)  # type: ignore[arg-type]
-        use_navigation_only()
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+pytestmark = pytest.mark.usefixtures("navigation_only")
 
 
 @pytest.fixture(scope="module")

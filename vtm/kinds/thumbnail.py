@@ -16,6 +16,7 @@ from vtm.kinds import limits
 from vtm.kinds.base import Kind, Make, Pair
 from vtm.kinds.moment import FIRST, Moment, parse_moment
 from vtm.kinds.options import Options, VideoShape, option
+from vtm.media.box import box_size
 from vtm.models import JobKind
 
 FITS = ("cover", "contain", "stretch", "smart")
@@ -50,16 +51,6 @@ def parse_size(text: str) -> tuple[int, int]:
         pass
     raise InvalidInput(f"--size {text!r}: use WIDTHxHEIGHT, e.g. 320x180 (0 keeps the aspect: 320x0).")
 
-
-def box_size(src_w: int, src_h: int, width: int, height: int) -> tuple[int, int]:
-    """The output size: a 0 side is derived from the other keeping the source aspect."""
-    if width and height:
-        return width, height
-    if width:
-        return width, max(1, round(width * src_h / src_w))
-    if height:
-        return max(1, round(height * src_w / src_h)), height
-    return src_w, src_h
 
 
 SIDE = "Pixels. Leave empty (or 0) to follow the other side and keep the aspect ratio."

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from vtm.media import choose, render
+from vtm.media.box import box_size
 from vtm.media.frames import Grab, grab
 from vtm.media.picture import Sizer, covering
 
@@ -38,6 +39,6 @@ def make_thumbnail(path: Path, params: dict[str, Any], duration: float | None) -
     size = covering(int(params["width"]), int(params["height"]))
     frame = pick_frame(path, str(params.get("at", "0")), duration, exact=not params.get("fast", False), size=size)
     h, w = frame.image.shape[:2]
-    width, height = render.box_size(w, h, int(params["width"]), int(params["height"]))
+    width, height = box_size(w, h, int(params["width"]), int(params["height"]))
     image = render.fit(frame.image, width, height, params.get("fit", "cover"), params.get("pad", "000000"))
     return render.encode(image, params.get("format", "jpg"), int(params.get("quality", 85)))

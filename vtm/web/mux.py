@@ -83,7 +83,7 @@ def _seconds(value: float) -> str:
 
 
 def _derived(src_w: int, src_h: int, width: int, height: int) -> tuple[int, int]:
-    """A zero side derived from the other, keeping the aspect (render.box_size's formula)."""
+    """A zero side derived from the other, keeping the aspect (vtm.media.box.box_size's formula)."""
     if width and not height:
         return width, max(1, round(width * src_h / src_w))
     if height and not width:
