@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -229,8 +230,14 @@ def test_polish_and_a_phone(server: LiveServer, browser: Any, video_page: Any) -
     phone = open_page(browser, f"{server.url}/jobs", width=390, height=844)
     metrics = phone.get_by_test_id("stMetric")
     expect(metrics.nth(3)).to_be_visible(timeout=60_000)
-    boxes = [m.bounding_box() for m in metrics.all()]
-    assert len({round(b["y"]) for b in boxes}) == 2  # two by two, not four stacked
+    deadline = time.monotonic() + 30  # the page is live (it reruns every second): measure a settled layout
+    while True:
+        boxes = [m.bounding_box() for m in metrics.all()]
+        rows = {round(b["y"]) for b in boxes if b}
+        if len(boxes) == 4 and all(boxes) and len(rows) == 2 or time.monotonic() > deadline:
+            break
+        phone.wait_for_timeout(500)
+    assert len(rows) == 2, boxes  # two by two, not four stacked
     assert all(b["x"] >= 0 and b["x"] + b["width"] <= 390 for b in boxes)
     assert sum(b["height"] for b in boxes[::2]) < 844 / 2  # less than half the screen
     for option in ("All", "Queued", "Running", "Completed", "Failed"):
