@@ -16,9 +16,11 @@ from google.protobuf.message import Message
 
 from tests.api_server import LiveServer
 from tests.test_e2e import CHROMIUM_ARGS
-from tests.test_pages import PAGES, app, navigation_only  # noqa: F401  (the router fixture)
+from tests.test_pages import PAGES, app
 from vtm.assembly import Assembly
 from vtm.ui.format import WORD_JOINER
+
+pytestmark = pytest.mark.usefixtures("navigation_only")  # pages run inside dashboard.py (conftest)
 
 PAYLOADS = [
     "[Session expired, log in](http://x.example/)",

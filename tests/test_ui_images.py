@@ -11,12 +11,14 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.test_pages import app, navigation_only  # noqa: F401  (the router fixture)
+from tests.test_pages import app
 from vtm import assembly
 from vtm.assembly import Assembly
 from vtm.config import Settings
 from vtm.media import display
 from vtm.models import JobKind
+
+pytestmark = pytest.mark.usefixtures("navigation_only")  # pages run inside dashboard.py (conftest)
 
 PLACEHOLDER = "This picture is not shown"
 
