@@ -1,4 +1,4 @@
-"""Reading a request's path and query, within bounds (`vtm.parsing`)."""
+"""Reading a request's path, query and JSON body, within bounds (`vtm.parsing`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from starlette.requests import Request
 
 from vtm import parsing
-from vtm.errors import NotFound
+from vtm.errors import NotFound, TooLarge
 
 MAX_ID = 2**62
 
@@ -30,3 +30,14 @@ def path_int(request: Request, name: str) -> int:
 def options(request: Request, names: Iterable[str]) -> dict[str, object]:
     """The query options among `names` that the request has."""
     return {name: request.query_params[name] for name in names if name in request.query_params}
+
+
+async def json_body(request: Request, limit: int, send: str) -> object:
+    """The request's JSON body (`{}` when empty), read up to `limit` bytes: over it, a 413
+    that says what to `send` instead; deep or huge values refused by `parsing.json_body`."""
+    raw = b""
+    async for chunk in request.stream():
+        raw += chunk
+        if len(raw) > limit:
+            raise TooLarge(f"The request body is over {limit // 1024} KB; {send}.")
+    return parsing.json_body(raw or b"{}")

@@ -18,24 +18,19 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from vtm import kinds, parsing
-from vtm.errors import InvalidInput, TooLarge
+from vtm.errors import InvalidInput
 from vtm.service import Service
 from vtm.web.endpoint import endpoint
 from vtm.web.files import file_response
 from vtm.web.json import job_json
-from vtm.web.params import path_int
+from vtm.web.params import json_body, path_int
 
 MAX_BODY = 64 * 1024
 EXAMPLE = '{"kind": "sheet", "columns": 4, "rows": 4}'
 
 
 async def _body(request: Request) -> dict[str, Any]:
-    raw = b""
-    async for chunk in request.stream():
-        raw += chunk
-        if len(raw) > MAX_BODY:
-            raise TooLarge(f"The request body is over {MAX_BODY // 1024} KB; send only the kind and its options.")
-    body = parsing.json_body(raw or b"{}")
+    body = await json_body(request, MAX_BODY, "send only the kind and its options")
     if not isinstance(body, dict):
         raise InvalidInput(f'The body must be a JSON object such as {EXAMPLE}, not a JSON {_json_type(body)}.',
                            code="wrong_shape")

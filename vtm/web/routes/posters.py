@@ -13,13 +13,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from vtm import mediatypes, parsing
-from vtm.errors import InvalidInput, TooLarge
+from vtm import mediatypes
+from vtm.errors import InvalidInput
 from vtm.service import Service
 from vtm.web.endpoint import endpoint
 from vtm.web.files import bytes_response
 from vtm.web.json import video_json
-from vtm.web.params import int_param, path_int
+from vtm.web.params import int_param, json_body, path_int
 
 MAX_BODY = 4 * 1024
 MAX_WIDTH = 7680
@@ -27,12 +27,7 @@ MAX_WIDTH = 7680
 
 @endpoint()
 async def set_poster(request: Request, service: Service) -> Response:
-    raw = b""
-    async for chunk in request.stream():
-        raw += chunk
-        if len(raw) > MAX_BODY:
-            raise TooLarge(f'The request body is over {MAX_BODY // 1024} KB; send {{"at": "12.5"}}.')
-    body = parsing.json_body(raw or b"{}")
+    body = await json_body(request, MAX_BODY, 'send {"at": "12.5"}')
     if not isinstance(body, dict) or set(body) - {"at"} or not isinstance(body.get("at"), str | int | float):
         raise InvalidInput('Send {"at": "12.5"} (seconds), "40%", "auto" or "cover".', code="wrong_shape")
     video = await run_in_threadpool(service.set_poster, path_int(request, "video_id"), str(body["at"]))

@@ -16,23 +16,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from vtm import parsing
-from vtm.errors import InvalidInput, TooLarge
+from vtm.errors import InvalidInput
 from vtm.service import Service
 from vtm.web.endpoint import endpoint
-from vtm.web.params import int_param, path_int
+from vtm.web.params import int_param, json_body, path_int
 
 MAX_BODY = 16 * 1024
 EXAMPLE = '{"url": "https://example.com/hooks/vtm", "events": ["job.completed", "job.failed"]}'
 
 
 async def _body(request: Request) -> dict[str, Any]:
-    raw = b""
-    async for chunk in request.stream():
-        raw += chunk
-        if len(raw) > MAX_BODY:
-            raise TooLarge(f"The request body is over {MAX_BODY // 1024} KB; send the url and the events only.")
-    body = parsing.json_body(raw or b"{}")
+    body = await json_body(request, MAX_BODY, "send the url and the events only")
     if not isinstance(body, dict) or set(body) - {"url", "events"}:
         raise InvalidInput(f"The body must be a JSON object such as {EXAMPLE}.", code="wrong_shape")
     return body
