@@ -10,10 +10,10 @@
 from vtm.files.atomic import atomic_path, remove_tree, write_atomic, write_folder
 from vtm.files.layout import DataDir, Inventory, poster_choice_beside, staging_root, thumbnail_name, unusable
 from vtm.files.names import VIDEO_EXTENSIONS, given_name, safe_filename, stored_filename
-from vtm.files.receiving import Received, Receiver, receive_file, receive_stream, sha256_of
+from vtm.files.receiving import Received, Receiver, receive_file, sha256_of
 
 __all__ = [
-    "VIDEO_EXTENSIONS", "DataDir", "Inventory", "Received", "Receiver", "atomic_path", "poster_choice_beside", "receive_file", "receive_stream",
+    "VIDEO_EXTENSIONS", "DataDir", "Inventory", "Received", "Receiver", "atomic_path", "poster_choice_beside", "receive_file",
     "given_name", "remove_tree", "safe_filename", "sha256_of", "stored_filename", "staging_root", "thumbnail_name", "unusable", "write_atomic",
     "write_folder",
 ]

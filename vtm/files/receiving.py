@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,17 +69,6 @@ def receive_file(source: Path, tmp_dir: Path, limit_bytes: int) -> Received:
         with open(source, "rb") as handle:
             while chunk := handle.read(CHUNK):
                 receiver.write(chunk)
-    except BaseException:
-        receiver.discard()
-        raise
-    return receiver.finish()
-
-
-async def receive_stream(chunks: AsyncIterator[bytes], tmp_dir: Path, limit_bytes: int) -> Received:
-    receiver = Receiver(tmp_dir, limit_bytes)
-    try:
-        async for chunk in chunks:
-            receiver.write(chunk)
     except BaseException:
         receiver.discard()
         raise

@@ -111,12 +111,3 @@ def signal_peak(frame: Any) -> float:
 def sar_text(sar: Fraction) -> str:
     return f"{sar.numerator}:{sar.denominator}"
 
-
-def parse_sar(text: str | None) -> Fraction:
-    if not text or ":" not in text:
-        return Fraction(1)
-    num, den = text.split(":", 1)
-    try:
-        return Fraction(int(num), int(den))
-    except (ValueError, ZeroDivisionError):
-        return Fraction(1)

@@ -11,7 +11,6 @@ import io
 
 import numpy as np
 
-FITS = ("cover", "contain", "stretch")
 FORMATS = {"jpg": ".jpg", "png": ".png", "webp": ".webp"}
 
 

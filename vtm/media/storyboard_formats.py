@@ -20,7 +20,6 @@ from vtm.media.storyboard import plan, tile_images
 from vtm.models import VideoInfo
 
 BIF_NAME, ZIP_NAME = "storyboard.bif", "trickplay.zip"
-FORMATS = ("webvtt", "bif", "jellyfin")
 
 
 def tile_times(duration: float | None, every: float, count: int) -> list[float]:

@@ -113,10 +113,6 @@ class Background:
             self._watcher.start()
             log.info("watching %s", ", ".join(str(f) for f in folders))
 
-    def watching(self) -> bool:
-        with self._watch_lock:
-            return self._watcher is not None and self._watcher.caught_up.is_set()
-
     # -- events -------------------------------------------------------------------------
     def publish(self, event_type: EventType, data: Mapping[str, Any]) -> None:
         self.outbox.put(event_type, data)
@@ -165,8 +161,7 @@ class Background:
         video, a frame a second) never delays the pictures people asked for. False when
         the server stops meanwhile. In burst mode (nothing started) there is no wait."""
         while self.started and not self._stopping.is_set():
-            counts = self._store.count_jobs_by_status()
-            if not counts.get(JobStatus.QUEUED) and not counts.get(JobStatus.RUNNING):
+            if not self._store.has_pending():
                 return True
             self._stopping.wait(IDLE_POLL_S)
         return not self._stopping.is_set()

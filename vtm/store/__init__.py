@@ -47,10 +47,10 @@ __all__ = ["TABLES", "Store", "canonical", "now"]
 class Store(BrowseRows, VideoRows, JobRows, WebhookRows, FingerprintRows, RecipeRows, WatchedRows, InsightRows):
     """The DuckDB file of one data folder, held by this process alone."""
 
-    def __init__(self, path: Path, *, on_job_change: JobListener | None = None) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._db = Database(self.path, _open)
-        self._listeners = [on_job_change] if on_job_change else []
+        self._listeners: list[JobListener] = []
         self._unsaved: dict[int, tuple[str, str | None, datetime]] = {}
 
     def close(self) -> None:

@@ -110,9 +110,6 @@ class JobRows(Rows):
             self._changed(job)
         return job, created
 
-    def enqueue_many(self, video_id: int, kind: JobKind, options: list[JobOptions]) -> list[Job]:
-        return [self.enqueue_job(video_id, kind, o)[0] for o in options]
-
     def get_job(self, job_id: int) -> Job:
         rows = self._read(f"SELECT {JOB_COLUMNS} FROM {JOB_FROM} WHERE j.id = ?", [job_id])
         if not rows:
@@ -302,17 +299,15 @@ class JobRows(Rows):
                 )
         return requeue, fail
 
-    def has_queued(self) -> bool:
-        return bool(self._read("SELECT 1 FROM jobs WHERE status = 'QUEUED' LIMIT 1"))
+    def has_pending(self) -> bool:
+        """Whether any job is queued or running (one row read, not a count of them all)."""
+        return bool(self._read("SELECT 1 FROM jobs WHERE status IN ('QUEUED', 'RUNNING') LIMIT 1"))
 
     def job_outputs(self) -> list[tuple[int, JobKind, int, JobStatus, str | None, str]]:
         """(id, kind, video id, status, output path, params as stored) of every job: what
         `vtm doctor` compares with the files, without building every Job."""
         rows = self._read("SELECT id, kind, video_id, status, output_path, params FROM jobs")
         return [(r[0], JobKind(r[1]), r[2], JobStatus(r[3]), r[4], r[5]) for r in rows]
-
-    def job_output_paths(self) -> list[str]:
-        return [r[0] for r in self._read("SELECT output_path FROM jobs WHERE output_path IS NOT NULL")]
 
     def insert_jobs_bulk(self, video_id: int, kind: JobKind, options: list[JobOptions],
                          status: JobStatus = JobStatus.QUEUED) -> int:
