@@ -166,13 +166,10 @@ class WorkerPool:
             return job
         dest = self.output_path(job)
         task = tasks.Task(job.id, job.kind, job.options, str(self.data.absolute(video.path)), video.duration, str(dest))
-        extra: dict[str, Any] = {}
-        if getattr(self.executor, "reports_placement", False):  # a cluster says where each attempt runs
-            extra["placed"] = self._placed(job)
         try:
             output = self.executor.call(tasks.run, task, timeout=self.timeout_for(video.duration),
                                         progress=self._progress(job.id), cancelled=lambda: job.id in self._cancelled,
-                                        **extra)
+                                        placed=self._placed(job))  # a cluster says where each attempt runs
         except Interrupted:
             self.data.remove_partials(dest)
             log.info("job %s: stopped by shutdown; back in the queue", job.id)

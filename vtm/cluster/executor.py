@@ -36,7 +36,6 @@ class RayCallFailed(CallFailed):
 
 
 class RayExecutor:
-    reports_placement = True  # call() takes `placed=`: the worker pool records each attempt's node
 
     def __init__(self, address: str, *, memory_mb: int = 2048, max_retries: int = 2, node_ip: str | None = None,
                  backoff: Backoff | None = None, connect_timeout_s: float = 60.0) -> None:

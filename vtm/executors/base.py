@@ -1,6 +1,6 @@
 """The executor seam: what every executor does, and the errors a call ends with.
 
-    call(fn, *args, timeout=None, progress=None, cancelled=None) -> fn's result
+    call(fn, *args, timeout=None, progress=None, cancelled=None, placed=None) -> fn's result
     close()
 
 `fn` and its arguments must pickle (a child process or a cluster node runs them).
@@ -8,7 +8,8 @@ With `progress`, `fn` gets one more argument: a callback taking a fraction 0..1.
 A call ends with the result, or raises `CallFailed` (the work failed: `message` for
 people, `traceback` for us, `user_error` when it was a `vtm.errors` error),
 `Interrupted` (the executor was closed meanwhile: not the work's fault) or `Cancelled`
-(the caller said it no longer wants the result).
+(the caller said it no longer wants the result). `placed` is told where each attempt
+runs by an executor that places work on machines (the cluster's); a local one never calls it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 Progress = Callable[[float], None]
 Cancel = Callable[[], bool]
+Placed = Callable[[Any], None]
 # How often a waiting call checks whether it was cancelled.
 POLL_S = 0.25
 MEMORY_MESSAGE = "Ran out of memory while decoding (over VTM_JOB_MEMORY_MB); the decoder was restarted."
@@ -31,7 +33,7 @@ MEMORY_MESSAGE = "Ran out of memory while decoding (over VTM_JOB_MEMORY_MB); the
 
 class Executor(Protocol):
     def call(self, fn: Callable[..., T], *args: Any, timeout: float | None = None, progress: Progress | None = None,
-             cancelled: Cancel | None = None) -> T: ...
+             cancelled: Cancel | None = None, placed: Placed | None = None) -> T: ...
 
     def close(self) -> None: ...
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from vtm.executors.base import Cancel, Progress, failure, guarded
+from vtm.executors.base import Cancel, Placed, Progress, failure, guarded
 
 T = TypeVar("T")
 
 
 class InlineExecutor:
     def call(self, fn: Callable[..., T], *args: Any, timeout: float | None = None, progress: Progress | None = None,
-             cancelled: Cancel | None = None) -> T:
+             cancelled: Cancel | None = None, placed: Placed | None = None) -> T:
         report = guarded(progress, cancelled, "inline call")
         try:
             if report is not None:

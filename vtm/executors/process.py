@@ -29,7 +29,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from vtm import errors
-from vtm.executors.base import POLL_S, CallFailed, Cancel, Cancelled, Interrupted, Progress, guarded
+from vtm.executors.base import POLL_S, CallFailed, Cancel, Cancelled, Interrupted, Placed, Progress, guarded
 from vtm.executors.spawner import Spawner
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ class ProcessExecutor:
             self._idle.put(child)
 
     def call(self, fn: Callable[..., T], *args: Any, timeout: float | None = None, progress: Progress | None = None,
-             cancelled: Cancel | None = None) -> T:
+             cancelled: Cancel | None = None, placed: Placed | None = None) -> T:
         child = self._checkout()
         try:
             result: T = child.call(fn, args, timeout, progress, cancelled)
