@@ -84,6 +84,24 @@ def test_a_changed_file_is_probed_again_and_a_moved_one_followed(rt: Assembly, c
     assert set(store.watched_files()) == {str(moved)}
 
 
+@pytest.mark.parametrize("name", ["day.mp4", "day  one: the walk.mp4"])
+def test_a_file_imported_before_a_crash_is_linked_when_it_arrives_again(rt: Assembly, clip: Path, tmp_path: Path,
+                                                                         name: str) -> None:
+    """The server died after importing a watched file but before recording it: when the
+    watcher offers the file again it is linked to that video, not imported twice nor
+    refused — also for a name that is kept as given but stored under a safer one."""
+    svc, store = rt.service, rt.store
+    folder = tmp_path / "camera"
+    folder.mkdir()
+    path = folder / name
+    shutil.copy(clip, path)
+    video = svc.import_file(path)  # imported, never recorded as watched (the crash)
+    assert store.watched_files() == {}
+    svc.handle_watch_event(WatchEvent(WatchEventKind.ADDED, str(path), state(path)))
+    assert [v.id for v in svc.list_videos()] == [video.id]
+    assert {p: entry[0] for p, entry in store.watched_files().items()} == {str(path): video.id}
+
+
 def test_watch_folders_are_checked_when_added(tmp_path: Path) -> None:
     fixed = tmp_path / "fixed"
     fixed.mkdir()

@@ -25,10 +25,16 @@ class Library(Videos):
         self._arrived(video)
         return video
 
-    def _import_file(self, source: Path) -> Video:
+    def _imported_as(self, source: Path) -> Video | None:
+        """The video that already refers to this very file, if one does."""
         source = Path(source).resolve()
         existing = self._store.find_video_by_name(given_name(source.name))
-        if existing is not None and existing.path == str(source):
+        return existing if existing is not None and existing.path == str(source) else None
+
+    def _import_file(self, source: Path) -> Video:
+        source = Path(source).resolve()
+        existing = self._imported_as(source)
+        if existing is not None:
             raise Conflict(f"{existing.filename} is already in the library (video {existing.id}).", code="already_imported")
         name = self.check_name_free(source.name)
         size = source.stat().st_size

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vtm.errors import Conflict, InvalidInput, NotFound
-from vtm.files import safe_filename, sha256_of
+from vtm.files import sha256_of
 from vtm.recipes import UPLOADS, RecipeBook, target_for
 from vtm.service.library import Library
 from vtm.watch.state import WatchEvent, WatchEventKind
@@ -124,7 +124,7 @@ class Watching(Library):
         try:
             video = self._import_file(path)
         except Conflict as exc:
-            existing = self._store.find_video_by_name(safe_filename(path.name))
+            existing = self._imported_as(path)  # found as _import_file found it (by the name as given)
             if exc.code != "already_imported" or existing is None:
                 raise
             # Imported before a crash let it be recorded: link it, finish its recipe.
