@@ -24,18 +24,10 @@ def videos() -> str:
     return f"{API}/videos"
 
 
-def video_image(video_id: int, name: str) -> str:
-    """A picture of a video by URL: `thumbnail.jpg`, `poster.jpg`, `storyboard.vtt`, ..."""
-    return f"{API}/videos/{int(video_id)}/{name}"
-
-
 def video_source(video_id: int) -> str:
     """The video's own file, served with byte ranges for the player."""
     return f"{API}/videos/{int(video_id)}/source"
 
-
-def job_zip(job_id: int) -> str:
-    return f"{API}/jobs/{int(job_id)}/zip"
 
 
 def video_page(video_id: int) -> str:

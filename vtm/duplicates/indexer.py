@@ -49,10 +49,6 @@ class Indexer:
             self._queued.add(video_id)
         self._queue.put(video_id)
 
-    def pending(self) -> int:
-        with self._lock:
-            return len(self._queued)
-
     def start(self) -> None:
         for video_id in self._store.videos_without_fingerprint():
             self.add(video_id)

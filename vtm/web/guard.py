@@ -45,21 +45,23 @@ def check_token(request: Request, settings: Settings, *, ticket: bool = False) -
     # A `<video>` element cannot send headers: on reads, the ticket may come as `?ticket=`.
     if ticket and request.method in ("GET", "HEAD") and tickets.valid(token, request.query_params.get("ticket", "")):
         return
-    given = request.headers.get("authorization", "")
-    scheme, _, value = given.partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), token.encode()):
+    if not _bearer_matches(request, token):
         raise Unauthorized("This needs `Authorization: Bearer <token>` (the server's VTM_API_TOKEN).")
 
 
 def check_signed(request: Request, settings: Settings) -> None:
     """An image URL when `VTM_URL_SIGNING_KEY` is set: the API token (when one is set and
     sent) or a valid, unexpired signature (`vtm.signing`); else 403 with the reason."""
-    token = settings.api_token
-    scheme, _, value = request.headers.get("authorization", "").partition(" ")
-    if token and scheme.lower() == "bearer" and hmac.compare_digest(value.strip().encode(), token.encode()):
+    if settings.api_token and _bearer_matches(request, settings.api_token):
         return
     signing.verify(request.url.path, request.url.query, settings.url_signing_key, time.time())
 
 
 def reads_need_token(settings: Settings) -> bool:
     return bool(settings.api_token and settings.api_token_reads)
+
+
+def _bearer_matches(request: Request, token: str) -> bool:
+    """`Authorization: Bearer <token>` with this token (compared in constant time)."""
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(value.strip().encode(), token.encode())

@@ -71,6 +71,11 @@ class Deliverer:
             self._thread = None
         self._pool.shutdown(wait=True, cancel_futures=True)
 
+    def _delay(self, attempts: int) -> float:
+        """Seconds before the retry that follows attempt number `attempts` (the last delay
+        again past the end; 0 with none)."""
+        return self._delays[min(attempts, len(self._delays)) - 1] if self._delays else 0.0
+
     def _after_crash(self) -> None:
         """A delivery being sent when the process died was left due in CLAIM_S (its
         answer never recorded): bring it back to the schedule, the delay after its
@@ -78,8 +83,7 @@ class Deliverer:
         than that already and stay as they are."""
         at = self._clock()
         for delivery in self._store.retries_after(at):
-            delay = self._delays[min(delivery.attempts, len(self._delays)) - 1] if self._delays else 0.0
-            due = at + timedelta(seconds=delay)
+            due = at + timedelta(seconds=self._delay(delivery.attempts))
             if delivery.next_attempt_at is not None and due < delivery.next_attempt_at:
                 self._store.reschedule(delivery.id, due)
 
@@ -136,7 +140,7 @@ class Deliverer:
             log.warning("webhook %s: %s %s given up after %d attempts: %s", delivery.webhook_id, delivery.type,
                         delivery.event_id, delivery.attempts, reason)
             return
-        retry = self._clock() + timedelta(seconds=self._delays[delivery.attempts - 1])
+        retry = self._clock() + timedelta(seconds=self._delay(delivery.attempts))
         self._store.record_attempt(delivery.id, state=DeliveryState.PENDING, status_code=status, error=reason,
                                    next_attempt_at=retry)
         log.info("webhook %s: %s %s attempt %d failed (%s); next at %s", delivery.webhook_id, delivery.type,
