@@ -11,16 +11,18 @@ svc = current()
 st.title("Jobs", anchor=False)
 st.caption("Every picture VTM makes is a job. This table updates itself every second.")
 where = jobs_view.filters(svc)
-page = jobs_view.page_number()
+page = pager.page_number()
 
 
 @st.fragment(run_every="1s")
-def live_jobs() -> None:
+def live_jobs() -> int:
+    """Draws the counts and the table; returns how many jobs match (used on the full run)."""
     shown = svc.job_page(where, page=page, per_page=jobs_view.PER_PAGE)
     jobs_view.status_counts(shown.counts)
     jobs_view.job_table(shown, page)
+    return shown.total
 
 
-live_jobs()
-pager.pager("jobs", page, pager.pages_of(sum(svc.job_counts_for(where).values()), jobs_view.PER_PAGE))
+total = live_jobs()  # the page's counts, not a second count of every job
+pager.pager("jobs", page, pager.pages_of(total, jobs_view.PER_PAGE))
 jobs_view.job_actions(svc)

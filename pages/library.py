@@ -6,7 +6,7 @@ import functools
 import streamlit as st
 
 from vtm.service import current
-from vtm.ui import library_view, video_view
+from vtm.ui import library_view, pager, video_view
 from vtm.ui.feedback import attempt
 
 svc = current()
@@ -21,7 +21,7 @@ elif not library_view.bad_link():
     st.title("Library", anchor=False)
     library_view.flash()
     search, sort = library_view.toolbar()
-    page = library_view.page_number()
+    page = pager.page_number()
     shown = svc.video_page(search=search, sort=sort, page=page, per_page=library_view.PER_PAGE)
     if shown.videos:
         library_view.video_grid(svc, shown, page)

@@ -4,16 +4,15 @@ import streamlit as st
 
 from vtm import urls
 from vtm.service import current
-from vtm.ui import upload_view
+from vtm.ui import upload_view, url_state
 from vtm.ui.uploader import uploader
 
 svc = current()
 st.title("Upload videos")
-base = "/" + str(st.get_option("server.baseUrlPath") or "").strip("/")
 limit = f"up to {svc.settings.max_upload_mb} MB each"
 extensions = svc.accepted_extensions
 results = uploader(
-    url=base.rstrip("/") + urls.videos(),
+    url=url_state.href(urls.videos()),
     ticket=svc.upload_ticket(),
     max_bytes=svc.settings.max_upload_bytes,
     accept=",".join(extensions),

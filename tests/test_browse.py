@@ -85,8 +85,8 @@ def test_jobs_are_filtered_paged_and_counted_in_the_database(big: Assembly) -> N
     assert [j.id for j in both.jobs] == [921, 621, 321, 21] and both.counts[JobStatus.COMPLETED] == 4
     assert svc.job_page(svc.job_filter(status="completed", text="cat-", video_id=21)).jobs == []
     assert svc.job_page(svc.job_filter(status="failed", video_id=20)).counts[JobStatus.COMPLETED] == 0  # only its status
-    assert svc.job_counts_for(svc.job_filter(video_id=20)) == {JobStatus.QUEUED: 0, JobStatus.RUNNING: 0,
-                                                               JobStatus.COMPLETED: 0, JobStatus.FAILED: 4}
+    assert svc.job_page(svc.job_filter(video_id=20)).counts == {JobStatus.QUEUED: 0, JobStatus.RUNNING: 0,
+                                                                JobStatus.COMPLETED: 0, JobStatus.FAILED: 4}
     with pytest.raises(InvalidInput, match="status='done'"):
         svc.job_filter(status="done")
 

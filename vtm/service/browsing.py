@@ -31,10 +31,6 @@ class Browsing(ServiceBase):
         per_page = _per_page(per_page)
         return self._store.job_page(where, limit=per_page, offset=(max(1, page) - 1) * per_page)
 
-    def job_counts_for(self, where: JobFilter) -> dict[JobStatus, int]:
-        """Jobs per status among those the filter picks."""
-        return self._store.job_counts(where)
-
 
 def _per_page(per_page: int) -> int:
     if not 1 <= per_page <= MAX_PER_PAGE:

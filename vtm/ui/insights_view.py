@@ -62,8 +62,7 @@ def filters(svc: Service) -> tuple[InsightFilter, str]:
 def _range_changed() -> None:
     picked = st.session_state.get("insights_range")
     if isinstance(picked, tuple) and len(picked) == 2:
-        url_state.put("from", picked[0].isoformat())
-        url_state.put("to", picked[1].isoformat())
+        url_state.change({"from": (picked[0].isoformat(), ""), "to": (picked[1].isoformat(), "")})
 
 
 def downloads(svc: Service, name: str, where: InsightFilter, unit: str, *, label: str = "numbers") -> None:

@@ -74,10 +74,6 @@ def filters(svc: Service) -> JobFilter:
         return JobFilter()
 
 
-def page_number() -> int:
-    return url_state.get_int("page", 1) or 1
-
-
 def size_text(job: Job) -> str:
     """The gist of a job's options: `320×180` for a picture, `4×4 grid`, … (its kind says)."""
     return job.options.summary()

@@ -71,10 +71,6 @@ def toolbar() -> tuple[str, str]:
     return search, SORTS[sort]
 
 
-def page_number() -> int:
-    return url_state.get_int("page", 1) or 1
-
-
 def video_grid(svc: Service, shown: VideoPage, page: int) -> None:
     first = (page - 1) * PER_PAGE + 1
     last = first + len(shown.videos) - 1
@@ -90,8 +86,7 @@ def video_grid(svc: Service, shown: VideoPage, page: int) -> None:
 
 def video_href(video_id: int) -> str:
     """The link to a video's page (the dashboard's base path included)."""
-    base = "/" + str(st.get_option("server.baseUrlPath") or "").strip("/")
-    return base.rstrip("/") + "/" + urls.video_page(video_id)
+    return url_state.href(urls.video_page(video_id))
 
 
 def card(svc: Service, video: Video) -> None:

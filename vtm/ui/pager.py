@@ -8,6 +8,11 @@ import streamlit as st
 from vtm.ui import url_state
 
 
+def page_number() -> int:
+    """The page the URL asks for (1 when it asks for none, or for nonsense)."""
+    return url_state.get_int("page", 1) or 1
+
+
 def pages_of(total: int, per_page: int) -> int:
     return max(1, -(-total // per_page))
 

@@ -17,7 +17,7 @@ import streamlit as st
 from vtm import urls
 from vtm.models import Video
 from vtm.service import PosterChoice, Service
-from vtm.ui import format, images
+from vtm.ui import format, images, url_state
 
 HTML = '<div class="vtm-player"><video controls preload="metadata" playsinline></video></div>'
 CSS = """
@@ -47,9 +47,8 @@ def playable(video: Video) -> bool:
 
 
 def source_url(svc: Service, video: Video) -> str:
-    base = "/" + str(st.get_option("server.baseUrlPath") or "").strip("/")
     ticket = svc.upload_ticket()
-    return base.rstrip("/") + urls.video_source(video.id) + (f"?ticket={ticket}" if ticket else "")
+    return url_state.href(urls.video_source(video.id)) + (f"?ticket={ticket}" if ticket else "")
 
 
 def auto_reason(choice: PosterChoice | None) -> str:

@@ -9,7 +9,7 @@ default is left out of the URL, so a page without choices has a bare address.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 import streamlit as st
 
@@ -26,15 +26,22 @@ def get_int(name: str, default: int | None = None, low: int = 1) -> int | None:
 
 
 def put(name: str, value: object, default: object = "", reset: Iterable[str] = ()) -> None:
-    """Set (or, at its default, remove) one parameter and drop those in `reset`, in one
-    change of the URL (one history entry: each change of `st.query_params` makes one)."""
+    """Set (or, at its default, remove) one parameter and drop those in `reset`."""
+    change({name: (value, default)}, reset)
+
+
+def change(values: Mapping[str, tuple[object, object]], reset: Iterable[str] = ()) -> None:
+    """Set (or, at its default, remove) each parameter `name: (value, default)` and drop
+    those in `reset`, in one change of the URL (one history entry: each change of
+    `st.query_params` makes one, so a change of two parameters is made here at once)."""
     params = {key: st.query_params.get_all(key) for key in st.query_params}
     for other in reset:
         params.pop(other, None)
-    if value is None or value == default or value == "":
-        params.pop(name, None)
-    else:
-        params[name] = [str(value)]
+    for name, (value, default) in values.items():
+        if value is None or value == default or value == "":
+            params.pop(name, None)
+        else:
+            params[name] = [str(value)]
     current = {key: st.query_params.get_all(key) for key in st.query_params}
     if params != current:
         st.query_params.from_dict(params)
@@ -55,3 +62,10 @@ def store(key: str, name: str, default: object = "", convert: Callable[[object],
         put(name, convert(st.session_state.get(key)), default, reset)
 
     return changed
+
+
+def href(path: str) -> str:
+    """A link to `path` (absolute, as vtm.urls gives it) within this dashboard: its base path
+    (`server.baseUrlPath`) put in front."""
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return (f"/{base}" if base else "") + "/" + path.lstrip("/")
