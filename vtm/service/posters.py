@@ -9,7 +9,9 @@ missing (added by an older version) get it lazily, a few per read, or all at onc
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -92,9 +94,9 @@ class Posters(ServiceBase):
         except (CallFailed, Interrupted, NotFound):
             return False
 
-    def poster_image(self, video_id: int, fmt: str, width: int | None) -> tuple[bytes, str]:
-        """The poster as `fmt` (jpg or webp), `width` px wide at most (never enlarged),
-        and a version of it for its ETag."""
+    def poster_image(self, video_id: int, fmt: str, width: int | None) -> tuple[Callable[[], bytes], str]:
+        """What makes the poster as `fmt` (jpg or webp), `width` px wide at most (never
+        enlarged), and a version of it for its ETag (known without making it)."""
         from vtm.media.poster import resized
 
         if fmt not in POSTER_FORMATS:
@@ -104,7 +106,7 @@ class Posters(ServiceBase):
         if not path.is_file():
             raise NotFound(f"Video {video.id} has no poster yet; choose one with PUT /api/videos/{video.id}/poster.")
         stat = path.stat()
-        return resized(path, width, fmt), f"poster:{video.id}:{fmt}:{width}:{stat.st_size}:{stat.st_mtime_ns}"
+        return functools.partial(resized, path, width, fmt), f"poster:{video.id}:{fmt}:{width}:{stat.st_size}:{stat.st_mtime_ns}"
 
     def placeholder_png(self, video: Video) -> bytes | None:
         """The ThumbHash of the poster rendered as a small PNG (32 px), or None without one."""

@@ -30,9 +30,8 @@ def file_response(request: Request, path: Path, tag: str, settings: Settings) ->
     """`path` with its caching headers, or 304 when the client's copy is current. `tag`
     names the file for its ETag (the job id, and the file name when a job has several)."""
     stat = path.stat()
-    etag = entity_tag(f"{tag}:{stat.st_size}:{stat.st_mtime_ns}")
-    headers = {"ETag": etag, "Cache-Control": cache_control(settings)}
-    if request.method in ("GET", "HEAD") and not_modified(request, etag, stat.st_mtime):
+    headers = validators(f"{tag}:{stat.st_size}:{stat.st_mtime_ns}", settings)
+    if request.method in ("GET", "HEAD") and not_modified(request, headers["ETag"], stat.st_mtime):
         return Response(status_code=304, headers=headers)
     return FileResponse(path, media_type=mediatypes.of(path), headers=headers)
 
@@ -40,12 +39,23 @@ def file_response(request: Request, path: Path, tag: str, settings: Settings) ->
 def bytes_response(request: Request, data: bytes, version: str, media_type: str, settings: Settings) -> Response:
     """`data` made on request (a poster at a width, a storyboard's JSON) with an ETag from
     `version` (what it was made from), or 304 when the client's copy is current."""
-    etag = entity_tag(version)
-    headers = {"ETag": etag, "Cache-Control": cache_control(settings)}
+    return current_copy(request, version, settings) or \
+        Response(data, media_type=media_type, headers=validators(version, settings))
+
+
+def current_copy(request: Request, version: str, settings: Settings) -> Response | None:
+    """The 304 for a GET or HEAD whose copy of `version` is current, else None: asked
+    before the bytes are made, so a current client costs no work."""
+    headers = validators(version, settings)
     if request.method in ("GET", "HEAD") and request.headers.get("if-none-match") is not None and \
-            etag_matches(request.headers["if-none-match"], etag):
+            etag_matches(request.headers["if-none-match"], headers["ETag"]):
         return Response(status_code=304, headers=headers)
-    return Response(data, media_type=media_type, headers=headers)
+    return None
+
+
+def validators(version: str, settings: Settings) -> dict[str, str]:
+    """The ETag of `version` and who may cache it: the headers every answer of ours has."""
+    return {"ETag": entity_tag(version), "Cache-Control": cache_control(settings)}
 
 
 def entity_tag(version: str) -> str:

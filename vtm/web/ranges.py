@@ -26,7 +26,8 @@ from starlette.types import Receive, Scope, Send
 from vtm import mediatypes
 from vtm.config import Settings
 from vtm.errors import VtmError
-from vtm.web.files import cache_control, entity_tag, not_modified
+from vtm.web.errors import error_response
+from vtm.web.files import not_modified, validators
 
 CHUNK = 256 * 1024
 _RANGE = re.compile(r"^\s*bytes\s*=\s*([0-9]{0,19})\s*-\s*([0-9]{0,19})\s*$", re.IGNORECASE)
@@ -92,9 +93,9 @@ def ranged_file_response(request: Request, path: Path, tag: str, settings: Setti
     """`path` for a player: whole (200), a byte range (206), 304 when current, or 416."""
     stat = os.stat(path)
     size = stat.st_size
-    etag = entity_tag(f"{tag}:{size}:{stat.st_mtime_ns}")
-    headers = {"ETag": etag, "Cache-Control": cache_control(settings), "Accept-Ranges": "bytes",
+    headers = {**validators(f"{tag}:{size}:{stat.st_mtime_ns}", settings), "Accept-Ranges": "bytes",
                "Last-Modified": formatdate(stat.st_mtime, usegmt=True)}
+    etag = headers["ETag"]
     if not_modified(request, etag, stat.st_mtime):
         return Response(status_code=304, headers=headers)
     if_range = request.headers.get("if-range")
@@ -102,15 +103,13 @@ def ranged_file_response(request: Request, path: Path, tag: str, settings: Setti
     try:
         span = parse_range(wanted, size)
     except RangeNotSatisfiable as exc:
-        from vtm.web.errors import error_response
-
         response = error_response(exc)
         response.status_code = 416
         response.headers.update({"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes"})
         return response
     head = request.method == "HEAD"
     media_type = mediatypes.of(path)
-    if span is None or span == (0, size - 1) and wanted is None:
+    if span is None:  # no Range (or one If-Range said is for another version): the whole file
         return FileSlice(path, 0, size - 1, status_code=200, headers=headers, media_type=media_type, head=head)
     first, last = span
     headers["Content-Range"] = f"bytes {first}-{last}/{size}"

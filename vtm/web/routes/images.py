@@ -29,7 +29,7 @@ from vtm.models import Job, JobKind, JobStatus, Video
 from vtm.service import Service
 from vtm.web import mux
 from vtm.web.endpoint import endpoint
-from vtm.web.files import bytes_response, file_response
+from vtm.web.files import bytes_response, current_copy, file_response
 from vtm.web.json import job_json
 from vtm.web.params import options, path_int
 
@@ -113,10 +113,12 @@ async def storyboard(request: Request, service: Service) -> Response:
     if isinstance(found, Response):
         return found
     video, job = found
+    version = f"storyboard-json:{job.id}:{job.finished_at}"
+    if current := current_copy(request, version, service.settings):
+        return current
     cues = await run_in_threadpool(service.storyboard_cues, job)
     body = mux.storyboard_json(cues, video.duration, lambda name: urls.job_file(job.id, name))
-    return bytes_response(request, json.dumps(body).encode(), f"storyboard-json:{job.id}:{job.finished_at}",
-                          "application/json", service.settings)
+    return bytes_response(request, json.dumps(body).encode(), version, "application/json", service.settings)
 
 
 @endpoint(query=EXPORT_PARAMS, signed=True)

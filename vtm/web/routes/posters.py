@@ -17,7 +17,7 @@ from vtm import mediatypes
 from vtm.errors import InvalidInput
 from vtm.service import Service
 from vtm.web.endpoint import endpoint
-from vtm.web.files import bytes_response
+from vtm.web.files import bytes_response, current_copy
 from vtm.web.json import video_json
 from vtm.web.params import int_param, json_body, path_int
 
@@ -38,8 +38,9 @@ async def set_poster(request: Request, service: Service) -> Response:
 async def poster(request: Request, service: Service) -> Response:
     fmt = str(request.path_params["fmt"]).lower()
     width = int_param(request, "width", low=1, high=MAX_WIDTH)
-    data, version = await run_in_threadpool(service.poster_image, path_int(request, "video_id"), fmt, width)
-    return bytes_response(request, data, version, mediatypes.of(f"poster.{fmt}"), service.settings)
+    make, version = await run_in_threadpool(service.poster_image, path_int(request, "video_id"), fmt, width)
+    return current_copy(request, version, service.settings) or \
+        bytes_response(request, await run_in_threadpool(make), version, mediatypes.of(f"poster.{fmt}"), service.settings)
 
 
 routes = [
