@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from vtm.errors import NotFound
+from vtm.models import Video
 from vtm.service import Service
 from vtm.ui import format, library_view, posters
 
@@ -31,16 +32,25 @@ def pairs(svc: Service, found: list[dict[str, Any]]) -> None:
         st.info("No two videos share footage at this similarity.", icon=":material/done_all:")
         return
     st.caption(f"{len(found)} pair{'s' if len(found) != 1 else ''}" + (f", the first {LIMIT} shown" if len(found) > LIMIT else ""))
+    videos: dict[int, Video | None] = {}  # each video read once, however many pairs it is in
     for pair in found[:LIMIT]:
+        a, b = (_video(svc, videos, pair[side]) for side in ("video_a", "video_b"))
+        if a is None or b is None:
+            continue  # deleted since the list was read
         with st.container(border=True):
-            pair_card(svc, pair)
+            pair_card(svc, pair, a, b)
 
 
-def pair_card(svc: Service, pair: dict[str, Any]) -> None:
-    try:
-        a, b = svc.get_video(pair["video_a"]), svc.get_video(pair["video_b"])
-    except NotFound:
-        return  # deleted since the list was read
+def _video(svc: Service, videos: dict[int, Video | None], video_id: int) -> Video | None:
+    if video_id not in videos:
+        try:
+            videos[video_id] = svc.get_video(video_id)
+        except NotFound:
+            videos[video_id] = None
+    return videos[video_id]
+
+
+def pair_card(svc: Service, pair: dict[str, Any], a: Video, b: Video) -> None:
     mirrored = " · mirrored" if pair.get("mirrored") else ""
     st.markdown(f"**{pair['similarity']:.0%} similar**{mirrored}")
     for column, video, side in zip(st.columns(2), (a, b), ("a", "b"), strict=True):
