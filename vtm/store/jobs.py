@@ -20,8 +20,8 @@ from typing import Any
 
 from vtm import kinds
 from vtm.errors import Conflict, DiskFull, NotFound
-from vtm.models import Job, JobKind, JobNode, JobOptions, JobStatus
-from vtm.store.rows import Rows, now
+from vtm.models import Job, JobFilter, JobKind, JobNode, JobOptions, JobStatus
+from vtm.store.rows import Rows, like, marks, now
 from vtm.store.schema import Table
 
 log = logging.getLogger(__name__)
@@ -132,27 +132,31 @@ class JobRows(Rows):
         limit: int | None = 100,
         offset: int = 0,
     ) -> list[Job]:
-        where, args = ["1=1"], []
-        for column, value in (("j.status", status), ("j.kind", kind), ("j.video_id", video_id)):
-            if value is not None:
-                where.append(f"{column} = ?")
-                args.append(value.value if hasattr(value, "value") else value)
-        sql = f"SELECT {JOB_COLUMNS} FROM {JOB_FROM} WHERE {' AND '.join(where)} ORDER BY j.id DESC"
+        where, args = job_conditions(JobFilter(status, kind, video_id), with_status=True)
+        sql = f"SELECT {JOB_COLUMNS} FROM {JOB_FROM} WHERE {where} ORDER BY j.id DESC"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             args += [limit, offset]
         return [self._overlay(job_from_row(r)) for r in self._read(sql, args)]
 
     def count_jobs_by_status(self) -> dict[JobStatus, int]:
+        return self.job_counts(JobFilter())
+
+    def job_counts(self, where: JobFilter) -> dict[JobStatus, int]:
+        """Jobs per status among those the filter's kind, video and text pick; only the
+        filter's status when it has one."""
+        sql, args = job_conditions(where, with_status=False)
         counts = dict.fromkeys(JobStatus, 0)
-        for status, count in self._read("SELECT status, count(*) FROM jobs GROUP BY status"):
-            counts[JobStatus(status)] = count
-        if self._unsaved:
+        for status, count in self._read(f"SELECT j.status, count(*) FROM jobs j WHERE {sql} GROUP BY j.status", args):
+            counts[JobStatus(status)] = int(count)
+        if self._unsaved:  # FAILED in memory (a full disk), RUNNING in the file
             ids = list(self._unsaved)
-            marks = ", ".join("?" for _ in ids)
-            rows = self._read(f"SELECT count(*) FROM jobs WHERE status = 'RUNNING' AND id IN ({marks})", ids)
-            counts[JobStatus.RUNNING] -= rows[0][0]
-            counts[JobStatus.FAILED] += rows[0][0]
+            moved = self._read(f"SELECT count(*) FROM jobs j WHERE j.status = 'RUNNING' AND j.id IN ({marks(ids)}) "
+                               f"AND {sql}", [*ids, *args])[0][0]
+            counts[JobStatus.RUNNING] -= moved
+            counts[JobStatus.FAILED] += moved
+        if where.status is not None:
+            counts = {status: (n if status is where.status else 0) for status, n in counts.items()}
         return counts
 
     def claim_next(self) -> Job | None:
@@ -336,3 +340,25 @@ def job_from_row(row: tuple[Any, ...]) -> Job:
         created_at=created, started_at=started, finished_at=finished, node=JobNode.from_dict(json.loads(node)) if node else None,
         video_filename=filename,
     )
+
+
+def job_conditions(where: JobFilter, *, with_status: bool) -> tuple[str, list[Any]]:
+    """The SQL condition (on `jobs j`) and its arguments for what the filter picks; its
+    status only `with_status`."""
+    parts: list[str] = ["1=1"]
+    args: list[Any] = []
+    if with_status and where.status is not None:
+        parts.append("j.status = ?")
+        args.append(where.status.value)
+    if where.kind is not None:
+        parts.append("j.kind = ?")
+        args.append(where.kind.value)
+    if where.video_id is not None:
+        parts.append("j.video_id = ?")
+        args.append(where.video_id)
+    if where.text.strip():
+        pattern = like(where.text.strip())
+        parts.append("(j.video_id IN (SELECT id FROM videos WHERE filename ILIKE ? ESCAPE '\\') "
+                     "OR j.error ILIKE ? ESCAPE '\\')")
+        args += [pattern, pattern]
+    return " AND ".join(parts), args

@@ -16,6 +16,12 @@ def now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def like(text: str) -> str:
+    """An ILIKE pattern (with `ESCAPE '\\'`) that finds `text` as typed: its % and _ are
+    not wildcards."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def marks(values: list[Any] | tuple[Any, ...]) -> str:
     """`?, ?, ?` for an IN list of `values`."""
     return ", ".join("?" for _ in values)

@@ -9,7 +9,7 @@ import duckdb
 from vtm.errors import Conflict, NotFound
 from vtm.models import Job, Video, VideoStatus
 from vtm.store.jobs import JOB_COLUMNS, JOB_FROM, job_from_row
-from vtm.store.rows import Rows, now
+from vtm.store.rows import Rows, like, now
 from vtm.store.schema import Table
 
 VIDEOS = Table(
@@ -100,7 +100,7 @@ class VideoRows(Rows):
         where, args = ["1=1"], []
         if search:
             where.append("filename ILIKE ? ESCAPE '\\'")
-            args.append("%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+            args.append(like(search))
         if status:
             where.append("status = ?")
             args.append(status.value)
