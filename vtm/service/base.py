@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from vtm import tasks
-from vtm.errors import DiskFull, TooLarge, Unsupported
-from vtm.executors.base import CallFailed, Executor
+from vtm.errors import DiskFull, TooLarge, Unsupported, VtmError
+from vtm.executors.base import CallFailed, Executor, Interrupted
 from vtm.models import VideoInfo
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from vtm.cluster import ClusterStatus
@@ -67,9 +70,10 @@ class ServiceBase:
         return self._ingest.call(tasks.inspect, str(path), str(poster), limits, timeout=INSPECT_TIMEOUT_S)
 
     def _inspect(self, name: str, path: Path, poster: Path) -> VideoInfo:
-        """`_probe`, with a refusal said as a VTM error that names the file."""
+        """`_probe`, with a refusal said as a VTM error that names the file, and the
+        server's limits checked on what it found."""
         try:
-            return self._probe(path, poster)
+            info = self._probe(path, poster)
         except CallFailed as failure:
             error = failure.user_error
             reason = failure.message[:1].lower() + failure.message[1:]
@@ -80,6 +84,20 @@ class ServiceBase:
             if error is not None and error.message:
                 raise type(error)(f"{name} is not a video VTM can read: {reason}", code=error.code) from None
             raise Unsupported(f"{name} is not a video VTM can read: {reason}") from None
+        self._check_limits(name, info)
+        return info
+
+    def _decode(self, fn: Callable[..., T], *args: Any, timeout: float, what: str) -> T:
+        """`fn(*args)` in the ingest decoder process; a failure said as "`what` could not
+        be …" (the video's own error as it is)."""
+        try:
+            return self._ingest.call(fn, *args, timeout=timeout)
+        except CallFailed as failure:
+            if isinstance(failure.user_error, VtmError):
+                raise failure.user_error from None
+            raise Unsupported(f"{what}: {failure.message}") from None
+        except Interrupted:
+            raise Unsupported(f"{what}: VTM is shutting down.") from None
 
     def _check_limits(self, name: str, info: VideoInfo) -> None:
         s = self._settings

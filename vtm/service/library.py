@@ -45,7 +45,6 @@ class Library(Videos):
         try:
             folder.mkdir(parents=True)
             info = self._inspect(name, source, self._data.poster_path(video_id))
-            self._check_limits(name, info)
             video = self._store.add_video(id=video_id, filename=name, path=str(source), size=size,
                                           sha256=sha256_of(source), imported=True, thumbhash=self._poster_hash(video_id),
                                           **info.columns())

@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from vtm.errors import Unsupported, VtmError
-from vtm.executors.base import CallFailed, Interrupted
 from vtm.models import Video
 from vtm.service.base import ServiceBase
 
@@ -35,11 +33,4 @@ class Picker(ServiceBase):
         return jpeg, (box.x, box.y, box.w, box.h)
 
     def _call(self, fn: Callable[..., T], *args: Any) -> T:
-        try:
-            return self._ingest.call(fn, *args, timeout=PICKER_TIMEOUT_S)
-        except CallFailed as failure:
-            if isinstance(failure.user_error, VtmError):
-                raise failure.user_error from None
-            raise Unsupported(f"The frames could not be read: {failure.message}") from None
-        except Interrupted:
-            raise Unsupported("The frames could not be read: VTM is shutting down.") from None
+        return self._decode(fn, *args, timeout=PICKER_TIMEOUT_S, what="The frames could not be read")

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vtm import disk, parsing
-from vtm.errors import InvalidInput, NotFound, Unsupported, VtmError
+from vtm.errors import InvalidInput, NotFound, VtmError
 from vtm.executors.base import CallFailed, Interrupted
 from vtm.files import write_atomic
 from vtm.kinds.moment import parse_moment
@@ -71,14 +71,8 @@ class Posters(ServiceBase):
             moment = parse_moment("at", text)
             seconds, pick = moment.seconds(video.duration), moment.text
         source = self._source(video)
-        try:
-            poster = self._ingest.call(make_poster, str(source), seconds, video.duration, cover, timeout=POSTER_TIMEOUT_S)
-        except CallFailed as failure:
-            if isinstance(failure.user_error, VtmError):
-                raise failure.user_error from None
-            raise Unsupported(f"The poster could not be made: {failure.message}") from None
-        except Interrupted:
-            raise Unsupported("The poster could not be made: VTM is shutting down.") from None
+        poster = self._decode(make_poster, str(source), seconds, video.duration, cover, timeout=POSTER_TIMEOUT_S,
+                              what="The poster could not be made")
         path = self._data.poster_path(video.id)
         with disk.full_as_error(self._data.root, "while writing the poster"):
             write_atomic(path, poster.jpeg)

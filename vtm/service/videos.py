@@ -53,7 +53,6 @@ class Videos(Posters, Arrivals):
             with disk.full_as_error(self._data.root):
                 final.parent.mkdir(parents=True)
             info = self._inspect(name, received.path, self._data.poster_path(video_id))
-            self._check_limits(name, info)
             os.replace(received.path, final)
             video = self._store.add_video(id=video_id, filename=name, path=self._data.relative(final), size=received.size,
                                           sha256=received.sha256, thumbhash=self._poster_hash(video_id), **info.columns())

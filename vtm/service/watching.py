@@ -140,7 +140,6 @@ class Watching(Library):
     def _probe_again(self, video_id: int, path: Path) -> None:
         video = self._store.get_video(video_id)
         info = self._inspect(video.filename, path, self._data.poster_path(video_id))
-        self._check_limits(video.filename, info)
         self._store.update_video_file(video_id, path=str(path), size=path.stat().st_size, sha256=sha256_of(path),
                                       missing=False, **info.columns())
         self._store.delete_fingerprint(video_id)
