@@ -17,11 +17,12 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vtm import tasks, urls
+from vtm import tasks
 from vtm.duplicates.indexer import Indexer
 from vtm.errors import NotFound
 from vtm.executors.base import CallFailed, Cancelled, Executor, Interrupted
 from vtm.models import Job, JobStatus
+from vtm.service.documents import job_json
 from vtm.watch.state import FileState, Known, WatchEvent
 from vtm.watch.watcher import FolderWatcher
 from vtm.webhooks.deliverer import Deliverer
@@ -120,9 +121,9 @@ class Background:
     def job_changed(self, job: Job) -> None:
         """A job changed (in a worker's thread): its end becomes an event, queued only."""
         if job.status is JobStatus.COMPLETED:
-            self.publish(EventType.JOB_COMPLETED, {**job.to_dict(), "output_url": urls.job_output(job.id)})
+            self.publish(EventType.JOB_COMPLETED, job_json(job))
         elif job.status is JobStatus.FAILED:
-            self.publish(EventType.JOB_FAILED, job.to_dict())
+            self.publish(EventType.JOB_FAILED, job_json(job))
 
     # -- fingerprints -------------------------------------------------------------------
     def index(self, video_id: int) -> None:

@@ -27,10 +27,10 @@ from vtm.errors import NotFound
 from vtm.kinds.storyboard import StoryboardOptions
 from vtm.models import Job, JobKind, JobStatus, Video
 from vtm.service import Service
+from vtm.service.documents import job_json
 from vtm.web import mux
 from vtm.web.endpoint import endpoint
 from vtm.web.files import bytes_response, current_copy, file_response
-from vtm.web.json import job_json
 from vtm.web.params import options, path_int
 
 RETRY_AFTER_S = 2

@@ -9,9 +9,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from vtm.service import Service
+from vtm.service.documents import job_json
 from vtm.web.endpoint import endpoint
 from vtm.web.files import file_response
-from vtm.web.json import job_json
 from vtm.web.params import int_param, path_int
 from vtm.web.routes import videos
 

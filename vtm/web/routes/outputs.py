@@ -20,9 +20,9 @@ from starlette.routing import Route
 from vtm import kinds, parsing
 from vtm.errors import InvalidInput
 from vtm.service import Service
+from vtm.service.documents import job_json
 from vtm.web.endpoint import endpoint
 from vtm.web.files import file_response
-from vtm.web.json import job_json
 from vtm.web.params import json_body, path_int
 
 MAX_BODY = 64 * 1024

@@ -16,9 +16,9 @@ from starlette.routing import Route
 from vtm import mediatypes
 from vtm.errors import InvalidInput
 from vtm.service import Service
+from vtm.service.documents import video_json
 from vtm.web.endpoint import endpoint
 from vtm.web.files import bytes_response, current_copy
-from vtm.web.json import video_json
 from vtm.web.params import int_param, json_body, path_int
 
 MAX_BODY = 4 * 1024

@@ -13,9 +13,9 @@ from starlette.routing import Route
 from vtm.kinds.thumbnail import ThumbnailOptions
 from vtm.models import JobKind
 from vtm.service import Service
+from vtm.service.documents import job_json
 from vtm.web.endpoint import endpoint
 from vtm.web.files import file_response
-from vtm.web.json import job_json
 from vtm.web.params import options, path_int
 
 THUMB_OPTIONS = tuple(name for name in ThumbnailOptions.names() if name not in ("width", "height"))

@@ -11,8 +11,8 @@ from starlette.routing import Route
 from vtm import parsing
 from vtm.errors import BadRequest, TooLarge
 from vtm.service import Service
+from vtm.service.documents import video_json
 from vtm.web.endpoint import endpoint
-from vtm.web.json import video_json
 from vtm.web.params import path_int
 from vtm.web.upload import receive_multipart
 

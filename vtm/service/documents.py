@@ -1,4 +1,5 @@
-"""The JSON the API answers with for videos and jobs: one shape each, everywhere."""
+"""The JSON of videos and jobs: one shape each, everywhere — the API's answers and the
+webhooks' payloads (`data`)."""
 
 from __future__ import annotations
 
