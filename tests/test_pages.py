@@ -222,6 +222,28 @@ def test_other_outputs_storyboard_scrub_and_scenes_gallery(rt: Assembly, videos:
                                                                "Storyboard ZIP", "Contact sheet JPG"}
 
 
+def test_a_video_page_shows_running_jobs_live_and_finished_ones_with_their_downloads(
+        rt: Assembly, videos: dict[str, Path]) -> None:
+    video = add(rt, videos, "landscape")
+    done = rt.service.request_thumbnail(video.id, 160, 0)
+    rt.workers.drain()
+    waiting = rt.service.request_thumbnail(video.id, 200, 0)
+    at = app("library", video=str(video.id))
+    assert not at.exception
+    assert [p.proto.text for p in at.get("progress")] == ["Queued… 0%"]
+    buttons = at.get("download_button")
+    assert [b.proto.label.rsplit(" · ", 1)[0] for b in buttons] == ["Thumbnail JPG"]
+    # A click downloads without rerunning the page: a rerun renews the button's file id while the
+    # browser still asks for the old one (tests/test_team_ui.py clicks it for real).
+    assert all(b.proto.ignore_rerun for b in buttons)
+    assert f"Job {done.id}" in texts(at) and f"Job {waiting.id}" in texts(at)
+
+    rt.workers.drain()
+    at.run()
+    assert not at.get("progress")
+    assert len(at.get("download_button")) == 2
+
+
 def test_delete_a_video_after_confirming(rt: Assembly, videos: dict[str, Path]) -> None:
     video = add(rt, videos, "landscape")
     folder = rt.data.video_dir(video.id)

@@ -66,6 +66,9 @@ def downloads(svc: Service, job: Job, files: list[Path]) -> None:
             mime=mime,
             key=f"dl_{job.id}_{path.name}",
             icon=":material/download:",
+            # No rerun on a click: a rerun gives the button a new file id while the browser is still
+            # asking for the old one, and under load the download then never comes (measured).
+            on_click="ignore",
             width="stretch",
             help=f"Download {format.md(name)}" + (f" ({len(files)} files; its WebVTT names its sprites relatively)"
                                         if path is ZIP and job.kind is JobKind.STORYBOARD else f" ({len(files)} files)" if path is ZIP else ""),

@@ -54,19 +54,30 @@ def delete_form(svc: Service, video: Video) -> None:
 
 
 def live_outputs(svc: Service, video: Video, kind: JobKind) -> None:
-    """The outputs of one kind; while any is queued or running, refreshed every second
-    (one full rerun when the last finishes, so the page stops polling)."""
+    """The outputs of one kind. Jobs still queued or running show in a fragment refreshed
+    every second (one full rerun when one of them finishes, so it moves down and the page
+    stops polling once none is left); finished ones are drawn outside it. A download
+    button gets a new file id on every rerun and a click holding the old one is refused,
+    so a button must not sit in a part of the page that reruns every second."""
     jobs = svc.list_jobs(video_id=video.id, kind=kind, limit=None)
-    pending = any(not job.status.finished for job in jobs)
-    st.fragment(run_every="1s" if pending else None)(_outputs)(svc, video, kind, pending)
-
-
-def _outputs(svc: Service, video: Video, kind: JobKind, was_pending: bool) -> None:
-    jobs = svc.list_jobs(video_id=video.id, kind=kind, limit=None)
-    if was_pending and not any(not job.status.finished for job in jobs):
-        st.rerun()
     if not jobs:
         st.caption(f"No {kinds.get(kind).title.lower()} yet: ask for one with the form.")
+        return
+    pending = tuple(job.id for job in jobs if not job.status.finished)
+    if pending:
+        st.fragment(run_every="1s")(_pending_outputs)(svc, video, kind, pending)
+    _cards(svc, kind, [job for job in jobs if job.status.finished])
+
+
+def _pending_outputs(svc: Service, video: Video, kind: JobKind, pending: tuple[int, ...]) -> None:
+    jobs = [job for job in svc.list_jobs(video_id=video.id, kind=kind, limit=None) if job.id in pending]
+    if len(jobs) < len(pending) or any(job.status.finished for job in jobs):
+        st.rerun()  # one finished (or was deleted): the whole tab, to draw it with the finished ones
+    _cards(svc, kind, jobs)
+
+
+def _cards(svc: Service, kind: JobKind, jobs: list[Job]) -> None:
+    if not jobs:
         return
     if kinds.get(kind).single_file:  # small pictures: two to a row
         cells = st.columns(THUMB_COLUMNS)
