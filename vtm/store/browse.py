@@ -8,7 +8,7 @@ from typing import Any
 
 from vtm.models import JobFilter, JobPage, VideoPage
 from vtm.store.jobs import JOB_COLUMNS, JobRows, job_conditions, job_from_row
-from vtm.store.rows import like
+from vtm.store.rows import like, page
 from vtm.store.videos import ORDERS, VIDEO_COLUMNS, video_from_row
 
 
@@ -19,8 +19,7 @@ class BrowseRows(JobRows):
         if search:
             where, args = "WHERE filename ILIKE ? ESCAPE '\\'", [like(search)]
         order = ORDERS.get(sort, ORDERS["newest"])
-        rows = self._read(f"SELECT {VIDEO_COLUMNS} FROM videos {where} ORDER BY {order} LIMIT ? OFFSET ?",
-                          [*args, limit, offset])
+        rows = self._read(f"SELECT {VIDEO_COLUMNS} FROM videos {where} ORDER BY {order} {page(limit, offset)}", args)
         total = self._read(f"SELECT count(*) FROM videos {where}", args)[0][0]
         return VideoPage([video_from_row(r) for r in rows], int(total))
 
@@ -28,8 +27,8 @@ class BrowseRows(JobRows):
         """Newest first; the ids are picked in `jobs` alone, then only that page meets `videos`."""
         sql, args = job_conditions(where, with_status=True)
         rows = self._read(
-            f"WITH page AS (SELECT * FROM jobs j WHERE {sql} ORDER BY j.id DESC LIMIT ? OFFSET ?) "
+            f"WITH page AS (SELECT * FROM jobs j WHERE {sql} ORDER BY j.id DESC {page(limit, offset)}) "
             f"SELECT {JOB_COLUMNS} FROM page j LEFT JOIN videos v ON v.id = j.video_id ORDER BY j.id DESC",
-            [*args, limit, offset],
+            args,
         )
         return JobPage([self._overlay(job_from_row(r)) for r in rows], self.job_counts(where))

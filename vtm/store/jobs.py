@@ -21,7 +21,7 @@ from typing import Any
 from vtm import kinds
 from vtm.errors import Conflict, DiskFull, NotFound
 from vtm.models import Job, JobFilter, JobKind, JobNode, JobOptions, JobStatus
-from vtm.store.rows import Rows, like, marks, now
+from vtm.store.rows import Rows, like, marks, now, page
 from vtm.store.schema import Table
 
 log = logging.getLogger(__name__)
@@ -135,8 +135,7 @@ class JobRows(Rows):
         where, args = job_conditions(JobFilter(status, kind, video_id), with_status=True)
         sql = f"SELECT {JOB_COLUMNS} FROM {JOB_FROM} WHERE {where} ORDER BY j.id DESC"
         if limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            args += [limit, offset]
+            sql += f" {page(limit, offset)}"
         return [self._overlay(job_from_row(r)) for r in self._read(sql, args)]
 
     def count_jobs_by_status(self) -> dict[JobStatus, int]:

