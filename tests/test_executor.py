@@ -39,6 +39,20 @@ def my_pid() -> int:
     return os.getpid()
 
 
+def threads_of_a_job(path: str) -> tuple[int, int, int]:
+    """(OpenCV's threads, decoding threads of a file opened as a job opens it, and as a
+    picture for a page opens it) in this process."""
+    import cv2
+
+    from vtm.media.decoder import decode_threads, open_video
+
+    with decode_threads(1), open_video(Path(path)) as (_, job_stream):
+        job = job_stream.codec_context.thread_count
+    with open_video(Path(path)) as (_, page_stream):
+        page = page_stream.codec_context.thread_count
+    return cv2.getNumThreads(), job, page
+
+
 def abort() -> None:
     os.abort()
 
@@ -153,6 +167,19 @@ def test_user_errors_keep_their_type_and_do_not_restart(pool: ProcessExecutor) -
     assert isinstance(failed.value.user_error, errors.Unsupported)
     assert failed.value.user_error.code == "not_video"
     assert pid_of(pool) == before
+
+
+def test_a_warm_child_runs_a_job_on_one_core(videos: dict[str, Path]) -> None:
+    # One child per core: a job that also spread its decoding (FFmpeg's default of 0 threads
+    # is "every core") and its resizes (OpenCV's pool) over all of them made the children
+    # compete, and 2 workers ran only 1.4x as many jobs as 1 (bench: queue scaling).
+    executor = ProcessExecutor(1, memory_mb=600, warm_up=assembly.WARM_UP)
+    try:
+        cv2_threads, job, page = executor.call(threads_of_a_job, str(videos["landscape"]), timeout=60)
+    finally:
+        executor.close()
+    assert (cv2_threads, job) == (1, 1)
+    assert page == 0  # outside a job (a page's picture, the CLI): FFmpeg picks, on every core
 
 
 def test_children_are_reused_not_started_per_call(pool: ProcessExecutor) -> None:

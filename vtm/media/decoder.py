@@ -62,6 +62,8 @@ def open_video(path: Path, *, threads: bool = True) -> Iterator[tuple[Any, Any]]
             stream.thread_type = "AUTO"
             if count > 1:
                 stream.codec_context.thread_count = count
+        elif count == 1:  # said, not left to FFmpeg: its 0 means slice threads on every core (VP9 used 1.2)
+            stream.codec_context.thread_count = 1
         yield container, stream
     finally:
         container.close()

@@ -14,6 +14,14 @@ import numpy as np
 FORMATS = {"jpg": ".jpg", "png": ".png", "webp": ".webp"}
 
 
+def one_core() -> None:
+    """Resize on the calling thread only, for the whole process: a decoder child runs one
+    job on one core beside the others, and OpenCV's own pool would spread every resize
+    over all the cores they share."""
+    import cv2
+
+    cv2.setNumThreads(1)
+
 
 def resize(image: np.ndarray, width: int, height: int) -> np.ndarray:
     h, w = image.shape[:2]
