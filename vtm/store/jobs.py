@@ -18,6 +18,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import duckdb
+
 from vtm import kinds
 from vtm.errors import Conflict, DiskFull, NotFound
 from vtm.models import Job, JobFilter, JobKind, JobNode, JobOptions, JobStatus
@@ -55,6 +57,8 @@ JOB_COLUMNS = (
     "j.traceback, j.output_path, j.created_at, j.started_at, j.finished_at, j.node, v.filename"
 )
 JOB_FROM = "jobs j LEFT JOIN videos v ON v.id = j.video_id"
+# The same columns of `jobs` alone (an UPDATE's RETURNING), the video's name then read apart.
+ROW_COLUMNS = JOB_COLUMNS.replace("j.", "").removesuffix(", v.filename")
 
 JobListener = Callable[[Job], None]
 
@@ -162,16 +166,15 @@ class JobRows(Rows):
         """Mark the oldest QUEUED job RUNNING and return it, or None when none waits."""
         with self._write() as conn:
             row = conn.execute(
-                "SELECT id FROM jobs WHERE status = 'QUEUED' ORDER BY priority DESC, created_at, id LIMIT 1"
+                "UPDATE jobs SET status = 'RUNNING', attempts = attempts + 1, progress = 0, started_at = ?, "
+                "finished_at = NULL, error = NULL, traceback = NULL, node = NULL WHERE id = (SELECT id FROM jobs "
+                f"WHERE status = 'QUEUED' ORDER BY priority DESC, created_at, id LIMIT 1) RETURNING {ROW_COLUMNS}",
+                [now()],
             ).fetchone()
             if row is None:
                 return None
-            conn.execute(
-                "UPDATE jobs SET status = 'RUNNING', attempts = attempts + 1, progress = 0, "
-                "started_at = ?, finished_at = NULL, error = NULL, traceback = NULL, node = NULL WHERE id = ?",
-                [now(), row[0]],
-            )
-        return self._changed(self.get_job(row[0]))
+            job = self._returned(conn, row)
+        return self._changed(self._overlay(job))
 
     def set_progress(self, job_id: int, progress: float) -> Job | None:
         with self._write() as conn:
@@ -200,12 +203,14 @@ class JobRows(Rows):
 
     def mark_completed(self, job_id: int, output_path: str) -> Job:
         with self._write() as conn:
-            conn.execute(
+            row = conn.execute(
                 "UPDATE jobs SET status = 'COMPLETED', progress = 1, output_path = ?, finished_at = ?, "
-                "error = NULL, traceback = NULL WHERE id = ?",
+                f"error = NULL, traceback = NULL WHERE id = ? RETURNING {ROW_COLUMNS}",
                 [output_path, now(), job_id],
-            )
-        job = self.get_job(job_id)
+            ).fetchone()
+            if row is None:
+                raise NotFound(f"No job with id {job_id}.")
+            job = self._returned(conn, row)
         self._changed(job)
         return job
 
@@ -239,6 +244,14 @@ class JobRows(Rows):
                 break
             log.info("job %s: its FAILED status is saved now", job_id)
         return len(self._unsaved)
+
+    @staticmethod
+    def _returned(conn: duckdb.DuckDBPyConnection, row: tuple[Any, ...]) -> Job:
+        """The job of a row that `UPDATE … RETURNING {ROW_COLUMNS}` gave, with its video's
+        name read in the same transaction. The workers' claim and COMPLETED each read the
+        row again afterwards before: a query on the hot path of every job."""
+        name = conn.execute("SELECT filename FROM videos WHERE id = ?", [row[2]]).fetchone()
+        return job_from_row((*row, name[0] if name else None))
 
     def _overlay(self, job: Job) -> Job:
         pending = self._unsaved.get(job.id)
