@@ -7,6 +7,7 @@ import os
 import shutil
 import statistics
 import subprocess
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -26,7 +27,8 @@ def queue(source: Path, work: Path, jobs: int, workers: int) -> tuple[float, flo
     """(jobs per second, seconds) for `jobs` exact thumbnails of `source` at different
     times, queued first and then run by the worker pool (`workers` decoding child
     processes, warmed up), through the real store."""
-    settings = Settings(data_dir=work / f"queue-{workers}", workers=workers, isolation="process")
+    data_dir = Path(tempfile.mkdtemp(prefix=f"queue-{workers}-", dir=work))  # a new library per round
+    settings = Settings(data_dir=data_dir, workers=workers, isolation="process")
     rt = assembly.build(settings, start_workers=False)
     finished = threading.Semaphore(0)
 
