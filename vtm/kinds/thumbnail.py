@@ -108,7 +108,7 @@ class ThumbnailOptions(Options):
 def make(request: Make) -> dict[str, bytes]:
     """The encoded picture, at the moment asked for (or the best one for `auto`)."""
     from vtm.media import render
-    from vtm.media.frames import grab
+    from vtm.media.frames import grab, grab_picture
     from vtm.media.picture import covering
 
     options: ThumbnailOptions = request.options
@@ -120,11 +120,18 @@ def make(request: Make) -> dict[str, bytes]:
     if seconds is None:
         from vtm.media import choose  # scores candidates with OpenCV: loaded only for `auto`
 
-        frame = choose.pick(request.source, request.duration, size=size)
+        image = choose.pick(request.source, request.duration, size=size).image
+    elif options.fit == "cover" and not (options.rotate or options.flip_h or options.flip_v):
+        # The usual picture (a time, cover, no turn): scaled in swscale, cropped and encoded in
+        # Pillow, the same pixels without NumPy or OpenCV (~40 ms of `vtm thumbnail`'s start).
+        _, picture = grab_picture(request.source, seconds, exact=not options.fast, size=size)
+        covered = render.cover_picture(picture, options.width, options.height)
+        if covered is not None:
+            return {main(options): render.encode_picture(covered, options.format, options.quality)}
+        image = render.from_picture(picture)  # a box over half the frame: resized in OpenCV, as below
     else:
-        frame = grab(request.source, seconds, exact=not options.fast, size=size)
+        image = grab(request.source, seconds, exact=not options.fast, size=size).image
     # Mux's order: turn, fit, then mirror. OpenCV (orient, smartcrop) loads only for these options.
-    image = frame.image
     if options.rotate:
         from vtm.media import orient
 
