@@ -25,11 +25,11 @@ def queue_state() -> None:
     workers = svc.settings.worker_count
     team = f"{workers} worker{'s' if workers != 1 else ''}"
     if running or queued:
-        st.caption(f":blue[:material/sync:] {running} running · {queued} queued · {team}")
+        st.caption(f":blue[:material/sync:] {running:,} running · {queued:,} queued · {team}")
     else:
         st.caption(f":green[:material/check_circle:] Idle · {team}")
     if failed:
-        st.caption(f":red[:material/error:] {failed} failed")
+        st.caption(f":red[:material/error:] {failed:,} failed")
     cluster, line = svc.cluster_status(), svc.cluster_line()
     if cluster is not None and line is not None:
         up = cluster["state"] == "up"
