@@ -241,6 +241,8 @@ def test_start_removes_unfinished_writes_and_keeps_what_the_database_does_not_kn
         assert (orphan / "source" / "clip.mp4").read_bytes() == videos["landscape"].read_bytes()
         assert [p.name for p in (root / "thumbnails").iterdir()] == ["thumbnail_77_64_48.jpg"]
         assert [p.name for p in (root / "outputs").iterdir()] == ["999"]
+        assert rt.check is not None
+        rt.check.join(30)  # the check runs beside the server (a big library's took 15 s of its start)
         assert "1 video folders without a row, 2 outputs without a job" in caplog.text
         # new ids never land in a folder the database forgot
         again = rt.service.add_local_file(videos["wide"])

@@ -14,6 +14,7 @@ and the CLI); no folder is watched.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, cast
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
     from vtm.cluster import RayExecutor
 
 log = logging.getLogger(__name__)
+# How long a stop waits for the start-up check (it reads the store being closed).
+CHECK_WAIT_S = 60.0
 WARM_UP = "vtm.tasks:warm_up"  # what a decoder child loads before it says ready
 # With VTM_EXECUTOR=ray and VTM_WORKERS=0: worker threads, each waiting on one job of the
 # cluster; how many run at once is the cluster's CPUs (the pool's gate), up to this.
@@ -57,6 +60,7 @@ class Assembly:
     service: Service
     background: Background
     started_threads: int = 0
+    check: threading.Thread | None = None  # the start-up check of the data folder, run beside the server
     closed: bool = field(default=False)
 
     def install(self) -> Assembly:
@@ -79,6 +83,8 @@ class Assembly:
         self.ingest_executor.close()
         self.workers.stop()
         self.background.stop()
+        if self.check is not None:
+            self.check.join(CHECK_WAIT_S)
         self.store.close()
 
     def __enter__(self) -> Assembly:
@@ -135,7 +141,7 @@ def build(settings: Settings, *, start_workers: bool = True, report: bool = True
     events = EventBus()
     store = Store(data.database)
     try:
-        startup.prepare(data, store, report=report)
+        inventory = startup.prepare(data, store)
     except OSError as exc:
         store.close()
         raise unusable(data.root, exc) from None
@@ -154,6 +160,10 @@ def build(settings: Settings, *, start_workers: bool = True, report: bool = True
     background = Background(settings, data, store, lambda: fingerprint_executor(settings))
     service.attach(background)
     built = Assembly(settings, data, store, events, jobs_executor, ingest_executor, workers, service, background)
+    if report:
+        built.check = threading.Thread(target=startup.report, args=(data, store, inventory), name="vtm-startup-check",
+                                       daemon=True)
+        built.check.start()
 
     def on_change(job: Job) -> None:
         events.publish_job(job)

@@ -9,26 +9,35 @@ from __future__ import annotations
 import logging
 
 from vtm import doctor
-from vtm.files import DataDir
+from vtm.files import DataDir, Inventory
 from vtm.store import Store
 
 log = logging.getLogger(__name__)
 
 
-def prepare(data: DataDir, store: Store, *, report: bool = True) -> None:
-    """What start-up does to the data folder. It removes only what VTM's own unfinished
-    writes left (by their names); files the database does not know are left where they
-    are and reported (`vtm doctor` lists them, `--repair` registers or moves them aside),
-    since a missing or older database would otherwise look like an empty library."""
+def prepare(data: DataDir, store: Store) -> Inventory:
+    """What start-up does to the data folder before anything runs. It removes only what
+    VTM's own unfinished writes left (by their names) and keeps new ids above every id
+    named on disk; returns what is on disk, for `report`."""
     removed = data.clear_unfinished()
     if removed:
         log.info("removed %d unfinished temporary file(s) from %s", removed, data.root)
     migrate_uploads(data, store)
     inventory = data.inventory()
     store.advance_ids(*inventory.highest_ids())
-    if not report:
+    return inventory
+
+
+def report(data: DataDir, store: Store, inventory: Inventory) -> None:
+    """Log what the database does not know: files are left where they are (`vtm doctor`
+    lists them, `--repair` registers or moves them aside), since a missing or older
+    database would otherwise look like an empty library. Run beside the server, not
+    before it: on 100,000 videos and 1,000,000 jobs this check took 15 s of a 22 s start."""
+    try:
+        found = doctor.examine(data, store, inventory, thorough=False)
+    except Exception as exc:  # noqa: BLE001 - a log line, not a reason to stop; e.g. the store closed meanwhile
+        log.info("the start-up check of %s stopped: %s", data.root, exc)
         return
-    found = doctor.examine(data, store, inventory, thorough=False)
     if not found.ok:
         log.warning("the data folder %s and its database disagree: %s. Nothing was deleted; `vtm doctor` lists "
                     "them and `vtm doctor --repair` registers lost videos again and moves unknown files aside.",
