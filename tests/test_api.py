@@ -172,6 +172,9 @@ def test_metadata_is_real_or_null(client: httpx.Client, clip: dict[str, Any]) ->
         ("GET", "/api/videos/abc", 422, "invalid_input"),
         ("GET", "/api/videos?sort=sideways", 422, "invalid_input"),
         ("GET", "/api/videos?color=red", 422, "unknown_option"),
+        ("GET", "/api/videos?limit=0", 422, "invalid_input"),
+        ("GET", "/api/videos?limit=1001", 422, "invalid_input"),
+        ("GET", "/api/videos?limit=5&offset=-1", 422, "invalid_input"),
         ("GET", "/api/jobs?status=DONE", 422, "invalid_input"),
         ("GET", "/api/jobs?kind=movie", 422, "invalid_input"),
         ("GET", "/api/jobs?limit=0", 422, "invalid_input"),
@@ -226,6 +229,22 @@ def test_thumbnail_image_errors(client: httpx.Client, clip: dict[str, Any], quer
     response = client.get(f"/api/t/{clip['id']}?{query}")
     assert response.status_code == status, response.text
     error_code(response)
+
+
+def test_videos_list_pages_with_a_total(client: httpx.Client, clip: dict[str, Any], videos: dict[str, Path]) -> None:
+    for name in ("paged-b.mp4", "paged-a.mp4", "paged-c.mp4"):
+        added = client.post("/api/videos", files={"video": (name, videos["wide"].read_bytes(), "video/x-matroska")})
+        assert added.status_code in (201, 409), added.text
+    every = client.get("/api/videos", params={"q": "paged-", "sort": "name"})
+    assert "x-total-count" not in every.headers  # without limit: every video, as before
+    names = [v["filename"] for v in every.json()]
+    assert names == ["paged-a.mp4", "paged-b.mp4", "paged-c.mp4"]
+    page = client.get("/api/videos", params={"q": "paged-", "sort": "name", "limit": 2, "offset": 1})
+    assert page.status_code == 200 and page.headers["x-total-count"] == "3"
+    assert [v["filename"] for v in page.json()] == names[1:3]
+    assert page.json()[0] == every.json()[1]  # the same JSON as the whole list
+    past = client.get("/api/videos", params={"q": "paged-", "limit": 2, "offset": 10})
+    assert past.json() == [] and past.headers["x-total-count"] == "3"
 
 
 def test_jobs_list_filters_and_newest_first(client: httpx.Client, clip: dict[str, Any]) -> None:

@@ -9,17 +9,24 @@ from vtm.errors import InvalidInput
 from vtm.models import VIDEO_SORTS, JobFilter, JobKind, JobPage, JobStatus, VideoPage
 from vtm.service.base import ServiceBase
 from vtm.service.jobs import _enum
+from vtm.service.posters import hash_missing
 
 MAX_PER_PAGE = 200
+MAX_API_LIMIT = 1000  # GET /api/videos?limit=, as GET /api/jobs
 
 
 class Browsing(ServiceBase):
     def video_page(self, *, search: str = "", sort: str = "newest", page: int = 1, per_page: int = 24) -> VideoPage:
         """Page `page` (from 1) of the videos whose name contains `search`, in `sort` order."""
+        per_page = _per_page(per_page)
+        return self.video_slice(search=search, sort=sort, limit=per_page, offset=(max(1, page) - 1) * per_page)
+
+    def video_slice(self, *, search: str = "", sort: str = "newest", limit: int, offset: int = 0) -> VideoPage:
+        """`limit` videos from `offset` (the API's paging), with ThumbHashes as `list_videos` gives them."""
         if sort not in VIDEO_SORTS:
             raise InvalidInput(f"sort={parsing.shown(sort)}: use one of {', '.join(VIDEO_SORTS)}.")
-        per_page = _per_page(per_page)
-        return self._store.video_page(search=search, sort=sort, limit=per_page, offset=(max(1, page) - 1) * per_page)
+        found = self._store.video_page(search=search, sort=sort, limit=_per_page(limit, MAX_API_LIMIT), offset=max(0, offset))
+        return VideoPage(hash_missing(self._data, self._store, found.videos), found.total)
 
     def job_filter(self, *, status: JobStatus | str | None = None, kind: JobKind | str | None = None,
                    video_id: int | None = None, text: str = "") -> JobFilter:
@@ -32,7 +39,7 @@ class Browsing(ServiceBase):
         return self._store.job_page(where, limit=per_page, offset=(max(1, page) - 1) * per_page)
 
 
-def _per_page(per_page: int) -> int:
-    if not 1 <= per_page <= MAX_PER_PAGE:
-        raise InvalidInput(f"per_page={per_page}: use 1 to {MAX_PER_PAGE}.")
+def _per_page(per_page: int, most: int = MAX_PER_PAGE) -> int:
+    if not 1 <= per_page <= most:
+        raise InvalidInput(f"per_page={per_page}: use 1 to {most}.")
     return per_page

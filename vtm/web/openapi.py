@@ -99,9 +99,11 @@ def document() -> dict[str, Any]:
                 "responses": _responses("201", "the video", "400", "401", "409", "413", "415", content=VIDEO),
             },
             "get": {
-                "summary": "List videos",
+                "summary": "List videos: every one, or with `limit` a page from `offset` (the total in X-Total-Count)",
                 "parameters": [_query("q", {"type": "string"}, "name contains"),
-                               _query("sort", {"type": "string", "enum": ["newest", "oldest", "name", "duration"]})],
+                               _query("sort", {"type": "string", "enum": ["newest", "oldest", "name", "duration"]}),
+                               _query("limit", {"type": "integer", "minimum": 1, "maximum": 1000}, "a page of this many"),
+                               _query("offset", {"type": "integer", "minimum": 0}, "with limit: videos skipped")],
                 "responses": _responses("200", "videos", "422", content=VIDEOS),
             },
         },

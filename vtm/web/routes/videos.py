@@ -11,9 +11,10 @@ from starlette.routing import Route
 from vtm import parsing
 from vtm.errors import BadRequest, TooLarge
 from vtm.service import Service
+from vtm.service.browsing import MAX_API_LIMIT
 from vtm.service.documents import video_json
 from vtm.web.endpoint import endpoint
-from vtm.web.params import path_int
+from vtm.web.params import int_param, path_int
 from vtm.web.upload import receive_multipart
 
 MULTIPART_SLACK = 64 * 1024  # room for the multipart framing around the file
@@ -45,12 +46,19 @@ async def upload_video(request: Request, service: Service) -> Response:
     return JSONResponse(video_json(video), status_code=201)
 
 
-@endpoint(query=("q", "sort"))
+@endpoint(query=("q", "sort", "limit", "offset"))
 async def list_videos(request: Request, service: Service) -> Response:
-    sort = request.query_params.get("sort") or "newest"
+    """Every video, or with `limit` (1–1000) a page of them from `offset`, counted in
+    `X-Total-Count` (paged in DuckDB: a library of 100,000 is not read whole)."""
+    sort = parsing.text("sort", request.query_params.get("sort") or "newest")
     search = parsing.text("q", request.query_params.get("q", ""))
-    videos = await run_in_threadpool(service.list_videos, search, parsing.text("sort", sort))
-    return JSONResponse([video_json(v) for v in videos])
+    limit = int_param(request, "limit", None, low=1, high=MAX_API_LIMIT)
+    if limit is None:
+        videos = await run_in_threadpool(service.list_videos, search, sort)
+        return JSONResponse([video_json(v) for v in videos])
+    offset = int_param(request, "offset", 0, high=10**9) or 0
+    page = await run_in_threadpool(lambda: service.video_slice(search=search, sort=sort, limit=limit, offset=offset))
+    return JSONResponse([video_json(v) for v in page.videos], headers={"X-Total-Count": str(page.total)})
 
 
 @endpoint()
