@@ -1,6 +1,7 @@
 """The usual thumbnail (a time, cover, no turn) is made without NumPy or OpenCV —
 scaled in swscale, cropped and encoded in Pillow — and is byte for byte the picture the
-array path makes, on every display rule: non-square pixels, each rotation, real footage."""
+array path makes, on every display rule: non-square pixels, each rotation, real footage,
+and HDR and interlaced video (which take the array path's conversion, then Pillow)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import clips
+from tests import clips, corpus
 from vtm import kinds
 from vtm.kinds import thumbnail
 from vtm.kinds.base import Make
@@ -34,14 +35,16 @@ def sources(tmp_path_factory: pytest.TempPathFactory, real_clip: Callable[[str],
     wide = folder / "sar-16-11.mp4"
     subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(sar), "-c", "copy", "-bsf:v",
                     "h264_metadata=sample_aspect_ratio=16/11", str(wide)], check=True)
-    return [*turned, wide, real_clip("base_ntsc_wide.mpg"), real_clip("VID_20191220_170832.mp4")]
+    return [*turned, wide, real_clip("base_ntsc_wide.mpg"), real_clip("VID_20191220_170832.mp4"),
+            corpus.hdr(folder, "pq"), corpus.interlaced(folder)]
 
 
 def test_the_usual_thumbnail_is_the_array_paths_picture_byte_for_byte(sources: list[Path]) -> None:
-    shapes = set()
+    shapes, looks = set(), set()
     for source in sources:
         info = probe(source)
         shapes.add((info.rotation, info.sample_aspect_ratio))
+        looks.add((info.hdr, info.field_order))
         at = min(0.6, (info.duration or 1.0) / 2)
         for width, height in BOXES:
             for fast in (False, True):
@@ -52,6 +55,7 @@ def test_the_usual_thumbnail_is_the_array_paths_picture_byte_for_byte(sources: l
                 assert made == {"thumbnail.jpg": expected}, (source.name, width, height, fast)
     # every turn and non-square pixels were among them
     assert {r for r, _ in shapes} >= {90, 180, 270} and {s for _, s in shapes} >= {"16:11", "32:27"}
+    assert {h for h, _ in looks} > {None} and {f for _, f in looks} > {None}  # an HDR and an interlaced one too
 
 
 def test_vtm_thumbnail_at_a_time_loads_neither_numpy_nor_opencv(sources: list[Path], tmp_path: Path) -> None:
