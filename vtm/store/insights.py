@@ -87,10 +87,8 @@ def throughput(where: InsightFilter, unit: str) -> Query:
 
 
 def durations_by_kind(where: InsightFilter) -> Query:
-    sql, args = picked(where)
-    return (f"SELECT j.kind, {PERCENTILES} FROM (SELECT j.kind, epoch(j.finished_at - j.started_at) AS s FROM jobs j "
-            f"WHERE {sql} AND j.status = 'COMPLETED' AND j.started_at IS NOT NULL AND j.finished_at IS NOT NULL) j "
-            "GROUP BY j.kind ORDER BY j.kind", args)
+    return _seconds_by_kind(where, "j.finished_at - j.started_at",
+                            "j.status = 'COMPLETED' AND j.started_at IS NOT NULL AND j.finished_at IS NOT NULL")
 
 
 def durations_by_size(where: InsightFilter) -> Query:
@@ -103,10 +101,14 @@ def durations_by_size(where: InsightFilter) -> Query:
 
 
 def queue_waits(where: InsightFilter) -> Query:
+    return _seconds_by_kind(where, "j.started_at - j.created_at", "j.started_at IS NOT NULL AND j.started_at >= j.created_at")
+
+
+def _seconds_by_kind(where: InsightFilter, interval: str, condition: str) -> Query:
+    """The percentiles per kind of `interval` (in seconds) over the picked jobs that meet `condition`."""
     sql, args = picked(where)
-    return (f"SELECT j.kind, {PERCENTILES} FROM (SELECT j.kind, epoch(j.started_at - j.created_at) AS s FROM jobs j "
-            f"WHERE {sql} AND j.started_at IS NOT NULL AND j.started_at >= j.created_at) j "
-            "GROUP BY j.kind ORDER BY j.kind", args)
+    return (f"SELECT j.kind, {PERCENTILES} FROM (SELECT j.kind, epoch({interval}) AS s FROM jobs j "
+            f"WHERE {sql} AND {condition}) j GROUP BY j.kind ORDER BY j.kind", args)
 
 
 def failures(where: InsightFilter) -> Query:
