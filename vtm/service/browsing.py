@@ -19,14 +19,17 @@ class Browsing(ServiceBase):
     def video_page(self, *, search: str = "", sort: str = "newest", page: int = 1, per_page: int = 24) -> VideoPage:
         """Page `page` (from 1) of the videos whose name contains `search`, in `sort` order."""
         per_page = _per_page(per_page)
-        return self.video_slice(search=search, sort=sort, limit=per_page, offset=(max(1, page) - 1) * per_page)
+        return self._videos(search, sort, per_page, (max(1, page) - 1) * per_page)
 
     def video_slice(self, *, search: str = "", sort: str = "newest", limit: int, offset: int = 0) -> VideoPage:
         """`limit` videos from `offset` (the API's paging), with ThumbHashes as `list_videos` gives them."""
+        found = self._videos(search, sort, _per_page(limit, MAX_API_LIMIT), max(0, offset))
+        return VideoPage(hash_missing(self._data, self._store, found.videos), found.total)
+
+    def _videos(self, search: str, sort: str, limit: int, offset: int) -> VideoPage:
         if sort not in VIDEO_SORTS:
             raise InvalidInput(f"sort={parsing.shown(sort)}: use one of {', '.join(VIDEO_SORTS)}.")
-        found = self._store.video_page(search=search, sort=sort, limit=_per_page(limit, MAX_API_LIMIT), offset=max(0, offset))
-        return VideoPage(hash_missing(self._data, self._store, found.videos), found.total)
+        return self._store.video_page(search=search, sort=sort, limit=limit, offset=offset)
 
     def job_filter(self, *, status: JobStatus | str | None = None, kind: JobKind | str | None = None,
                    video_id: int | None = None, text: str = "") -> JobFilter:
