@@ -248,8 +248,8 @@ class JobRows(Rows):
     @staticmethod
     def _returned(conn: duckdb.DuckDBPyConnection, row: tuple[Any, ...]) -> Job:
         """The job of a row that `UPDATE … RETURNING {ROW_COLUMNS}` gave, with its video's
-        name read in the same transaction. The workers' claim and COMPLETED each read the
-        row again afterwards before: a query on the hot path of every job."""
+        name read in the same transaction: the workers' claim and COMPLETED need not read
+        the joined row again afterwards (a query on the hot path of every job)."""
         name = conn.execute("SELECT filename FROM videos WHERE id = ?", [row[2]]).fetchone()
         return job_from_row((*row, name[0] if name else None))
 
