@@ -10,7 +10,8 @@ from vtm import web
 from vtm.ui.router import use_navigation_only
 from vtm.web.fallback import JsonErrors
 from vtm.web.lifespan import lifespan
+from vtm.web.page_shell import PageShell
 
 use_navigation_only()  # pages come from st.navigation only, from the first session on
 
-app = st.App("dashboard.py", routes=web.routes(), lifespan=lifespan, middleware=[Middleware(JsonErrors)])
+app = st.App("dashboard.py", routes=web.routes(), lifespan=lifespan, middleware=[Middleware(JsonErrors), Middleware(PageShell)])

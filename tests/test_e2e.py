@@ -111,3 +111,26 @@ def test_cold_server_upload_request_and_live_jobs(server: LiveServer, browser: A
     assert jobs.evaluate("window.__not_reloaded") is True
     # …and the Library tab showed the picture without a reload either.
     expect(work.locator("[data-testid=stImage] img").first).to_be_visible(timeout=30_000)
+
+
+def test_a_deep_link_finds_the_server_at_the_first_try(server: LiveServer, browser: Any) -> None:
+    """Streamlit's browser code, opened at /jobs, first looked for the server under the page
+    (/jobs/_stcore/health, a 404) and waited before trying /: the page shell now says
+    where the server is (vtm/web/page_shell.py)."""
+    import httpx
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(httpx.URL(request.url).path))
+    page.goto(f"{server.url}/jobs?status=failed", wait_until="commit")
+    expect(page.get_by_role("heading", name="Jobs")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("No jobs here yet")).to_be_visible()
+    assert [p for p in asked if p.endswith("_stcore/health")] == ["/_stcore/health"]
+    assert not [p for p in asked if p.startswith("/jobs/")]
+    # The HTML itself: the page addresses carry it, files and the API are left as they are.
+    shell = httpx.get(f"{server.url}/library?video=3", headers={"Accept-Encoding": "gzip"})
+    assert shell.status_code == 200 and b"BACKEND_BASE_URL" in shell.content and "etag" not in shell.headers
+    assert int(httpx.head(f"{server.url}/library").headers["content-length"]) == len(shell.content)
+    assert b"BACKEND_BASE_URL" not in httpx.get(f"{server.url}/favicon.png").content
+    assert httpx.get(f"{server.url}/api/nothing").json()["error"]["code"] == "not_found"

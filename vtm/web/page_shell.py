@@ -1,0 +1,77 @@
+"""The dashboard's HTML page (Streamlit's `index.html`), told where the server is.
+
+Opened at a page's own address (`/library`, `/jobs?job=12`), Streamlit's browser code
+cannot tell a page from a path prefix: it first looks for the server under the page
+(`/library/_stcore/health`, a 404), waits, and only then tries `/`. That cost about
+0.15 s on every page but the Overview, each reload included. Streamlit reads the
+server's address from `window.__streamlit.BACKEND_BASE_URL` when a page sets it; this
+middleware sets it in every HTML page Streamlit serves, to the folder the page's own
+scripts come from (`./`, which is also right behind a path prefix), so the first
+look is the right one.
+
+The body changes, so its validators go (`ETag`, `Last-Modified`: the page is `no-cache`
+and a few kilobytes) and it is sent uncompressed (the request's `Accept-Encoding` is
+dropped for page addresses only, which are never files).
+"""
+
+from __future__ import annotations
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+SNIPPET = (b'<script>window.__streamlit = Object.assign({BACKEND_BASE_URL: new URL("./", location.href).href}, '
+           b"window.__streamlit);</script>")
+HEAD = b"<head>"
+NOT_PAGES = ("/api/", "/_stcore/", "/static/", "/media/", "/component/", "/app/")
+DROPPED = {b"content-length", b"etag", b"last-modified", b"content-encoding"}
+
+
+def is_page_address(path: str) -> bool:
+    """A path that can only be a dashboard page: not under a route or asset prefix, no file extension."""
+    return path != "/api" and not path.startswith(NOT_PAGES) and "." not in path.rsplit("/", 1)[-1]
+
+
+def with_base_url(html: bytes) -> bytes:
+    """`html` with the snippet as the first thing in its <head> (before Streamlit's scripts)."""
+    at = html.find(HEAD)
+    return html if at < 0 else html[: at + len(HEAD)] + SNIPPET + html[at + len(HEAD) :]
+
+
+class PageShell:
+    """Middleware: every HTML page Streamlit answers carries the server's base URL."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or not is_page_address(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        scope = {**scope, "headers": [(k, v) for k, v in scope["headers"] if k != b"accept-encoding"]}
+        start: Message | None = None
+        body: list[bytes] = []
+
+        async def send_with_base_url(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                kind = dict(message.get("headers", [])).get(b"content-type", b"")
+                if message["status"] == 200 and kind.startswith(b"text/html"):
+                    start = message  # held until the whole body is here
+                    return
+            elif start is not None:
+                body.append(message.get("body", b""))
+                if message.get("more_body", False):
+                    return
+                html = b"".join(body)
+                length = int(dict(start["headers"]).get(b"content-length", b"0") or 0)
+                if scope["method"] == "HEAD":
+                    length += len(SNIPPET)
+                else:
+                    html = with_base_url(html)
+                    length = len(html)
+                kept = [(k, v) for k, v in start["headers"] if k not in DROPPED]
+                await send({**start, "headers": [*kept, (b"content-length", str(length).encode())]})
+                await send({"type": "http.response.body", "body": html})
+                return
+            await send(message)
+
+        await self.app(scope, receive, send_with_base_url)
