@@ -21,8 +21,10 @@ nullable or with a DEFAULT; files of older versions get it when they are opened.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -52,6 +54,7 @@ class Store(BrowseRows, VideoRows, JobRows, WebhookRows, FingerprintRows, Recipe
         self._db = Database(self.path, _open)
         self._listeners: list[JobListener] = []
         self._unsaved: dict[int, tuple[str, str | None, datetime]] = {}
+        self._memo: dict[Hashable, tuple[int, Any]] = {}
 
     def close(self) -> None:
         self._db.close()

@@ -24,11 +24,16 @@ class BrowseRows(JobRows):
         return VideoPage([video_from_row(r) for r in rows], int(total))
 
     def job_page(self, where: JobFilter, *, limit: int = 50, offset: int = 0) -> JobPage:
-        """Newest first; the ids are picked in `jobs` alone, then only that page meets `videos`."""
+        """Newest first; the ids are picked in `jobs` alone, then only that page meets
+        `videos`. The same question asked again before any write is answered from memory."""
         sql, args = job_conditions(where, with_status=True)
-        rows = self._read(
-            f"WITH page AS (SELECT * FROM jobs j WHERE {sql} ORDER BY j.id DESC {page(limit, offset)}) "
-            f"SELECT {JOB_COLUMNS} FROM page j LEFT JOIN videos v ON v.id = j.video_id ORDER BY j.id DESC",
-            args,
-        )
-        return JobPage([self._overlay(job_from_row(r)) for r in rows], self.job_counts(where))
+
+        def read() -> JobPage:
+            rows = self._read(
+                f"WITH page AS (SELECT * FROM jobs j WHERE {sql} ORDER BY j.id DESC {page(limit, offset)}) "
+                f"SELECT {JOB_COLUMNS} FROM page j LEFT JOIN videos v ON v.id = j.video_id ORDER BY j.id DESC",
+                args,
+            )
+            return JobPage([self._overlay(job_from_row(r)) for r in rows], self.job_counts(where))
+
+        return self._remembered(("job_page", where, limit, offset, frozenset(self._unsaved.items())), read)

@@ -41,6 +41,7 @@ class Database:
         self._local = threading.local()
         self._cursors: list[duckdb.DuckDBPyConnection] = []
         self._generation = 0
+        self.changes = 0  # write transactions ended so far: what a read remembered is good until it moves
         self._closed = False
         try:
             self._conn: duckdb.DuckDBPyConnection | None = self._open()
@@ -154,6 +155,8 @@ class Database:
                 raise
             except duckdb.Error as exc:
                 raise self._failed(exc) from None
+            finally:
+                self.changes += 1  # after the commit: a read that starts later and sees the old count reads again
 
 
 def _rollback(conn: duckdb.DuckDBPyConnection) -> None:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
 from vtm.store.database import Database
+
+T = TypeVar("T")
+MEMO_SIZE = 256
 
 
 def now() -> datetime:
@@ -38,9 +42,25 @@ class Rows:
     """A table group's methods reach the one connection through these two."""
 
     _db: Database
+    _memo: dict[Hashable, tuple[int, Any]]
 
     def _read(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         return self._db.read(sql, params)
+
+    def _remembered(self, key: Hashable, read: Callable[[], T]) -> T:
+        """`read()`, kept until the next write to the database. The Jobs page and the
+        sidebar ask the same questions every second, for every open tab; at 1,000,000
+        jobs each asking scans the table (the counts: 4 ms, a page: 6 ms), though
+        nothing changed since the last second on a quiet queue."""
+        changes = self._db.changes  # before reading: a write meanwhile makes this entry old at once
+        kept = self._memo.get(key)
+        if kept is not None and kept[0] == changes:
+            return kept[1]  # type: ignore[no-any-return]
+        value = read()
+        if len(self._memo) >= MEMO_SIZE:
+            self._memo.clear()
+        self._memo[key] = (changes, value)
+        return value
 
     def _write(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
         return self._db.write()
