@@ -5,13 +5,14 @@ server, headless Chromium. Measured:
 - pages *settled* in the browser, from `goto` in a new tab (a new session; Streamlit's
   static files cached by the browser) until the page shows all it will show: the Library's cards with their posters
   decoded, the Jobs table with its counts, every Insights chart drawn;
-- server time of search and sort in the library, and of the Jobs page's live fragment:
-  the second between the browser's rerun request on the WebSocket and the last message
-  of its answer (timestamps taken in the page by `performance.now()`).
+- server time of search and sort in the library (in-process calls), and of the Jobs
+  page's live fragment: from its rerun request on the WebSocket to the end of its
+  answer, both stamped by Chromium's network layer.
 """
 
 from __future__ import annotations
 
+import base64
 import statistics
 import time
 from collections.abc import Callable
@@ -45,21 +46,6 @@ INSIGHTS_SETTLED = """(charts) => {
     return drawn.length >= charts;
 }"""
 INSIGHTS_CHARTS = 10
-# Every WebSocket message's time, in the page: the fragment's server time is measured there.
-RECORD_SOCKET = """(() => {
-    const Original = window.WebSocket;
-    window.__ws = [];
-    class Recorded extends Original {
-        constructor(...args) {
-            super(...args);
-            this.addEventListener('message', (e) => window.__ws.push(['r', performance.now(), e.data.byteLength || e.data.size || 0]));
-        }
-        send(data) { window.__ws.push(['s', performance.now(), data.byteLength || data.length || 0]); return super.send(data); }
-    }
-    window.WebSocket = Recorded;
-})();"""
-
-
 def measures(work: Path, clip: Path, repeats: int, quick: bool, shots: Path | None) -> list[Measure]:
     videos, jobs = (2_000, 20_000) if quick else (100_000, 1_000_000)
     small, big = work / "scale-10", work / "scale-big"
@@ -143,26 +129,45 @@ def _settled(browser: Any, url: str, predicate: str, arg: object, repeats: int, 
 
 
 def _fragment_reruns(browser: Any, url: str, count: int) -> Stats:
-    """Server time of the Jobs table's reruns (every second): from the rerun request to
-    the last message of its answer. The sidebar's own fragment (every 2 s, a few hundred
-    bytes) is told apart by its answer's size."""
+    """Server time of the Jobs table's reruns (every second): from the rerun request
+    leaving the browser to the end of its answer (Streamlit's `script_finished`), both
+    stamped by Chromium's network layer (the DevTools protocol's WebSocket frame events),
+    so the page's own drawing does not count. The table's answer is the one with the four
+    status counts; the sidebar's fragment, also every second, is left out."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
-    page.add_init_script(RECORD_SOCKET)
+    frames: list[tuple[str, float, dict[str, Any]]] = []
+    cdp = context.new_cdp_session(page)
+    cdp.on("Network.webSocketFrameSent", lambda e: frames.append(("sent", e["timestamp"], e["response"])))
+    cdp.on("Network.webSocketFrameReceived", lambda e: frames.append(("received", e["timestamp"], e["response"])))
+    cdp.send("Network.enable")
     page.goto(url)
     page.wait_for_function(JOBS_SETTLED, polling=50, timeout=120_000)
     page.wait_for_timeout(1500)
-    page.evaluate("window.__ws = []")
+    frames.clear()
     page.wait_for_timeout(1000 * (count + 1))
-    events = page.evaluate("window.__ws")
     context.close()
-    seconds = []
-    sends = [i for i, e in enumerate(events) if e[0] == "s"]
-    for n, i in enumerate(sends):
-        end = sends[n + 1] if n + 1 < len(sends) else len(events)
-        answer = [e for e in events[i + 1 : end] if e[0] == "r"]
-        if len(answer) >= 8:  # the table's fragment: counts, table, caption; the sidebar's sends two or three
-            seconds.append((answer[-1][1] - events[i][1]) / 1000)
+    seconds, asked, metrics = [], None, 0
+    for way, stamp, frame in list(frames):
+        payload = base64.b64decode(frame["payloadData"]) if frame["opcode"] == 2 else frame["payloadData"].encode()
+        if way == "sent":
+            back = BackMsg()
+            back.ParseFromString(payload)
+            if back.WhichOneof("type") == "rerun_script" and back.rerun_script.fragment_id:
+                asked, metrics = stamp, 0
+            continue
+        forward = ForwardMsg()
+        forward.ParseFromString(payload)
+        kind = forward.WhichOneof("type")
+        if kind == "delta" and forward.delta.new_element.WhichOneof("type") == "metric":
+            metrics += 1
+        elif kind == "script_finished" and asked is not None:
+            if metrics == 4:
+                seconds.append(stamp - asked)
+            asked = None
     stats = Stats("Jobs live fragment rerun (server)", seconds)
     if seconds:
         stats.note = f"{len(seconds)} reruns, p50 {statistics.median(seconds) * 1000:.0f} ms"
