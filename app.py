@@ -7,6 +7,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from vtm import web
+from vtm.ui import styles
 from vtm.ui.router import use_navigation_only
 from vtm.web.fallback import JsonErrors
 from vtm.web.lifespan import lifespan
@@ -14,4 +15,5 @@ from vtm.web.page_shell import PageShell
 
 use_navigation_only()  # pages come from st.navigation only, from the first session on
 
-app = st.App("dashboard.py", routes=web.routes(), lifespan=lifespan, middleware=[Middleware(JsonErrors), Middleware(PageShell)])
+app = st.App("dashboard.py", routes=web.routes(), lifespan=lifespan,
+             middleware=[Middleware(JsonErrors), Middleware(PageShell, css=styles.CSS)])

@@ -23,7 +23,6 @@ pages = [
 ]
 page = st.navigation(pages, position="sidebar")
 st.set_page_config(page_title=f"{page.title} · VTM")
-styles.apply()
 sidebar.render()
 if service_ready():
     space_banner.render()

@@ -1,5 +1,6 @@
 """The few rules of the dashboard's look that Streamlit's options do not cover, in one
-style sheet added once per page (an `st.html` of only a `<style>` takes no room):
+style sheet that the page shell writes into every HTML page (vtm/web/page_shell.py,
+wired in app.py): sent once with the page, not drawn again by each script run.
 
 - "Delete for good" in the danger colour, not the blue of harmless buttons;
 - a card's "Open <video name>" on one line (cut with an ellipsis on screen; a screen
@@ -14,8 +15,6 @@ style sheet added once per page (an `st.html` of only a `<style>` takes no room)
 from __future__ import annotations
 
 from pathlib import Path
-
-import streamlit as st
 
 FAVICON = Path(__file__).with_name("favicon.png")  # shipped: no icon font fetched from a CDN
 DANGER = "#dc2626"
@@ -37,6 +36,3 @@ CSS = f"""
 }}
 """
 
-
-def apply() -> None:
-    st.html(f"<style>{CSS}</style>")

@@ -9,6 +9,12 @@ middleware sets it in every HTML page Streamlit serves, to the folder the page's
 scripts come from (`./`, which is also right behind a path prefix), so the first
 look is the right one.
 
+It also carries the dashboard's style sheet (vtm/ui/styles.py), at the end of the body,
+where an `st.html` of it stood on every page run before: that element made the browser
+fetch and run Streamlit's HTML element and DOMPurify for each page load, 0.1-0.25 s of
+the settled time here. In the body, after Streamlit's own styles in the head, its rules
+win ties as they did inside the page.
+
 The body changes, so its validators go (`ETag`, `Last-Modified`: the page is `no-cache`
 and a few kilobytes) and it is sent uncompressed (the request's `Accept-Encoding` is
 dropped for page addresses only, which are never files).
@@ -20,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SNIPPET = (b'<script>window.__streamlit = Object.assign({BACKEND_BASE_URL: new URL("./", location.href).href}, '
            b"window.__streamlit);</script>")
-HEAD = b"<head>"
+HEAD, BODY_END = b"<head>", b"</body>"
 NOT_PAGES = ("/api/", "/_stcore/", "/static/", "/media/", "/component/", "/app/")
 DROPPED = {b"content-length", b"etag", b"last-modified", b"content-encoding"}
 
@@ -30,17 +36,23 @@ def is_page_address(path: str) -> bool:
     return path != "/api" and not path.startswith(NOT_PAGES) and "." not in path.rsplit("/", 1)[-1]
 
 
-def with_base_url(html: bytes) -> bytes:
-    """`html` with the snippet as the first thing in its <head> (before Streamlit's scripts)."""
+def shaped(html: bytes, style: bytes) -> bytes:
+    """`html` with the base URL first in its <head> (before Streamlit's scripts) and
+    `style` last in its <body>."""
     at = html.find(HEAD)
-    return html if at < 0 else html[: at + len(HEAD)] + SNIPPET + html[at + len(HEAD) :]
+    if at >= 0:
+        html = html[: at + len(HEAD)] + SNIPPET + html[at + len(HEAD) :]
+    end = html.rfind(BODY_END)
+    return html if end < 0 else html[:end] + style + html[end:]
 
 
 class PageShell:
-    """Middleware: every HTML page Streamlit answers carries the server's base URL."""
+    """Middleware: every HTML page Streamlit answers carries the server's base URL and
+    the dashboard's style sheet (`css`)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, css: str = "") -> None:
         self.app = app
+        self.style = f"<style>{css}</style>".encode() if css else b""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or not is_page_address(scope["path"]):
@@ -64,9 +76,9 @@ class PageShell:
                 html = b"".join(body)
                 length = int(dict(start["headers"]).get(b"content-length", b"0") or 0)
                 if scope["method"] == "HEAD":
-                    length += len(SNIPPET)
+                    length += len(SNIPPET) + len(self.style)
                 else:
-                    html = with_base_url(html)
+                    html = shaped(html, self.style)
                     length = len(html)
                 kept = [(k, v) for k, v in start["headers"] if k not in DROPPED]
                 await send({**start, "headers": [*kept, (b"content-length", str(length).encode())]})
