@@ -134,3 +134,39 @@ def test_a_deep_link_finds_the_server_at_the_first_try(server: LiveServer, brows
     assert int(httpx.head(f"{server.url}/library").headers["content-length"]) == len(shell.content)
     assert b"BACKEND_BASE_URL" not in httpx.get(f"{server.url}/favicon.png").content
     assert httpx.get(f"{server.url}/api/nothing").json()["error"]["code"] == "not_found"
+
+
+def test_insights_draws_every_chart_with_its_numbers(tmp_path: Path, browser: Any, videos: dict[str, Path]) -> None:
+    """The Insights page in the browser: ten Vega-Lite charts drawn, and what two of them
+    show: the codecs' bars in blue, the failures' bar in red (their numbers reach the
+    page as Arrow datasets beside each spec, vtm/ui/insights_view.draw)."""
+    import io
+
+    from PIL import Image
+    from playwright.sync_api import expect
+
+    from tests import bulk_rows
+
+    data = tmp_path / "data"
+    bulk_rows.fill(data, 6, 12, videos["landscape"])  # 6 videos (h264, hevc); 12 jobs, 2 FAILED
+    live = LiveServer(data).start()
+    try:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{live.url}/insights")
+        charts = page.locator("[data-testid=stVegaLiteChart]")
+        expect(charts).to_have_count(10, timeout=60_000)
+        page.wait_for_function("""() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]
+            .every(c => c.querySelector('canvas, svg.marks') && c.getBoundingClientRect().width > 0)""", timeout=60_000)
+        page.wait_for_timeout(500)
+
+        def pixels_near(index: int, colour: tuple[int, int, int]) -> int:
+            charts.nth(index).scroll_into_view_if_needed()
+            shot = Image.open(io.BytesIO(charts.nth(index).screenshot())).convert("RGB")
+            return sum(1 for p in shot.get_flattened_data() if all(abs(a - b) < 40 for a, b in zip(p, colour, strict=True)))
+
+        assert pixels_near(0, (37, 99, 235)) > 500  # Codecs: two blue bars of 3 videos each
+        assert pixels_near(9, (220, 38, 38)) > 200  # Failures by reason: one red bar ("Timed out after N s": 2)
+        assert pixels_near(0, (220, 38, 38)) == 0
+    finally:
+        live.stop()
+    assert live.errors() == []

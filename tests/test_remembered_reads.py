@@ -1,6 +1,6 @@
 """The Jobs page and the sidebar ask the store the same questions every second, for every
 open tab; the store answers a question asked again before any write from memory
-(`Rows._remembered`). What must hold: an answer is never older than the last write that
+(`Rows._remembered`), as it does the Insights page's figures. What must hold: an answer is never older than the last write that
 ended before the question, whatever was written (a new job, a status, a deleted video)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 from vtm import assembly
 from vtm.config import Settings
 from vtm.kinds.thumbnail import ThumbnailOptions
-from vtm.models import JobKind, JobStatus
+from vtm.models import InsightFilter, JobKind, JobStatus
 
 
 def test_a_repeated_question_is_answered_from_memory_until_the_next_write(tmp_path: Path, videos: dict[str, Path]) -> None:
@@ -35,7 +35,9 @@ def test_a_repeated_question_is_answered_from_memory_until_the_next_write(tmp_pa
         counts[JobStatus.RUNNING] = 99
         assert svc.job_counts()[JobStatus.RUNNING] == 1
 
+        assert store.figures("failures", InsightFilter()).rows == []  # asked, so remembered
         store.mark_failed(job.id, "Timed out after 300 s")
+        assert [row[1] for row in store.figures("failures", InsightFilter()).rows] == [1]
         failed = svc.job_page(svc.job_filter(status="failed"))
         assert [j.error for j in failed.jobs] == ["Timed out after 300 s"] and failed.counts[JobStatus.FAILED] == 1
         assert svc.job_page(svc.job_filter(status="completed")).jobs == []

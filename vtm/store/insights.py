@@ -150,13 +150,19 @@ def query(name: str, where: InsightFilter, unit: str = "hour") -> Query:
 
 class InsightRows(Rows):
     def figures(self, name: str, where: InsightFilter, unit: str = "hour") -> Figures:
+        """One figure's rows; asked again before any write, from memory (the Insights
+        page's ten queries over 1,000,000 jobs take ~0.15 s of DuckDB when alone)."""
         sql, args = query(name, where, unit)
-        cursor_rows, columns = self._db.read_with_columns(sql, args)
-        return Figures(columns, cursor_rows)
+
+        def read() -> Figures:
+            cursor_rows, columns = self._db.read_with_columns(sql, args)
+            return Figures(columns, cursor_rows)
+
+        return self._remembered(("figures", sql, tuple(args)), read)
 
     def time_span(self) -> tuple[Any, Any]:
         """The first and last time a job was requested (None, None without jobs)."""
-        row = self._read("SELECT min(created_at), max(created_at) FROM jobs")[0]
+        row = self._remembered("time_span", lambda: self._read("SELECT min(created_at), max(created_at) FROM jobs")[0])
         return row[0], row[1]
 
     def write_figures(self, name: str, where: InsightFilter, unit: str, fmt: str, path: Path) -> None:
