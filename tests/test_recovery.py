@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import cv2
+import duckdb
 import httpx
 import numpy as np
 import pytest
@@ -63,6 +64,15 @@ def kill_hard(server: LiveServer) -> list[int]:
     while any(alive(p) for p in children) and time.monotonic() < deadline:
         time.sleep(0.05)
     return [p for p in children if alive(p)]
+
+
+def running_in(data_dir: Path) -> int:
+    """Jobs the database file holds as RUNNING (read while no server has it open)."""
+    conn = duckdb.connect(str(data_dir / "vtm.duckdb"), read_only=True)
+    try:
+        return int(conn.execute("SELECT count(*) FROM jobs WHERE status = 'RUNNING'").fetchone()[0])
+    finally:
+        conn.close()
 
 
 def leftovers(data_dir: Path) -> list[str]:
@@ -115,6 +125,7 @@ def test_kill_9_mid_run_loses_nothing_and_runs_nothing_twice(tmp_path: Path, cli
         assert before["COMPLETED"] >= 15 and before["QUEUED"] + before["RUNNING"] > 0, before
         orphans = kill_hard(first)
         assert orphans == [], f"decoder processes outlived the killed server: {orphans}"
+        running_at_kill = running_in(data_dir)
     finally:
         if first.process is not None and first.process.poll() is None:
             first.process.kill()
@@ -146,7 +157,9 @@ def test_kill_9_mid_run_loses_nothing_and_runs_nothing_twice(tmp_path: Path, cli
     assert twice == {}, f"jobs completed more than once: {twice}"
     assert len(list((data_dir / "thumbnails").glob("thumbnail_*.jpg"))) == 200
     assert leftovers(data_dir) == []
-    assert "recovered after a crash" in second.log()
+    # What the killed server left RUNNING is requeued and said so; both workers may be
+    # between two jobs at the kill (rare), then there is nothing to recover.
+    assert ("recovered after a crash" in second.log()) == (running_at_kill > 0), (before, running_at_kill)
     assert second.errors() == []
     print(f"\nat the kill: {before}; after restart: {dict(statuses)}, "
           f"completion log lines per job: max {max(completions.values())}, jobs lost: 0")
