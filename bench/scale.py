@@ -61,7 +61,10 @@ def targets_of(measures: list[Measure]) -> list[Target]:
         Target("search and sort over 100,000 videos, server time (slowest case's median)",
                server.get("search_sort_max_median_ms", math.nan), 300, True, " ms"),
         Target("Jobs page settled, 1,000,000 jobs (median)", _median(measures, "Jobs page") * 1000, 1000, True, " ms"),
-        Target("Jobs live fragment rerun, server time (median)", _median(measures, "Jobs live fragment") * 1000, 50, True, " ms"),
+        Target("Jobs live fragment rerun, server time, quiet queue (median)", _median(measures, "Jobs live fragment rerun (")
+               * 1000, 50, True, " ms"),
+        Target("Jobs live fragment rerun, server time, a job completing every ~0.1 s (median)",
+               _median(measures, "Jobs live fragment rerun, jobs running") * 1000, 50, True, " ms"),
         Target("Insights page settled, 1,000,000 jobs (median)", _median(measures, "Insights page") * 1000, 1000, True, " ms"),
     ]
 
