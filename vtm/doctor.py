@@ -90,8 +90,9 @@ def examine(data: DataDir, store: Store, inventory: Inventory | None = None, *, 
     video_ids = store.video_ids()
     report = Report(data.root, unknown=list(found.unknown))
     report.lost_videos = {vid: data.uploads_in(vid) for vid in found.video_folders if vid not in video_ids}
+    jobs = store.job_outputs() if found.thumbnails or thorough else []  # every job row: read once, when needed
     if found.thumbnails:
-        known = _thumbnail_names(store.job_outputs())
+        known = _thumbnail_names(jobs)
         report.stray_outputs = [p for p in found.thumbnails if p.name not in known]
     if found.outputs:
         job_ids = store.known_job_ids(list(found.outputs))
@@ -99,7 +100,7 @@ def examine(data: DataDir, store: Store, inventory: Inventory | None = None, *, 
     report.orphan_jobs = store.jobs_without_video()
     if thorough:
         report.missing_files = [v for v in store.list_videos() if not data.absolute(v.path).is_file()]
-        report.missing_outputs = [store.get_job(jid) for jid, _, vid, status, out, _ in store.job_outputs()
+        report.missing_outputs = [store.get_job(jid) for jid, _, vid, status, out, _ in jobs
                                   if status is JobStatus.COMPLETED and vid in video_ids
                                   and not (out and data.absolute(out).is_file())]
     return report
