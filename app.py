@@ -11,9 +11,10 @@ from vtm.ui import styles
 from vtm.ui.router import use_navigation_only
 from vtm.web.fallback import JsonErrors
 from vtm.web.lifespan import lifespan
-from vtm.web.page_shell import PageShell
+from vtm.web.page_shell import PageShell, chart_scripts
 
 use_navigation_only()  # pages come from st.navigation only, from the first session on
 
 app = st.App("dashboard.py", routes=web.routes(), lifespan=lifespan,
-             middleware=[Middleware(JsonErrors), Middleware(PageShell, css=styles.CSS)])
+             middleware=[Middleware(JsonErrors),
+                         Middleware(PageShell, css=styles.CSS, preloads={"insights": chart_scripts()})])

@@ -4,7 +4,8 @@ server, headless Chromium. Measured:
 
 - pages *settled* in the browser, from `goto` in a new tab (a new session; Streamlit's
   static files cached by the browser) until the page shows all it will show: the Library's cards with their posters
-  decoded, the Jobs table with its counts, every Insights chart drawn;
+  decoded, the Jobs table with its counts, every chart of the Insights tab opened by the
+  address (each of its three tabs measured: only the open one is drawn);
 - server time of search and sort in the library (in-process calls), and of the Jobs
   page's live fragment: from its rerun request on the WebSocket to the end of its
   answer, both stamped by Chromium's network layer.
@@ -48,7 +49,7 @@ INSIGHTS_SETTLED = """(charts) => {
         .filter(c => c.getBoundingClientRect().width > 0);
     return drawn.length >= charts;
 }"""
-INSIGHTS_CHARTS = 10
+INSIGHTS_TABS = {"Library": ("", 5), "Jobs": ("?section=Jobs", 2), "Run times": ("?section=Run+times", 3)}  # query, charts
 def measures(work: Path, clip: Path, repeats: int, quick: bool, shots: Path | None) -> list[Measure]:
     videos, jobs = (2_000, 20_000) if quick else (100_000, 1_000_000)
     small, big = work / "scale-10", work / "scale-big"
@@ -69,8 +70,9 @@ def measures(work: Path, clip: Path, repeats: int, quick: bool, shots: Path | No
                                   f"Library first page, {videos:,} videos")
                 jobs_page = _settled(browser, f"{server.url}/jobs", JOBS_SETTLED, None, repeats, f"Jobs page, {jobs:,} jobs")
                 fragment = _fragment_reruns(browser, f"{server.url}/jobs", 12 if not quick else 4)
-                insights = _settled(browser, f"{server.url}/insights", INSIGHTS_SETTLED, INSIGHTS_CHARTS, repeats,
-                                    f"Insights page, {jobs:,} jobs")
+                insights = {f"Insights page, {tab} tab, {jobs:,} jobs": _settled(
+                    browser, f"{server.url}/insights{query}", INSIGHTS_SETTLED, charts, repeats, f"Insights page, {tab} tab, {jobs:,} jobs")
+                    for tab, (query, charts) in INSIGHTS_TABS.items()}
                 if shots is not None:
                     _screenshots(browser, server.url, shots)
                 # last: the jobs it adds would make the pages above read anew
@@ -79,7 +81,7 @@ def measures(work: Path, clip: Path, repeats: int, quick: bool, shots: Path | No
             browser.close()
     pages = Measure("dashboard at scale", f"{videos:,} videos, {jobs:,} jobs; settled in headless Chromium", {
         "Library first page, 10 videos": at_10, f"Library first page, {videos:,} videos": at_big,
-        f"Jobs page, {jobs:,} jobs": jobs_page, f"Insights page, {jobs:,} jobs": insights,
+        f"Jobs page, {jobs:,} jobs": jobs_page, **insights,
         "Jobs live fragment rerun (server)": fragment,
         "Jobs live fragment rerun, jobs running (server)": busy,
     }, {"fragment reruns seen": len(fragment.seconds) > 0})
@@ -212,7 +214,9 @@ def _screenshots(browser: Any, url: str, folder: Path) -> None:
     for path, predicate, arg, name, full in (
         ("/library", LIBRARY_SETTLED, ["1–24 of", 24], "library-100k.png", False),
         ("/jobs", JOBS_SETTLED, None, "jobs-1m.png", False),
-        ("/insights", INSIGHTS_SETTLED, INSIGHTS_CHARTS, "insights.png", True),
+        ("/insights", INSIGHTS_SETTLED, INSIGHTS_TABS["Library"][1], "insights.png", True),
+        ("/insights?section=Jobs", INSIGHTS_SETTLED, INSIGHTS_TABS["Jobs"][1], "insights-jobs.png", True),
+        ("/insights?section=Run+times", INSIGHTS_SETTLED, INSIGHTS_TABS["Run times"][1], "insights-run-times.png", True),
     ):
         page.goto(url + path)
         page.wait_for_function(predicate, arg=arg, polling=50, timeout=120_000)

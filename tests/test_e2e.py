@@ -134,12 +134,22 @@ def test_a_deep_link_finds_the_server_at_the_first_try(server: LiveServer, brows
     assert int(httpx.head(f"{server.url}/library").headers["content-length"]) == len(shell.content)
     assert b"BACKEND_BASE_URL" not in httpx.get(f"{server.url}/favicon.png").content
     assert httpx.get(f"{server.url}/api/nothing").json()["error"]["code"] == "not_found"
+    # The Insights page names the scripts of Streamlit's chart element (found in this Streamlit's
+    # build, each served), for the browser to fetch while it connects; other pages do not.
+    insights = httpx.get(f"{server.url}/insights").text
+    preloaded = re.findall(r'<link rel="modulepreload" crossorigin href="\./static/js/((?:ArrowVega|loadVega|embed|vega)[^"]+)">',
+                           insights)
+    assert [name.split(".")[0] for name in preloaded] == ["ArrowVegaLiteChart", "loadVegaEmbed", "embed", "vega-interpreter"]
+    assert all(httpx.get(f"{server.url}/static/js/{name}").status_code == 200 for name in preloaded)
+    assert int(httpx.head(f"{server.url}/insights").headers["content-length"]) == len(insights.encode())
+    assert "ArrowVegaLiteChart" not in shell.text
 
 
-def test_insights_draws_every_chart_with_its_numbers(tmp_path: Path, browser: Any, videos: dict[str, Path]) -> None:
-    """The Insights page in the browser: ten Vega-Lite charts drawn, and what two of them
-    show: the codecs' bars in blue, the failures' bar in red (their numbers reach the
-    page as Arrow datasets beside each spec, vtm/ui/insights_view.draw)."""
+def test_insights_tabs_draw_their_charts_with_their_numbers(tmp_path: Path, browser: Any, videos: dict[str, Path]) -> None:
+    """The Insights page in the browser, tab by tab (only the open one is drawn): what the
+    charts show (the codecs' bars in blue, the failures' bar in red, the completed jobs'
+    area in green; their numbers reach the page as Arrow datasets beside each spec,
+    vtm/ui/insights_view.draw); the open tab and the unit in the URL, Back and a reload."""
     import io
 
     from PIL import Image
@@ -152,21 +162,63 @@ def test_insights_draws_every_chart_with_its_numbers(tmp_path: Path, browser: An
     live = LiveServer(data).start()
     try:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{live.url}/insights")
         charts = page.locator("[data-testid=stVegaLiteChart]")
-        expect(charts).to_have_count(10, timeout=60_000)
-        page.wait_for_function("""() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]
-            .every(c => c.querySelector('canvas, svg.marks') && c.getBoundingClientRect().width > 0)""", timeout=60_000)
-        page.wait_for_timeout(500)
+
+        def drawn(count: int) -> None:
+            expect(charts).to_have_count(count, timeout=60_000)
+            page.wait_for_function("""() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]
+                .every(c => c.querySelector('canvas, svg.marks') && c.getBoundingClientRect().width > 0)""", timeout=60_000)
+            page.wait_for_timeout(500)
 
         def pixels_near(index: int, colour: tuple[int, int, int]) -> int:
             charts.nth(index).scroll_into_view_if_needed()
             shot = Image.open(io.BytesIO(charts.nth(index).screenshot())).convert("RGB")
             return sum(1 for p in shot.get_flattened_data() if all(abs(a - b) < 40 for a, b in zip(p, colour, strict=True)))
 
-        assert pixels_near(0, (37, 99, 235)) > 500  # Codecs: two blue bars of 3 videos each
-        assert pixels_near(9, (220, 38, 38)) > 200  # Failures by reason: one red bar ("Timed out after N s": 2)
-        assert pixels_near(0, (220, 38, 38)) == 0
+        blue, red, green = (37, 99, 235), (220, 38, 38), (22, 163, 74)
+        page.goto(f"{live.url}/insights")
+        drawn(5)  # the Library tab: codecs, containers, resolutions, durations, sizes
+        assert pixels_near(0, blue) > 500  # Codecs: two blue bars of 3 videos each
+        assert pixels_near(0, red) == 0
+        expect(page.get_by_role("button", name="CSV")).to_have_count(6)  # each chart's numbers, and the library
+
+        page.get_by_role("tab", name="Jobs").click()
+        page.wait_for_url(re.compile(r"section=Jobs"))
+        drawn(2)  # jobs over time, failures by reason
+        assert pixels_near(0, green) > 200 and pixels_near(0, red) > 20  # 10 completed, 2 failed in one hour
+        assert pixels_near(1, red) > 200 and pixels_near(1, blue) == 0  # one red bar ("Timed out after N s": 2)
+        page.get_by_role("radio", name="Per day").click()  # the unit chosen stays, and goes in the URL
+        page.wait_for_url(re.compile(r"unit=day"))
+        page.wait_for_timeout(1500)
+        expect(page.get_by_role("radio", name="Per day")).to_be_checked()
+
+        page.get_by_role("tab", name="Run times").click()
+        page.wait_for_url(re.compile(r"section=Run\+times"))
+        drawn(3)  # run time per kind, per video size, queue wait
+        tables = page.locator("[data-testid=stMarkdownContainer] table")
+        expect(tables).to_have_count(3)
+        expect(tables.first).to_contain_text("thumbnail")
+        # the filters, in a popover named by what they pick: a kind picked narrows the tab to nothing
+        page.get_by_role("button", name=re.compile("Jobs requested on 1 Jan 2026 · all kinds")).click()
+        page.get_by_role("combobox", name=re.compile("Kinds")).click()
+        page.get_by_role("option", name="sheet").click()
+        page.wait_for_url(re.compile(r"kinds=sheet"))
+        expect(charts).to_have_count(0, timeout=30_000)
+        expect(page.get_by_text("No job here yet.").first).to_be_visible()
+        page.keyboard.press("Escape")
+        expect(page.get_by_role("button", name=re.compile("Jobs requested on 1 Jan 2026 · sheet"))).to_be_visible()
+        page.go_back()  # Back: all kinds again
+        page.wait_for_url(lambda url: "section=Run+times" in url and "kinds=" not in url)
+        drawn(3)
+        assert pixels_near(0, blue) > 200  # the 90th percentile's bar
+
+        page.go_back()  # Back: the Jobs tab, with its unit
+        page.wait_for_url(re.compile(r"section=Jobs"))
+        drawn(2)
+        expect(page.get_by_role("tab", name="Jobs")).to_have_attribute("aria-selected", "true")
+        page.reload()
+        drawn(2)
+        expect(page.get_by_role("radio", name="Per day")).to_be_checked()
     finally:
         live.stop()
     assert live.errors() == []

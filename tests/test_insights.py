@@ -99,20 +99,47 @@ def test_downloads_hold_the_chart_numbers_and_the_whole_library(known: Assembly,
         svc.library_file("xlsx")
 
 
-def test_the_page_draws_every_chart_and_reads_its_filters_from_the_url(known: Assembly) -> None:
+def test_each_tab_draws_its_charts_and_reads_its_filters_from_the_url(known: Assembly) -> None:
+    drawn: dict[str, int] = {}
+    for section, charts_in_tab in (("", 5), ("Jobs", 2), ("Run times", 3)):
+        at = AppTest.from_file(str(ROOT / "pages" / "insights.py"), default_timeout=60)
+        at.query_params.update({"section": section} if section else {})
+        at.query_params.update({"from": "2026-01-01", "kinds": "thumbnail,nonsense"})
+        at.run()
+        assert not at.exception
+        charts = at.get("vega_lite_chart")
+        drawn[section or "Library"] = len(charts)
+        # The page skips Altair's schema check on each draw (vtm/ui/insights_view.draw): every
+        # spec it drew is checked here, against the Vega-Lite schema Altair carries.
+        for chart in charts:
+            spec = json.loads(chart.proto.spec)
+            assert [d.name for d in chart.proto.datasets] == [spec["data"]["name"]]  # the numbers travel as Arrow
+            alt.Chart.from_dict(spec, validate=True)
+        assert len(at.get("download_button")) == 2 * charts_in_tab + (2 if not section else 0)  # + the whole library
+        if section:  # the job tabs' filters, from the URL
+            assert at.multiselect[0].value == ["thumbnail"]  # an unknown kind in the URL is left out
+            assert at.date_input[0].value == (datetime(2026, 1, 1).date(), datetime(2026, 1, 1).date())
+            assert at.get("popover")[0].proto.popover.label == "Jobs requested on 1 Jan 2026 · thumbnail"  # what they pick, on the button
+        else:
+            assert not at.multiselect and not at.date_input  # the library's make-up is not filtered
+    assert drawn == {"Library": 5, "Jobs": 2, "Run times": 3}  # only the open tab is drawn
+    # the percentiles' numbers under their charts, in the dashboard's one time format
+    tables = [m.value for m in at.markdown if m.value.startswith("| ")]
+    assert [t.splitlines()[2] for t in tables] == ["| thumbnail | 10 | 2.5 s | 4.0 s | 4.0 s | 4.0 s |",
+                                                   "| under 10 MB | 10 | 2.5 s | 4.0 s | 4.0 s | 4.0 s |",
+                                                   "| thumbnail | 12 | 2.0 s | 2.0 s | 2.0 s | 2.0 s |"]
+    assert tables[1].splitlines()[0] == "| video size | jobs | median | 90th | 99th | longest |"
+
+
+def test_the_unit_chosen_stays_and_is_in_the_url(known: Assembly) -> None:
     at = AppTest.from_file(str(ROOT / "pages" / "insights.py"), default_timeout=60)
-    at.query_params["from"] = "2026-01-01"
-    at.query_params["kinds"] = "thumbnail,nonsense"
+    at.query_params["section"] = "Jobs"
     at.run()
-    assert not at.exception
-    charts = at.get("vega_lite_chart")
-    assert len(charts) == 10  # 5 library, jobs over time, 3 percentile charts, failures
-    # The page skips Altair's schema check on each draw (vtm/ui/insights_view.draw): every
-    # spec it drew is checked here, against the Vega-Lite schema Altair carries.
-    for chart in charts:
-        spec = json.loads(chart.proto.spec)
-        assert [d.name for d in chart.proto.datasets] == [spec["data"]["name"]]  # the numbers travel as Arrow
-        alt.Chart.from_dict(spec, validate=True)
-    assert at.multiselect[0].value == ["thumbnail"]  # an unknown kind in the URL is left out
-    assert at.date_input[0].value == (datetime(2026, 1, 1).date(), datetime(2026, 1, 1).date())
-    assert len(at.get("download_button")) == 2 * 10 + 2
+    unit = at.get("segmented_control")[0]
+    assert unit.value == "Per minute"  # the jobs of one day: per minute suits them
+    unit.set_value("Per day").run()
+    assert at.get("segmented_control")[0].value == "Per day" and at.query_params["unit"] == "day"
+    at.run()  # the next rerun (another widget, the sidebar's fragment) keeps it
+    assert at.get("segmented_control")[0].value == "Per day"
+    at.get("segmented_control")[0].set_value("Per minute").run()  # the unit that suits the range is left out
+    assert "unit" not in at.query_params and at.get("segmented_control")[0].value == "Per minute"

@@ -2,12 +2,14 @@
 with Vega-Lite (specs written with Altair, drawn by `st.vega_lite_chart`), each with its numbers downloadable as
 CSV or Parquet (written by DuckDB when the button is clicked), and the whole library.
 
-The date range and the kinds are in the URL (`?from=2026-11-01&to=2026-11-30&kinds=thumbnail,sheet`).
+The open tab, the date range, the kinds and the throughput's unit are in the URL
+(`?section=Jobs&from=2026-11-01&to=2026-11-30&kinds=thumbnail,sheet&unit=day`).
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -17,9 +19,10 @@ import streamlit as st
 from vtm import kinds
 from vtm.models import Figures, InsightFilter, JobKind
 from vtm.service import Service
-from vtm.ui import url_state
+from vtm.ui import format, url_state
 
 KIND_NAMES = [kind.name.value for kind in kinds.OUTPUT_KINDS]
+SECTIONS = ("Library", "Jobs", "Run times")  # the tabs, in the URL as `section`
 UNITS = {"Per minute": "minute", "Per hour": "hour", "Per day": "day"}
 STATUS_COLORS = alt.Scale(domain=["COMPLETED", "FAILED"], range=["#16a34a", "#dc2626"])
 MIME = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet"}
@@ -40,6 +43,16 @@ def draw(chart: alt.Chart) -> None:
     st.vega_lite_chart(spec, width="stretch")
 
 
+def sections() -> Sequence[Any]:
+    """The three tabs. Only the open one is computed and drawn (its `.open`): a first view
+    draws 5 charts, not 10. The open one is in the URL (`?section=Jobs`) through
+    `url_state`, as the filters are: a tab bound by Streamlit itself (`bind=`) cannot be left
+    in the URL while `url_state` writes the other parameters."""
+    section = url_state.get("section")
+    url_state.bind("insights_section", section if section in SECTIONS else SECTIONS[0])
+    return st.tabs(SECTIONS, key="insights_section", on_change=url_state.store("insights_section", "section", SECTIONS[0]))
+
+
 def _day(name: str) -> date | None:
     try:
         return date.fromisoformat(url_state.get(name))
@@ -47,26 +60,53 @@ def _day(name: str) -> date | None:
         return None
 
 
-def filters(svc: Service) -> tuple[InsightFilter, str]:
-    """The date range (UTC days, both included), the kinds and the throughput's unit."""
+def filters(svc: Service, *, by_unit: bool) -> tuple[InsightFilter, str]:
+    """The date range (UTC days, both included), the kinds and, with `by_unit`, the
+    throughput's unit: by default the one that suits the range (minutes for a day,
+    hours up to two weeks, days beyond), or the one chosen (`?unit=day`)."""
     first, last = svc.jobs_time_span()
     today = datetime.now().date()
     low = first.date() if isinstance(first, datetime) else today
     high = last.date() if isinstance(last, datetime) else today
     start, end = _day("from") or low, _day("to") or high
+    named = [k for k in url_state.get("kinds").split(",") if k in KIND_NAMES]
     url_state.bind("insights_range", (start, end))
-    url_state.bind("insights_kinds", [k for k in url_state.get("kinds").split(",") if k in KIND_NAMES])
-    left, middle, right = st.columns([2, 3, 2], vertical_alignment="bottom")
-    picked: Any = left.date_input("Jobs requested between (UTC)", key="insights_range", on_change=_range_changed)
-    chosen = middle.multiselect("Kinds", KIND_NAMES, key="insights_kinds", placeholder="All kinds",
+    url_state.bind("insights_kinds", named)
+    # In a popover named by what it picks: the date picker and the kinds' list cost a job
+    # tab ~0.2 s of the browser's work on each load when drawn open on the page.
+    shown, right = st.columns([5, 2], vertical_alignment="bottom")
+    with shown.popover(f"Jobs requested {_days(start, end)} · {', '.join(named) or 'all kinds'}",
+                       icon=":material/filter_list:", help="Pick the date range and the kinds"):
+        picked: Any = st.date_input("Jobs requested between (UTC)", key="insights_range", on_change=_range_changed)
+        chosen = st.multiselect("Kinds", KIND_NAMES, key="insights_kinds", placeholder="All kinds",
                                 on_change=url_state.store("insights_kinds", "kinds", "", lambda v: ",".join(str(k) for k in v) if isinstance(v, list) else ""))
     days = picked if isinstance(picked, tuple) and len(picked) == 2 else (start, end)  # a range being picked
-    span = (days[1] - days[0]).days + 1
-    url_state.bind("insights_unit", "Per minute" if span <= 1 else "Per hour" if span <= 14 else "Per day")
-    unit = right.segmented_control("Jobs over time", list(UNITS), key="insights_unit") or "Per hour"
     where = InsightFilter(datetime.combine(days[0], time()), datetime.combine(days[1] + timedelta(days=1), time()),
                           tuple(JobKind(k) for k in chosen))
-    return where, UNITS[unit]
+    if not by_unit:
+        return where, "hour"
+    span = (days[1] - days[0]).days + 1
+    suited = "minute" if span <= 1 else "hour" if span <= 14 else "day"
+    unit = url_state.get("unit") if url_state.get("unit") in UNITS.values() else suited
+    url_state.bind("insights_unit", _label(unit))
+    right.segmented_control("Jobs over time", list(UNITS), key="insights_unit", on_change=_unit_changed, args=(suited,))
+    return where, unit
+
+
+def _days(start: date, end: date) -> str:
+    return f"on {start:%-d %b %Y}" if start == end else f"{start:%-d %b %Y} – {end:%-d %b %Y}"
+
+
+def _label(unit: str) -> str:
+    return next(label for label, value in UNITS.items() if value == unit)
+
+
+def _unit_changed(suited: str) -> None:
+    """The unit chosen goes in the URL; the one that suits the range is left out, and
+    clicking the chosen one again (which empties the control) keeps it."""
+    label = st.session_state.get("insights_unit")
+    if label in UNITS:
+        url_state.put("unit", UNITS[label], suited)
 
 
 def _range_changed() -> None:
@@ -86,16 +126,17 @@ def downloads(svc: Service, name: str, where: InsightFilter, unit: str, *, label
         )
 
 
-def library(svc: Service, where: InsightFilter) -> None:
-    st.subheader("The library", anchor=False)
+def library(svc: Service) -> None:
+    """What the library holds (all of it: the job filters do not apply)."""
+    everything = InsightFilter()
     cells = st.columns(3) + st.columns(3)
     for cell, (name, title) in zip(cells, (("codecs", "Codecs"), ("containers", "Containers"), ("resolutions", "Resolutions"),
                                            ("durations", "Durations"), ("sizes", "File sizes")), strict=False):
         with cell.container(border=True):
-            figures = svc.figures(name, where)
+            figures = svc.figures(name, everything)
             field = figures.columns[0]
             bar(figures, title, field, "videos", tooltip=[f"{field}:N", "videos:Q", "bytes:Q"])
-            downloads(svc, name, where, "hour")
+            downloads(svc, name, everything, "hour")
     with cells[5].container(border=True):
         st.markdown("**The whole library**")
         st.caption("Every video with all its facts (size, codec, duration, frame rate, rotation, HDR, …).")
@@ -157,8 +198,18 @@ def percentiles(svc: Service, name: str, where: InsightFilter, title: str, group
                 tooltip=[f"{group}:N", "percentile:N", "seconds:Q", "jobs:Q"],
             )
             draw(chart.properties(height=240))
-            st.dataframe(figures.records(), hide_index=True, width="stretch", height=min(36 + 35 * len(figures.rows), 250))
+            st.markdown(percentile_table(figures, group))
         downloads(svc, name, where, "hour")
+
+
+def percentile_table(figures: Figures, group: str) -> str:
+    """The percentiles as one Markdown table, times in the dashboard's one format: three
+    of Streamlit's data grids (or static tables) cost the tab 0.15–0.25 s in the browser."""
+    lines = [f"| {group.replace('_', ' ')} | jobs | median | 90th | 99th | longest |", "|---|--:|--:|--:|--:|--:|"]
+    for r in figures.records():
+        times = " | ".join(format.clock(r[f"{p}_s"]) for p in ("p50", "p90", "p99", "max"))
+        lines.append(f"| {format.md(str(r[group]))} | {r['jobs']:,} | {times} |")
+    return "\n".join(lines)
 
 
 def failures(svc: Service, where: InsightFilter) -> None:

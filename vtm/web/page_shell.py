@@ -16,6 +16,14 @@ A/B of the Library at 100,000 videos found no difference beyond the noise: 1,561
 1,559 ms; the move is for the work, not a measured gain). In the body, after Streamlit's own styles in the head, its rules
 win ties as they did inside the page.
 
+A page that draws charts (`PageShell(preloads={"insights": CHART_SCRIPTS})`) also names
+the scripts of Streamlit's chart element in its <head> (`<link rel="modulepreload">`): the
+browser fetches and compiles them while the page connects, not after the first chart
+arrives. An interleaved A/B of the Insights page at 1,000,000 jobs, three runs: 40–160 ms
+less to settled, 60–140 ms less of the browser's work. The names carry a build hash;
+`chart_scripts` finds them in the installed Streamlit, and names none it cannot find
+(tests/test_e2e.py checks that it finds all of them).
+
 The body changes, so its validators go (`ETag`, `Last-Modified`: the page is `no-cache`
 and a few kilobytes) and it is sent uncompressed (the request's `Accept-Encoding` is
 dropped for page addresses only, which are never files).
@@ -23,6 +31,10 @@ dropped for page addresses only, which are never files).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
+
+import streamlit
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SNIPPET = (b'<script>window.__streamlit = Object.assign({BACKEND_BASE_URL: new URL("./", location.href).href}, '
@@ -30,6 +42,19 @@ SNIPPET = (b'<script>window.__streamlit = Object.assign({BACKEND_BASE_URL: new U
 HEAD, BODY_END = b"<head>", b"</body>"
 NOT_PAGES = ("/api/", "/_stcore/", "/static/", "/media/", "/component/", "/app/")
 DROPPED = {b"content-length", b"etag", b"last-modified", b"content-encoding"}
+SCRIPTS = Path(streamlit.__file__).parent / "static" / "static" / "js"
+# Streamlit's chart element and what it imports to draw (Vega-Embed, Vega's CSP-safe interpreter)
+CHART_SCRIPTS = ("ArrowVegaLiteChart", "loadVegaEmbed", "embed", "vega-interpreter")
+
+
+def chart_scripts(names: tuple[str, ...] = CHART_SCRIPTS, folder: Path = SCRIPTS) -> tuple[str, ...]:
+    """The file names of Streamlit's scripts `names` (`embed.CX5AQgxi.js`): those found, one each."""
+    found = []
+    for name in names:
+        matches = sorted(folder.glob(f"{name}.*.js"))
+        if len(matches) == 1:
+            found.append(matches[0].name)
+    return tuple(found)
 
 
 def is_page_address(path: str) -> bool:
@@ -37,29 +62,33 @@ def is_page_address(path: str) -> bool:
     return path != "/api" and not path.startswith(NOT_PAGES) and "." not in path.rsplit("/", 1)[-1]
 
 
-def shaped(html: bytes, style: bytes) -> bytes:
-    """`html` with the base URL first in its <head> (before Streamlit's scripts) and
-    `style` last in its <body>."""
+def shaped(html: bytes, style: bytes, head: bytes = b"") -> bytes:
+    """`html` with the base URL first in its <head> (before Streamlit's scripts), then
+    `head`, and `style` last in its <body>."""
     at = html.find(HEAD)
     if at >= 0:
-        html = html[: at + len(HEAD)] + SNIPPET + html[at + len(HEAD) :]
+        html = html[: at + len(HEAD)] + SNIPPET + head + html[at + len(HEAD) :]
     end = html.rfind(BODY_END)
     return html if end < 0 else html[:end] + style + html[end:]
 
 
 class PageShell:
     """Middleware: every HTML page Streamlit answers carries the server's base URL and
-    the dashboard's style sheet (`css`)."""
+    the dashboard's style sheet (`css`); the pages named in `preloads` (by their last
+    path segment, so also behind a path prefix) name those of Streamlit's scripts."""
 
-    def __init__(self, app: ASGIApp, css: str = "") -> None:
+    def __init__(self, app: ASGIApp, css: str = "", preloads: Mapping[str, tuple[str, ...]] | None = None) -> None:
         self.app = app
         self.style = f"<style>{css}</style>".encode() if css else b""
+        self.heads = {page: b"".join(b'<link rel="modulepreload" crossorigin href="./static/js/%s">' % name.encode() for name in names)
+                      for page, names in (preloads or {}).items()}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or not is_page_address(scope["path"]):
             await self.app(scope, receive, send)
             return
         scope = {**scope, "headers": [(k, v) for k, v in scope["headers"] if k != b"accept-encoding"]}
+        head = self.heads.get(scope["path"].rstrip("/").rsplit("/", 1)[-1], b"")
         start: Message | None = None
         body: list[bytes] = []
 
@@ -77,9 +106,9 @@ class PageShell:
                 html = b"".join(body)
                 length = int(dict(start["headers"]).get(b"content-length", b"0") or 0)
                 if scope["method"] == "HEAD":
-                    length += len(SNIPPET) + len(self.style)
+                    length += len(SNIPPET) + len(head) + len(self.style)
                 else:
-                    html = shaped(html, self.style)
+                    html = shaped(html, self.style, head)
                     length = len(html)
                 kept = [(k, v) for k, v in start["headers"] if k not in DROPPED]
                 await send({**start, "headers": [*kept, (b"content-length", str(length).encode())]})
