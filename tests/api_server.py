@@ -101,6 +101,8 @@ class LiveServer:
         try:
             self.process.wait(timeout)
         except subprocess.TimeoutExpired:
+            self.process.send_signal(signal.SIGUSR1)  # its threads' stacks to the log (vtm/web/lifespan.py)
+            time.sleep(2)
             self.process.kill()
             self.process.wait()
             raise AssertionError(f"the server did not stop within {timeout} s of Ctrl-C:\n{self.log()}") from None

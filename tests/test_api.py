@@ -24,6 +24,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     took = live.stop()
     assert took < 10, f"Ctrl-C took {took:.1f} s"
     assert live.errors() == []
+    assert "vtm.web.lifespan: VTM stopped" in live.log()  # the workers and the database closed, then the exit
 
 
 @pytest.fixture(scope="module")
@@ -326,3 +327,20 @@ def test_writes_from_other_web_sites_are_refused(client: httpx.Client, server: L
     assert response.status_code == status, response.text
     if status == 403:
         assert error_code(response) == "forbidden"
+
+
+def test_usr1_writes_every_threads_stack_to_the_log_and_the_server_goes_on(server: LiveServer, client: httpx.Client) -> None:
+    """For a server that hangs: `kill -USR1 <pid>` (vtm/web/lifespan.py), as the tests'
+    own `LiveServer.stop` does before it kills one that ignored Ctrl-C."""
+    import os
+    import signal
+    import time
+
+    before = server.log()
+    os.kill(server.pid, signal.SIGUSR1)
+    deadline = time.monotonic() + 10
+    while "Thread 0x" not in server.log()[len(before):] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    dump = server.log()[len(before):]
+    assert "Thread 0x" in dump and "vtm/worker.py" in dump  # each thread, the workers' among them
+    assert client.get("/api/health").status_code == 200

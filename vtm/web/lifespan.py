@@ -4,9 +4,11 @@ the lifespan before serving); closed when the server stops."""
 
 from __future__ import annotations
 
+import faulthandler
 import gc
 import logging
 import os
+import signal
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -53,9 +55,14 @@ async def lifespan(app: object) -> AsyncIterator[dict[str, object]]:
     settings = running.settings
     where = (f"jobs on the Ray cluster at {settings.ray_address}" if settings.executor_kind == "ray"
              else f"{settings.worker_count} worker(s), decoding in {settings.isolation}")
-    logging.getLogger(__name__).info("VTM ready: data in %s, %s", running.data.root, where)
+    log = logging.getLogger(__name__)
+    log.info("VTM ready: data in %s, %s", running.data.root, where)
+    if hasattr(signal, "SIGUSR1"):  # `kill -USR1 <pid>`: every thread's stack to the log, for a server that hangs
+        faulthandler.register(signal.SIGUSR1, file=sys.stderr, all_threads=True)
     settle_heap()
     try:
         yield {"service": running.service}
     finally:
+        log.info("VTM stopping: workers, then the database")
         running.close()
+        log.info("VTM stopped")
