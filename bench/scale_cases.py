@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import base64
 import statistics
+import subprocess
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,7 @@ import httpx
 
 from bench import big_library
 from bench.media_cases import Measure
-from bench.server import Server
+from bench.server import STREAMLIT, Server, free_port, interrupt
 from bench.timing import Stats
 from vtm import assembly
 from vtm.config import Settings
@@ -49,6 +51,21 @@ INSIGHTS_SETTLED = """(charts) => {
         .filter(c => c.getBoundingClientRect().width > 0);
     return drawn.length >= charts;
 }"""
+# Streamlit's own floor, measured the same way in the same run: a bare app, and the same with
+# one three-bar Vega-Lite chart (what any chart page pays before its own charts).
+FLOOR_APPS = {
+    "bare Streamlit app (a title and a line)": 'import streamlit as st\nst.title("Floor")\nst.write("done")\n',
+    "bare Streamlit app with one Vega-Lite chart": (
+        'import streamlit as st\nst.title("Floor")\nst.vega_lite_chart({"mark": "bar", "data": {"values": [{"a": "x", "b": 3}, '
+        '{"a": "y", "b": 5}, {"a": "z", "b": 1}]}, "encoding": {"y": {"field": "a", "type": "nominal"}, '
+        '"x": {"field": "b", "type": "quantitative"}}}, width="stretch")\nst.write("done")\n'),
+}
+FLOOR_SETTLED = """() => {
+    const main = document.querySelector('[data-testid=stMain]');
+    if (!main || !main.innerText.includes('done')) return false;
+    const charts = [...main.querySelectorAll('[data-testid=stVegaLiteChart]')];
+    return charts.every(c => c.querySelector('canvas, svg.marks'));
+}"""
 INSIGHTS_TABS = {"Library": ("", 5), "Jobs": ("?section=Jobs", 2), "Run times": ("?section=Run+times", 3)}  # query, charts
 def measures(work: Path, clip: Path, repeats: int, quick: bool, shots: Path | None) -> list[Measure]:
     videos, jobs = (2_000, 20_000) if quick else (100_000, 1_000_000)
@@ -62,6 +79,7 @@ def measures(work: Path, clip: Path, repeats: int, quick: bool, shots: Path | No
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
+            floor = {name: _floor(browser, work, text, repeats, name) for name, text in FLOOR_APPS.items()}
             with Server(small, work / "scale-10.log", workers=1) as server:
                 at_10 = _settled(browser, f"{server.url}/library", LIBRARY_SETTLED, ["1–10 of 10 videos", 10], repeats,
                                  "Library first page, 10 videos")
@@ -80,6 +98,7 @@ def measures(work: Path, clip: Path, repeats: int, quick: bool, shots: Path | No
         finally:
             browser.close()
     pages = Measure("dashboard at scale", f"{videos:,} videos, {jobs:,} jobs; settled in headless Chromium", {
+        **floor,
         "Library first page, 10 videos": at_10, f"Library first page, {videos:,} videos": at_big,
         f"Jobs page, {jobs:,} jobs": jobs_page, **insights,
         "Jobs live fragment rerun (server)": fragment,
@@ -119,6 +138,34 @@ def _server_times(data_dir: Path, repeats: int) -> Measure:
     searches = [s for name, s in stats.items() if not name.startswith("jobs")]
     return Measure("library search and sort (server)", f"{total:,} videos, in-process calls of the Service", stats,
                    extra={"search_sort_max_median_ms": max(s.median for s in searches) * 1000})
+
+
+def _floor(browser: Any, work: Path, text: str, repeats: int, name: str) -> Stats:
+    """`text` as a Streamlit app of its own (`streamlit run`, Streamlit's default settings),
+    settled as VTM's pages are: the floor under every page's figure in this run. In a
+    folder of its own: Streamlit watches the app's folder, and `work` holds 100,000 videos."""
+    folder = work / f"floor-{zlib.crc32(name.encode()):08x}"
+    folder.mkdir(exist_ok=True)
+    app = folder / "app.py"
+    app.write_text(text)
+    port = free_port()
+    with open(folder / "floor.log", "ab") as log:
+        process = subprocess.Popen([str(STREAMLIT), "run", str(app), "--server.port", str(port), "--server.address", "127.0.0.1",
+                                    "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+                                   cwd=folder, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                try:
+                    if httpx.get(f"{url}/_stcore/health", timeout=2).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.2)
+            return _settled(browser, url, FLOOR_SETTLED, None, repeats, name)
+        finally:
+            interrupt(process)
 
 
 def _settled(browser: Any, url: str, predicate: str, arg: object, repeats: int, name: str) -> Stats:
