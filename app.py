@@ -8,10 +8,11 @@ from starlette.middleware import Middleware
 
 from vtm import web
 from vtm.ui import styles
+from vtm.ui.chart_scripts import chart_scripts
 from vtm.ui.router import use_navigation_only
 from vtm.web.fallback import JsonErrors
 from vtm.web.lifespan import lifespan
-from vtm.web.page_shell import PageShell, chart_scripts
+from vtm.web.page_shell import PageShell
 
 use_navigation_only()  # pages come from st.navigation only, from the first session on
 

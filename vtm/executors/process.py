@@ -95,6 +95,11 @@ class _Child:
         self._spawner = spawner
         self._call_ids = call_ids
         self._closed = False
+        # Stopping, replacing and closing happen under one lock: `close` (the server's stop) and
+        # a running call's own replacement can meet, and two closes of one pipe could close a
+        # file descriptor the process has meanwhile reused for something else (CI saw EBADF);
+        # nor may a replacement start a child after `close`.
+        self._lock = threading.RLock()
         self._start()
 
     def _start(self) -> None:
@@ -214,33 +219,37 @@ class _Child:
     def _replace(self, *, raising: bool = False) -> None:
         """Stop this child and start a new one (not when closed). Called from `finally`,
         so it raises only when asked to: a failed start is retried by the next call."""
-        old = self._process.pid
-        self.stop()
-        if self._closed:
-            if raising:
-                raise CallFailed("VTM is shutting down; the decoder was stopped.")
-            return
-        try:
-            self._start()
-        except Exception as exc:
-            if raising:
-                raise CallFailed(f"The decoder process could not be started ({exc}); see the server log.") from None
-            log.warning("decoder process %s stopped; starting its replacement failed (%s), the next call retries", old, exc)
-            return
+        with self._lock:
+            old = self._process.pid
+            self.stop()
+            if self._closed:
+                if raising:
+                    raise CallFailed("VTM is shutting down; the decoder was stopped.")
+                return
+            try:
+                self._start()
+            except Exception as exc:
+                if raising:
+                    raise CallFailed(f"The decoder process could not be started ({exc}); see the server log.") from None
+                log.warning("decoder process %s stopped; starting its replacement failed (%s), the next call retries", old, exc)
+                return
         log.info("decoder process %s replaced by %s", old, self._process.pid)
 
     def close(self) -> None:
-        self._closed = True
-        self.stop()
+        with self._lock:
+            self._closed = True
+            self.stop()
 
     def stop(self) -> None:
-        if self._process.poll() is None:
-            self._process.kill()
-        try:
-            self._process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            log.error("decoder process %s did not exit after SIGKILL", self._process.pid)
-        self._conn.close()
+        """Kill the process, wait for it, close the pipe; again, it does nothing more."""
+        with self._lock:
+            if self._process.poll() is None:
+                self._process.kill()
+            try:
+                self._process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                log.error("decoder process %s did not exit after SIGKILL", self._process.pid)
+            self._conn.close()  # a closed Connection's close does nothing
 
 
 def _crash_reason(code: int | None) -> str:

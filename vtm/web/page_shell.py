@@ -16,10 +16,10 @@ A/B of the Library at 100,000 videos found no difference beyond the noise: 1,561
 1,559 ms; the move is for the work, not a measured gain). In the body, after Streamlit's own styles in the head, its rules
 win ties as they did inside the page.
 
-A page that draws charts (`PageShell(preloads={"insights": CHART_SCRIPTS})`) also names
-the scripts of Streamlit's chart element in its <head> (`<link rel="modulepreload">`): the
-browser fetches and compiles them while the page connects, not after the first chart
-arrives. An interleaved A/B of the Insights page at 1,000,000 jobs, three runs: 40–160 ms
+A page that draws charts (`PageShell(preloads={"insights": chart_scripts()})`, the names
+from vtm/ui/chart_scripts.py) also names the scripts of Streamlit's chart element in its
+<head> (`<link rel="modulepreload">`): the browser fetches and compiles them while the
+page connects, not after the first chart arrives. An interleaved A/B of the Insights page at 1,000,000 jobs, three runs: 40–160 ms
 less to settled, 60–140 ms less of the browser's work. The names carry a build hash;
 `chart_scripts` finds them in the installed Streamlit, and names none it cannot find
 (tests/test_e2e.py checks that it finds all of them).
@@ -32,9 +32,7 @@ dropped for page addresses only, which are never files).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 
-import streamlit
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SNIPPET = (b'<script>window.__streamlit = Object.assign({BACKEND_BASE_URL: new URL("./", location.href).href}, '
@@ -42,21 +40,6 @@ SNIPPET = (b'<script>window.__streamlit = Object.assign({BACKEND_BASE_URL: new U
 HEAD, BODY_END = b"<head>", b"</body>"
 NOT_PAGES = ("/api/", "/_stcore/", "/static/", "/media/", "/component/", "/app/")
 DROPPED = {b"content-length", b"etag", b"last-modified", b"content-encoding"}
-SCRIPTS = Path(streamlit.__file__).parent / "static" / "static" / "js"
-# Streamlit's chart element and what it imports to draw (Vega-Embed, Vega's CSP-safe interpreter)
-CHART_SCRIPTS = ("ArrowVegaLiteChart", "loadVegaEmbed", "embed", "vega-interpreter")
-
-
-def chart_scripts(names: tuple[str, ...] = CHART_SCRIPTS, folder: Path = SCRIPTS) -> tuple[str, ...]:
-    """The file names of Streamlit's scripts `names` (`embed.CX5AQgxi.js`): those found, one each."""
-    found = []
-    for name in names:
-        matches = sorted(folder.glob(f"{name}.*.js"))
-        if len(matches) == 1:
-            found.append(matches[0].name)
-    return tuple(found)
-
-
 def is_page_address(path: str) -> bool:
     """A path that can only be a dashboard page: not under a route or asset prefix, no file extension."""
     return path != "/api" and not path.startswith(NOT_PAGES) and "." not in path.rsplit("/", 1)[-1]
