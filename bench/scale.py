@@ -12,7 +12,6 @@ from pathlib import Path
 from bench import report, scale_cases
 from bench.media_cases import Measure
 from bench.report import Target
-from bench.scale_cases import INSIGHTS_TABS
 
 BEGIN, END = "<!-- scale: begin -->", "<!-- scale: end -->"
 
@@ -67,7 +66,7 @@ def targets_of(measures: list[Measure]) -> list[Target]:
         Target("Jobs live fragment rerun, server time, a job completing every ~0.1 s (median)",
                _median(measures, "Jobs live fragment rerun, jobs running") * 1000, 50, True, " ms"),
         *(Target(f"Insights page settled, {tab} tab, 1,000,000 jobs (median)", _median(measures, f"Insights page, {tab} tab")
-                 * 1000, 1000, True, " ms") for tab in INSIGHTS_TABS),
+                 * 1000, 1000, True, " ms") for tab in scale_cases.INSIGHTS_TABS),
     ]
 
 

@@ -27,7 +27,7 @@ import httpx
 
 from bench import big_library
 from bench.media_cases import Measure
-from bench.server import STREAMLIT, Server, free_port, interrupt
+from bench.server import STREAMLIT, Server, answering, free_port, interrupt
 from bench.timing import Stats
 from vtm import assembly
 from vtm.config import Settings
@@ -155,14 +155,8 @@ def _floor(browser: Any, work: Path, text: str, repeats: int, name: str) -> Stat
                                    cwd=folder, stdout=log, stderr=subprocess.STDOUT)
         try:
             url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                try:
-                    if httpx.get(f"{url}/_stcore/health", timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                time.sleep(0.2)
+            if not answering(process, f"{url}/_stcore/health", 60):
+                raise RuntimeError(f"the floor app did not start; see {folder / 'floor.log'}")
             return _settled(browser, url, FLOOR_SETTLED, None, repeats, name)
         finally:
             interrupt(process)

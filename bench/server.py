@@ -41,6 +41,20 @@ def interrupt(process: subprocess.Popen[bytes], timeout: float = 20.0) -> bool:
         return False
 
 
+def answering(process: subprocess.Popen[bytes], url: str, timeout: float) -> bool:
+    """Poll `url` until it answers 200 (True), or until `process` exits or `timeout`
+    seconds pass (False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return True
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    return False
+
+
 class Server:
     def __init__(self, data_dir: Path, log_path: Path, *, workers: int = 1, start_timeout: float = 90) -> None:
         self.data_dir, self.log_path = data_dir, log_path
@@ -58,16 +72,10 @@ class Server:
              "--server.headless", "true", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + self.start_timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited with {self.process.returncode}; see {self.log_path}")
-            try:
-                if httpx.get(f"{self.url}/api/health", timeout=2).status_code == 200:
-                    return self
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
+        if answering(self.process, f"{self.url}/api/health", self.start_timeout):
+            return self
+        if self.process.poll() is not None:
+            raise RuntimeError(f"the server exited with {self.process.returncode}; see {self.log_path}")
         self.__exit__()
         raise RuntimeError(f"the server did not answer in {self.start_timeout:.0f} s; see {self.log_path}")
 

@@ -13,14 +13,15 @@ It also carries the dashboard's style sheet (vtm/ui/styles.py), at the end of th
 where an `st.html` of it stood on every page run before: that element made the browser
 fetch and run Streamlit's HTML element and DOMPurify for each page load (an interleaved
 A/B of the Library at 100,000 videos found no difference beyond the noise: 1,561 against
-1,559 ms; the move is for the work, not a measured gain). In the body, after Streamlit's own styles in the head, its rules
-win ties as they did inside the page.
+1,559 ms; the move is for the work, not a measured gain). In the body, after Streamlit's
+own styles in the head, its rules win ties as they did inside the page.
 
 A page that draws charts (`PageShell(preloads={"insights": chart_scripts()})`, the names
 from vtm/ui/chart_scripts.py) also names the scripts of Streamlit's chart element in its
 <head> (`<link rel="modulepreload">`): the browser fetches and compiles them while the
-page connects, not after the first chart arrives. An interleaved A/B of the Insights page at 1,000,000 jobs, three runs: 40–160 ms
-less to settled, 60–140 ms less of the browser's work. The names carry a build hash;
+page connects, not after the first chart arrives. An interleaved A/B of the Insights page
+at 1,000,000 jobs, three runs: 40–160 ms less to settled, 60–140 ms less of the browser's
+work. The names carry a build hash;
 `chart_scripts` finds them in the installed Streamlit, and names none it cannot find
 (tests/test_e2e.py checks that it finds all of them).
 
@@ -40,6 +41,8 @@ SNIPPET = (b'<script>window.__streamlit = Object.assign({BACKEND_BASE_URL: new U
 HEAD, BODY_END = b"<head>", b"</body>"
 NOT_PAGES = ("/api/", "/_stcore/", "/static/", "/media/", "/component/", "/app/")
 DROPPED = {b"content-length", b"etag", b"last-modified", b"content-encoding"}
+
+
 def is_page_address(path: str) -> bool:
     """A path that can only be a dashboard page: not under a route or asset prefix, no file extension."""
     return path != "/api" and not path.startswith(NOT_PAGES) and "." not in path.rsplit("/", 1)[-1]
