@@ -180,7 +180,8 @@ def test_library_search_and_sort(rt: Assembly, videos: dict[str, Path]) -> None:
 def test_a_bad_video_link_is_a_message(rt: Assembly, query: str) -> None:
     at = app("library", video=query)
     assert not at.exception
-    assert at.warning and query in at.warning[0].value
+    # any other banner (e.g. low disk space on the machine running the tests) may come first
+    assert [w for w in at.warning if query in w.value]
     assert at.button(key="library_back")
 
 
