@@ -3,6 +3,7 @@
     database.py      the file: the folder lock, opening, one write lock, disk full
     schema.py        tables declared once; creating and upgrading a file on open
     rows.py          what the table groups share
+    tally.py         jobs per status in memory, moved by the writes that move jobs
     videos.py        videos                      jobs.py        jobs and their statuses
     webhooks.py      webhooks, deliveries        recipes.py     recipes, where applied
     watched.py       watch folders, their files  fingerprints.py  frame hashes, duplicate pairs
@@ -36,6 +37,7 @@ from vtm.store.insights import InsightRows
 from vtm.store.jobs import JOBS, JobListener, JobRows, canonical
 from vtm.store.recipes import RECIPE_APPLIED, RECIPES, RecipeRows
 from vtm.store.rows import now
+from vtm.store.tally import StatusTally
 from vtm.store.videos import VIDEOS, VideoRows
 from vtm.store.watched import WATCH_FOLDERS, WATCHED_FILES, WatchedRows
 from vtm.store.webhooks import DELIVERIES, WEBHOOKS, WebhookRows
@@ -55,6 +57,7 @@ class Store(BrowseRows, VideoRows, JobRows, WebhookRows, FingerprintRows, Recipe
         self._listeners: list[JobListener] = []
         self._unsaved: dict[int, tuple[str, str | None, datetime]] = {}
         self._memo: dict[Hashable, tuple[int, Any]] = {}
+        self._tally = StatusTally()
 
     def close(self) -> None:
         self._db.close()

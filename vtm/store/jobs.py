@@ -105,9 +105,12 @@ class JobRows(Rows):
                     "RETURNING id",
                     [kind.value, video_id, key, JobStatus.QUEUED.value, now(), priority],
                 ).fetchone()
-            elif priority and row is not None:
-                conn.execute("UPDATE jobs SET priority = ? WHERE id = ? AND status = 'QUEUED' AND priority < ?",
-                             [priority, row[0], priority])
+                self._tally.move({JobStatus.QUEUED: 1})
+            else:
+                if priority and row is not None:
+                    conn.execute("UPDATE jobs SET priority = ? WHERE id = ? AND status = 'QUEUED' AND priority < ?",
+                                 [priority, row[0], priority])
+                self._tally.move()
         assert row is not None
         job = self.get_job(row[0])
         if created:
@@ -147,9 +150,25 @@ class JobRows(Rows):
 
     def job_counts(self, where: JobFilter) -> dict[JobStatus, int]:
         """Jobs per status among those the filter's kind, video and text pick; only the
-        filter's status when it has one. Asked again before any write: from memory."""
+        filter's status when it has one. Of all jobs: from the tally while it is true;
+        narrowed: asked again before any write, from memory."""
+        if where.kind is None and where.video_id is None and not where.text.strip() and not self._unsaved:
+            counts = self._tallied()
+            return counts if where.status is None else {s: (n if s is where.status else 0) for s, n in counts.items()}
         return dict(self._remembered(("job_counts", where, frozenset(self._unsaved.items())),
                                      lambda: self._job_counts(where)))
+
+    def _tallied(self) -> dict[JobStatus, int]:
+        """Jobs per status, from the tally, or counted and handed to it when no write ended meanwhile."""
+        changes = self._db.changes
+        counts = self._tally.counts(changes)
+        if counts is not None:
+            return counts
+        counts = self._job_counts(JobFilter())
+        with self._db.lock:
+            if self._db.changes == changes and not self._unsaved:
+                self._tally.keep(changes, counts)
+        return counts
 
     def _job_counts(self, where: JobFilter) -> dict[JobStatus, int]:
         sql, args = job_conditions(where, with_status=False)
@@ -176,7 +195,9 @@ class JobRows(Rows):
                 [now()],
             ).fetchone()
             if row is None:
+                self._tally.move()
                 return None
+            self._tally.move({JobStatus.QUEUED: -1, JobStatus.RUNNING: 1})
             job = self._returned(conn, row)
         return self._changed(self._overlay(job))
 
@@ -186,6 +207,7 @@ class JobRows(Rows):
                 "UPDATE jobs SET progress = ? WHERE id = ? AND status = 'RUNNING'",
                 [max(0.0, min(1.0, progress)), job_id],
             )
+            self._tally.move()
         try:
             job = self.get_job(job_id)
         except NotFound:
@@ -201,12 +223,14 @@ class JobRows(Rows):
                 "RETURNING id",
                 [json.dumps(node.to_dict(), sort_keys=True), attempts, job_id],
             ).fetchone()
+            self._tally.move()
         if row is None:
             return None
         return self._changed(self.get_job(job_id))
 
     def mark_completed(self, job_id: int, output_path: str) -> Job:
         with self._write() as conn:
+            self._moving(conn, job_id, JobStatus.COMPLETED)
             row = conn.execute(
                 "UPDATE jobs SET status = 'COMPLETED', progress = 1, output_path = ?, finished_at = ?, "
                 f"error = NULL, traceback = NULL WHERE id = ? RETURNING {ROW_COLUMNS}",
@@ -233,6 +257,7 @@ class JobRows(Rows):
 
     def _save_failure(self, job_id: int, message: str, traceback: str | None, at: datetime) -> None:
         with self._write() as conn:
+            self._moving(conn, job_id, JobStatus.FAILED)
             conn.execute(
                 "UPDATE jobs SET status = 'FAILED', error = ?, traceback = ?, finished_at = ? WHERE id = ?",
                 [message, traceback, at, job_id],
@@ -248,6 +273,13 @@ class JobRows(Rows):
                 break
             log.info("job %s: its FAILED status is saved now", job_id)
         return len(self._unsaved)
+
+    def _moving(self, conn: duckdb.DuckDBPyConnection, job_id: int, to: JobStatus) -> None:
+        """Tell the tally that this transaction moves job `job_id` (if it exists) to `to`."""
+        row = conn.execute("SELECT status FROM jobs WHERE id = ?", [job_id]).fetchone()
+        self._tally.move()
+        if row is not None and JobStatus(row[0]) is not to:
+            self._tally.move({JobStatus(row[0]): -1, to: 1})
 
     @staticmethod
     def _returned(conn: duckdb.DuckDBPyConnection, row: tuple[Any, ...]) -> Job:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import duckdb
 
 from vtm.store.database import Database
+from vtm.store.tally import StatusTally
 
 T = TypeVar("T")
 MEMO_SIZE = 256
@@ -43,6 +44,7 @@ class Rows:
 
     _db: Database
     _memo: dict[Hashable, tuple[int, Any]]
+    _tally: StatusTally
 
     def _read(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         return self._db.read(sql, params)
@@ -62,8 +64,16 @@ class Rows:
         self._memo[key] = (changes, value)
         return value
 
-    def _write(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
-        return self._db.write()
+    @contextmanager
+    def _write(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction (`Database.write`). The tally sees it begin and commit under the
+        same lock, so the moves a write declares are counted once, by the write that made them."""
+        with self._db.lock:
+            before = self._db.changes
+            self._tally.begin()
+            with self._db.write() as conn:
+                yield conn
+            self._tally.committed(before)
 
 
 
