@@ -95,6 +95,11 @@ class Database:
                 log.warning("closing the database %s: %s", self.path, str(exc).split("\n")[0])
         self._conn = None
 
+    @property
+    def lock(self) -> threading.RLock:
+        """The write lock (reentrant): the store holds it around a write to see it begin and end."""
+        return self._lock
+
     def _connection(self) -> duckdb.DuckDBPyConnection:
         """The open connection, reopened when a fatal error dropped it."""
         if self._conn is None:
@@ -114,6 +119,23 @@ class Database:
             return disk.full_error(self.path.parent, "so the database could not save the change")
         return exc
 
+    def _thread_cursor(self) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor on the open connection. Once made, it is used without the
+        write lock: a read waits for no write (DuckDB gives it its own snapshot), and the
+        page's reads under a busy queue waited for one most of the time. A cursor the
+        connection's drop closed fails as BROKEN, and the read is tried again."""
+        cursor = getattr(self._local, "cursor", None)
+        if cursor is not None and self._local.generation == self._generation and self._conn is not None:
+            return cursor  # type: ignore[no-any-return]
+        with self._lock:
+            conn, generation = self._connection(), self._generation
+            cursor = getattr(self._local, "cursor", None)
+            if cursor is None or getattr(self._local, "generation", -1) != generation:
+                cursor = conn.cursor()
+                self._cursors.append(cursor)
+                self._local.cursor, self._local.generation = cursor, generation
+            return cursor
+
     def read(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         """Rows of one query, on this thread's cursor (reopened once after a fatal error)."""
         return self.read_with_columns(sql, params)[0]
@@ -121,13 +143,7 @@ class Database:
     def read_with_columns(self, sql: str, params: list[Any] | None = None) -> tuple[list[tuple[Any, ...]], tuple[str, ...]]:
         """`read`, and the names of the result's columns."""
         for attempt in (1, 2):
-            with self._lock:
-                conn, generation = self._connection(), self._generation
-                cursor = getattr(self._local, "cursor", None)
-                if cursor is None or getattr(self._local, "generation", -1) != generation:
-                    cursor = conn.cursor()
-                    self._cursors.append(cursor)
-                    self._local.cursor, self._local.generation = cursor, generation
+            cursor = self._thread_cursor()
             try:
                 result = cursor.execute(sql, params or [])
                 return result.fetchall(), tuple(d[0] for d in (result.description or ()))
