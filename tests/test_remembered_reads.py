@@ -55,7 +55,9 @@ def test_answers_follow_writes_made_while_others_read(tmp_path: Path, videos: di
         stop = threading.Event()
 
         def read() -> None:
-            while not stop.is_set():
+            # a breath between questions: four threads spinning on answers from memory held
+            # the GIL so that the 60 writes took 30 s (a convoy no page makes)
+            while not stop.wait(0.001):
                 svc.job_page(svc.job_filter())
                 svc.job_counts()
 
