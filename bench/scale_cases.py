@@ -209,14 +209,14 @@ def _fragment_reruns(browser: Any, url: str, count: int, *, busy: bool = False) 
     page.goto(url)
     page.wait_for_function(JOBS_SETTLED, polling=50, timeout=120_000)
     stop = threading.Event()
-    feeder = threading.Thread(target=_busy, args=(url.removesuffix("/jobs"), stop), daemon=True)
-    if busy:
+    feeder = threading.Thread(target=_busy, args=(url.removesuffix("/jobs"), stop), daemon=True) if busy else None
+    if feeder is not None:
         feeder.start()
     page.wait_for_timeout(1500)
     frames.clear()
     page.wait_for_timeout(1000 * (count + 1))
     stop.set()
-    if busy:
+    if feeder is not None:
         feeder.join()
     context.close()
     # Streamlit answers rerun requests in the order they came: the sidebar's and the

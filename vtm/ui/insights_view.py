@@ -87,7 +87,8 @@ def filters(svc: Service, *, by_unit: bool) -> tuple[InsightFilter, str]:
         return where, "hour"
     span = (days[1] - days[0]).days + 1
     suited = "minute" if span <= 1 else "hour" if span <= 14 else "day"
-    unit = url_state.get("unit") if url_state.get("unit") in UNITS.values() else suited
+    asked = url_state.get("unit")
+    unit = asked if asked in UNITS.values() else suited
     url_state.bind("insights_unit", _label(unit))
     right.segmented_control("Jobs over time", list(UNITS), key="insights_unit", on_change=_unit_changed, args=(suited,))
     return where, unit
