@@ -177,3 +177,22 @@ def test_a_database_of_schema_1_opens_and_gains_the_new_video_columns(tmp_path: 
         assert version == str(schema.SCHEMA_VERSION)
     finally:
         upgraded.close()
+
+
+def test_a_progress_report_after_the_end_changes_nothing_and_tells_no_listener(store: Store) -> None:
+    """A progress report can arrive after the job ended (the decoder's last report races
+    the completion); it must not move the job nor publish it again (an event stream said
+    COMPLETED twice)."""
+    video = add(store)
+    heard: list[tuple[int, JobStatus, float]] = []
+    store.add_listener(lambda job: heard.append((job.id, job.status, job.progress)))
+    job, _ = store.enqueue_job(video.id, JobKind.THUMBNAIL, ThumbnailOptions(width=320, height=240))
+    store.claim_next()
+    assert store.set_progress(job.id, 0.5) is not None
+    store.mark_completed(job.id, "out.jpg")
+    late = store.set_progress(job.id, 0.7)
+    assert late is not None and (late.status, late.progress) == (JobStatus.COMPLETED, 1.0)
+    assert heard == [(job.id, JobStatus.QUEUED, 0.0), (job.id, JobStatus.RUNNING, 0.0), (job.id, JobStatus.RUNNING, 0.5),
+                     (job.id, JobStatus.COMPLETED, 1.0)]
+    store.delete_video(video.id)
+    assert store.set_progress(job.id, 0.9) is None  # gone: the worker stops the job

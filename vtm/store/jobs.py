@@ -202,17 +202,20 @@ class JobRows(Rows):
         return self._changed(self._overlay(job))
 
     def set_progress(self, job_id: int, progress: float) -> Job | None:
+        """A RUNNING job's progress; None when the job is gone (deleted with its video while
+        it ran). A report that arrives after the job ended changes nothing and tells no
+        listener: an event stream would otherwise say COMPLETED (or FAILED) twice."""
         with self._write() as conn:
-            conn.execute(
-                "UPDATE jobs SET progress = ? WHERE id = ? AND status = 'RUNNING'",
+            moved = conn.execute(
+                "UPDATE jobs SET progress = ? WHERE id = ? AND status = 'RUNNING' RETURNING id",
                 [max(0.0, min(1.0, progress)), job_id],
-            )
+            ).fetchone()
             self._tally.move()
         try:
             job = self.get_job(job_id)
         except NotFound:
-            return None  # deleted with its video while it ran
-        return self._changed(job)
+            return None
+        return self._changed(job) if moved is not None else job
 
     def set_placement(self, job_id: int, node: JobNode, attempts: int) -> Job | None:
         """Where a RUNNING job's current attempt runs (a cluster node) and how many times it
