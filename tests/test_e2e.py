@@ -54,9 +54,9 @@ def watch_first_paint(page: Any, url: str, seconds: float = 3.0, patience: float
     seen: list[list[str]] = []
     deadline = time.monotonic() + patience
     while time.monotonic() < deadline:
-        if not seen and nav_labels(page):
+        labels = nav_labels(page)  # read once: a sidebar drawn between two reads kept the watch going for `patience`
+        if labels and not seen:
             deadline = time.monotonic() + seconds
-        labels = nav_labels(page)
         if labels and labels not in seen:
             seen.append(labels)
         page.wait_for_timeout(30)
