@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_store import add
 from vtm.errors import Conflict, NotFound
 from vtm.kinds.sheet import SheetOptions
 from vtm.kinds.thumbnail import ThumbnailOptions
@@ -48,18 +49,12 @@ def store(tmp_path: Path):
     s.close()
 
 
-def add_video(store: Store, name: str) -> int:
-    vid = store.next_video_id()
-    return store.add_video(id=vid, filename=name, path=f"videos/{vid}/{name}", size=10, sha256=name, width=320,
-                           height=240).id
-
-
 class Moves:
     """Every write the store has that creates, moves or removes jobs, picked at random."""
 
     def __init__(self, store: Store, rng: random.Random, name: str = "v") -> None:
         self.store, self.rng, self.n, self.name = store, rng, 0, name
-        self.videos = [add_video(store, f"{name}-first-{i}.mp4") for i in range(3)]
+        self.videos = [add(store, f"{name}-first-{i}.mp4").id for i in range(3)]
 
     def any_job(self) -> int:
         rows = self.store.job_page(JobFilter(), limit=200).jobs
@@ -106,7 +101,7 @@ class Moves:
                                        status=rng.choice(list(JobStatus)))
             elif what == "delete_video" and len(self.videos) > 1:
                 store.delete_video(self.videos.pop(rng.randrange(len(self.videos))))
-                self.videos.append(add_video(store, f"{self.name}-{self.n}.mp4"))
+                self.videos.append(add(store, f"{self.name}-{self.n}.mp4").id)
         except (NotFound, Conflict):
             pass  # a job that is gone, or not FAILED for a retry: the write changed nothing
         return what
@@ -125,7 +120,7 @@ def test_the_tally_is_the_database_count_after_every_kind_of_write(store: Store,
 
 
 def test_a_busy_queue_keeps_the_tally_without_counting_again(store: Store) -> None:
-    video = add_video(store, "busy.mp4")
+    video = add(store, "busy.mp4").id
     tallied(store)  # counted once
     assert tally_is_current(store)
     for n in range(20):
