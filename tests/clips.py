@@ -3,6 +3,9 @@ avoid, frames that carry their own index, variable frame rate, and a codec corpu
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
 
@@ -118,13 +121,26 @@ CODECS = [
 ]
 
 
+@contextmanager
+def scheduling_kept() -> Iterator[None]:
+    """SVT-AV1 (libsvtav1) switches the thread that opens an encoder to SCHED_FIFO 99 when
+    run as root, and never back: this thread is put back as it was once the encoder is
+    closed. Otherwise every server and Chromium the tests start later inherits it, and a
+    Chromium spinning at that priority freezes a 2-core machine (tests/conftest.py)."""
+    policy, param = os.sched_getscheduler(0), os.sched_getparam(0)
+    try:
+        yield
+    finally:
+        os.sched_setscheduler(0, policy, param)
+
+
 def encode(path: Path, codec: str, pix_fmt: str, width: int, height: int, *, seconds: float = 0.8, fps: int = 10,
            rotation: int = 0) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     if codec == "mpeg2video":
         fps = 25  # MPEG-2 allows only the broadcast rates
     total = max(1, int(seconds * fps))
-    with av.open(str(path), "w") as container:
+    with scheduling_kept(), av.open(str(path), "w") as container:
         stream = container.add_stream(codec, rate=fps)
         stream.width, stream.height, stream.pix_fmt = width, height, pix_fmt
         if codec == "libsvtav1":

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -10,6 +11,23 @@ from tests import media
 from vtm import assembly
 from vtm.assembly import Assembly
 from vtm.config import Settings
+
+SCHEDULING = os.sched_getscheduler(0), os.sched_getparam(0)  # as the run began
+
+
+@pytest.fixture(autouse=True)
+def ordinary_scheduling() -> Iterator[None]:
+    """A test (or a fixture it uses) that leaves this process on another scheduling policy
+    fails, and the process is put back: every server, decoder and Chromium started after
+    it would inherit the policy. SVT-AV1 switches the thread that opens an encoder to
+    SCHED_FIFO 99 when run as root, as CI is (tests/clips.py); a Chromium spinning at that
+    priority froze the machine."""
+    yield
+    now = os.sched_getscheduler(0), os.sched_getparam(0)
+    if now != SCHEDULING:
+        os.sched_setscheduler(0, *SCHEDULING)
+        pytest.fail(f"this process was left on scheduling policy {now[0]} (priority {now[1].sched_priority}), "
+                    f"not {SCHEDULING[0]}")
 
 
 @pytest.fixture(autouse=True)
