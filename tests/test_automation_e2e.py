@@ -118,7 +118,9 @@ def test_watched_copy_recipe_signed_events_restart_and_missing(tmp_path: Path, c
             done = {b["data"]["id"]: b["data"] for b in (json.loads(r.body) for r in completed)}
             assert {json.loads(r.body)["type"] for r in completed} == {"job.completed"}
             assert set(done) == {j["id"] for j in jobs} and all(d["output_url"] for d in done.values())
-            log = api.get(f"/api/webhooks/{hook['id']}/deliveries").json()
+            # The receiver has answered the third try; the server writes down its answer just after.
+            log = poll(lambda: api.get(f"/api/webhooks/{hook['id']}/deliveries").json(),
+                       lambda ds: next(d for d in ds if d["type"] == "video.added")["state"] != "pending", timeout=10)
             first_event = next(d for d in log if d["type"] == "video.added")
             assert (first_event["attempts"], first_event["status_code"], first_event["state"]) == (3, 200, "delivered")
             assert first_event["delivered_at"] and first_event["next_attempt_at"] is None
