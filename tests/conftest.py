@@ -12,6 +12,20 @@ from vtm import assembly
 from vtm.assembly import Assembly
 from vtm.config import Settings
 
+RAY_GROUP = "ray"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """How scripts/test's two pytest-xdist workers share the suite (`--dist loadgroup`):
+    a module runs whole on one worker, so its module fixtures (a server, a browser) are
+    made once; the modules marked `xdist_group("ray")` share one worker, one Ray cluster at
+    a time, and go first: they are mostly waiting (an outage longer than a minute)."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+    items.sort(key=lambda item: item.get_closest_marker("xdist_group").args != (RAY_GROUP,))  # type: ignore[union-attr]
+
+
 SCHEDULING = os.sched_getscheduler(0), os.sched_getparam(0)  # as the run began
 
 

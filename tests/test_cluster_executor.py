@@ -25,7 +25,7 @@ from vtm.kinds.hooks import HookOptions
 from vtm.models import JobKind
 from vtm.tasks import Task
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("ray")]  # one Ray cluster at a time (conftest.py)
 APP_ROOT = Path("/srv/vtm-app-view")  # where "the app" sees the data folder; the nodes map it (VTM_PATH_MAP)
 
 

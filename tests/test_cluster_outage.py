@@ -19,7 +19,7 @@ from tests.cluster import LocalCluster
 from tests.cluster_api import completions, hang, jobs_of, ray_env, upload, wait_all, wait_running
 from tests.cluster_jobs import leftovers
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("ray")]  # one Ray cluster at a time (conftest.py)
 OUTAGE_S = 65.0  # longer than Ray's 60 s GCS reconnect limit
 
 

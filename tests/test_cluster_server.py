@@ -24,7 +24,7 @@ from vtm import kinds, tasks
 from vtm.files import DataDir
 from vtm.models import JobKind
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("ray")]  # one Ray cluster at a time (conftest.py)
 
 
 @pytest.fixture(scope="module")
