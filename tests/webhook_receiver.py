@@ -76,6 +76,14 @@ class Receiver:
             self.arrived.wait_for(lambda: sum(1 for r in self.requests if r.path == path) >= count, timeout)
             return [r for r in self.requests if r.path == path]
 
+    def wait_for_events(self, path: str, count: int, timeout: float = 20.0) -> list[Received]:
+        """The requests on `path` once `count` different events (webhook-ids) came: a
+        delivery may come again (at least once), so requests can outnumber events."""
+        with self.arrived:
+            self.arrived.wait_for(lambda: len({r.headers["webhook-id"] for r in self.requests if r.path == path}) >= count,
+                                  timeout)
+            return [r for r in self.requests if r.path == path]
+
     def stop(self) -> None:
         self.release.set()
         if self.server is not None:

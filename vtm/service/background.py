@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,9 +26,10 @@ from vtm.models import Job, JobStatus
 from vtm.service.documents import job_json
 from vtm.watch.state import FileState, Known, WatchEvent
 from vtm.watch.watcher import FolderWatcher
+from vtm.webhooks import registry
 from vtm.webhooks.deliverer import Deliverer
 from vtm.webhooks.model import EventType
-from vtm.webhooks.outbox import Outbox
+from vtm.webhooks.outbox import Event, Outbox
 
 if TYPE_CHECKING:
     from vtm.config import Settings
@@ -38,6 +40,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 FINGERPRINT_TIMEOUT_S = 120.0  # plus two seconds per second of video
 IDLE_POLL_S = 0.5
+CATCH_UP_MARGIN = timedelta(minutes=5)  # a job's end is written after it ends: the queue's lag, with room
+CATCH_UP_JOBS = 10_000
 
 
 class Background:
@@ -63,6 +67,7 @@ class Background:
     def start(self, folders: Callable[[], list[Path]], handle: Callable[[WatchEvent], None]) -> None:
         self._folders, self._handle = folders, handle
         self.started = True
+        self.announce_missed()
         self.deliverer.start()
         self.outbox.start()
         if self.indexer is not None:
@@ -116,14 +121,38 @@ class Background:
 
     # -- events -------------------------------------------------------------------------
     def publish(self, event_type: EventType, data: Mapping[str, Any]) -> None:
-        self.outbox.put(event_type, data)
+        self.outbox.put(Event(event_type, data))
 
     def job_changed(self, job: Job) -> None:
-        """A job changed (in a worker's thread): its end becomes an event, queued only."""
-        if job.status is JobStatus.COMPLETED:
-            self.publish(EventType.JOB_COMPLETED, job_json(job))
-        elif job.status is JobStatus.FAILED:
-            self.publish(EventType.JOB_FAILED, job_json(job))
+        """A job changed (in a worker's thread): its end becomes an event, queued only,
+        under the id of that end (`registry.job_end_event_id`)."""
+        ended = _end_event(job)
+        if ended is not None:
+            self.outbox.put(Event(ended, job_json(job), _end_id(job)))
+
+    def announce_missed(self) -> int:
+        """At start: the job ends whose events were queued but never written (the server
+        was killed between a job's end and its delivery rows) are published now, to the
+        endpoints that wanted them and existed when the job ended; an end already written
+        keeps its row (same id). Looked for from a little before the newest job event
+        written (or the oldest endpoint for job events), at most CATCH_UP_JOBS ends."""
+        hooks = [w for w in self._store.list_webhooks() if set(w.events) & {EventType.JOB_COMPLETED, EventType.JOB_FAILED}]
+        if not hooks:
+            return 0
+        newest = self._store.newest_job_event_at()
+        since = newest - CATCH_UP_MARGIN if newest else min(w.created_at or datetime.min for w in hooks)
+        written = self._store.job_event_ids_since(since - CATCH_UP_MARGIN) if newest else set()
+        published = 0
+        for job in self._store.jobs_ended_since(since, CATCH_UP_JOBS):
+            ended, event_id = _end_event(job), _end_id(job)
+            assert ended is not None and job.finished_at is not None
+            if any(ended in w.events and registry.existed_at(w, job.finished_at) and (w.id, event_id) not in written
+                   for w in hooks):
+                registry.publish(self._store, ended, job_json(job), self.deliverer.wake, event_id=event_id, at=job.finished_at)
+                published += 1
+        if published:
+            log.info("webhooks: %d job end(s) not written before the last stop were queued now", published)
+        return published
 
     # -- fingerprints -------------------------------------------------------------------
     def index(self, video_id: int) -> None:
@@ -166,3 +195,13 @@ class Background:
                 return True
             self._stopping.wait(IDLE_POLL_S)
         return not self._stopping.is_set()
+
+
+def _end_event(job: Job) -> EventType | None:
+    return {JobStatus.COMPLETED: EventType.JOB_COMPLETED, JobStatus.FAILED: EventType.JOB_FAILED}.get(job.status)
+
+
+def _end_id(job: Job) -> str | None:
+    if job.finished_at is None:
+        return None
+    return registry.job_end_event_id(job.id, job.attempts, job.status.value, job.finished_at)

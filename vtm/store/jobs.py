@@ -145,6 +145,12 @@ class JobRows(Rows):
             sql += f" {page(limit, offset)}"
         return [self._overlay(job_from_row(r)) for r in self._read(sql, args)]
 
+    def jobs_ended_since(self, since: datetime, limit: int) -> list[Job]:
+        """COMPLETED and FAILED jobs that ended at or after `since`, the first `limit` of them."""
+        rows = self._read(f"SELECT {JOB_COLUMNS} FROM {JOB_FROM} WHERE j.status IN ('COMPLETED', 'FAILED') "
+                          "AND j.finished_at >= ? ORDER BY j.finished_at, j.id LIMIT ?", [since, limit])
+        return [job_from_row(r) for r in rows]
+
     def count_jobs_by_status(self) -> dict[JobStatus, int]:
         return self.job_counts(JobFilter())
 

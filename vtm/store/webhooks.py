@@ -45,6 +45,7 @@ DELIVERIES = Table(
     checks={"state": DeliveryState},
 )
 WEBHOOK_COLUMNS = "id, url, events, secret, created_at"
+_JOB_ENDS = [str(EventType.JOB_COMPLETED), str(EventType.JOB_FAILED)]
 DELIVERY_COLUMNS = ("id, webhook_id, event_id, type, payload, state, attempts, status_code, error, next_attempt_at, "
                     "delivered_at, created_at")
 
@@ -91,6 +92,16 @@ class WebhookRows(Rows):
                 [webhook_ids, event_id, str(event_type), payload, stamp, stamp],
             )
         return len(webhook_ids)
+
+    def newest_job_event_at(self) -> datetime | None:
+        """When the newest delivery of a job's end was written (None: never)."""
+        rows = self._read("SELECT max(created_at) FROM webhook_deliveries WHERE type IN (?, ?)", _JOB_ENDS)
+        return rows[0][0] if rows and rows[0][0] is not None else None
+
+    def job_event_ids_since(self, since: datetime) -> set[tuple[int, str]]:
+        """(endpoint, event id) of the deliveries of job ends written since `since`."""
+        return {(int(w), str(e)) for w, e in self._read(
+            "SELECT webhook_id, event_id FROM webhook_deliveries WHERE type IN (?, ?) AND created_at >= ?", [*_JOB_ENDS, since])}
 
     def claim_due(self, at: datetime, retry_at: datetime, limit: int) -> list[Delivery]:
         """PENDING deliveries due at `at`: their attempt is counted and their next attempt

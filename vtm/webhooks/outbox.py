@@ -12,14 +12,19 @@ import logging
 import queue
 import threading
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from vtm.webhooks import registry
 from vtm.webhooks.model import EventType
 
 log = logging.getLogger(__name__)
 
-Event = tuple[EventType, Mapping[str, Any]]
+
+
+class Event(NamedTuple):
+    type: EventType
+    data: Mapping[str, Any]
+    id: str | None = None  # a new one when None
 
 
 class Outbox:
@@ -29,11 +34,11 @@ class Outbox:
         self._queue: queue.SimpleQueue[Event | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
 
-    def put(self, event_type: EventType, data: Mapping[str, Any]) -> None:
+    def put(self, event: Event) -> None:
         if self._thread is None:
-            self._publish((event_type, data))
+            self._publish(event)
         else:
-            self._queue.put((event_type, data))
+            self._queue.put(event)
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="vtm-webhook-outbox", daemon=True)
@@ -51,6 +56,6 @@ class Outbox:
 
     def _publish(self, event: Event) -> None:
         try:
-            registry.publish(self._store, event[0], event[1], self._wake)
+            registry.publish(self._store, event.type, event.data, self._wake, event_id=event.id)
         except Exception:
-            log.exception("webhooks: the %s event could not be queued", event[0])
+            log.exception("webhooks: the %s event could not be queued", event.type)

@@ -7,6 +7,7 @@ waits for a receiver.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterable, Mapping
@@ -66,14 +67,28 @@ def payload(event_type: EventType, data: Mapping[str, Any], at: datetime | None 
     return json.dumps({"type": str(event_type), "timestamp": stamp, "data": dict(data)}, separators=(",", ":"), default=str)
 
 
-def publish(store: WebhookStore, event_type: EventType, data: Mapping[str, Any], wake: Callable[[], None] | None = None) -> str | None:
-    """Queue the event for every endpoint that chose its type; returns its id (None when
-    no endpoint wants it)."""
-    wanted = [w.id for w in store.list_webhooks() if event_type in w.events]
+def job_end_event_id(job_id: int, attempts: int, status: str, finished_at: datetime) -> str:
+    """The one id of a job's end (its id, attempt, status and end time), whoever publishes
+    it: the worker's event, or the catch-up after a crash (`Background.announce_missed`).
+    A delivery row is unique per endpoint and event id, so the same end is never queued twice."""
+    text = f"{job_id}|{attempts}|{status}|{finished_at.isoformat()}"
+    return "msg_" + hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def existed_at(webhook: Webhook, at: datetime) -> bool:
+    """The endpoint was registered by `at` (an event of that time is for it)."""
+    return webhook.created_at is None or webhook.created_at <= at
+
+
+def publish(store: WebhookStore, event_type: EventType, data: Mapping[str, Any], wake: Callable[[], None] | None = None,
+            *, event_id: str | None = None, at: datetime | None = None) -> str | None:
+    """Queue the event for every endpoint that chose its type (and, for an event of time
+    `at`, existed then); returns its id (None when no endpoint wants it)."""
+    wanted = [w.id for w in store.list_webhooks() if event_type in w.events and (at is None or existed_at(w, at))]
     if not wanted:
         return None
-    event_id = new_event_id()
-    store.enqueue_deliveries(wanted, event_id, event_type, payload(event_type, data))
+    event_id = event_id or new_event_id()
+    store.enqueue_deliveries(wanted, event_id, event_type, payload(event_type, data, at.replace(tzinfo=UTC) if at else None))
     if wake:
         wake()
     return event_id
