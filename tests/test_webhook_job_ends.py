@@ -1,8 +1,8 @@
-"""A job's end reaches the webhooks that want it even when the server is killed right
-after the job ended: the worker only queues the event in memory, so the next start
-publishes the ends that were never written, under the same id as the worker's event
-(`registry.job_end_event_id`): nothing twice, and nothing to an endpoint registered
-after the job ended."""
+"""A job's end (or a video's addition) reaches the webhooks that want it even when the
+server is killed right after it: the live event is only queued in memory, so the next
+start publishes the events that were never written, under the same id as the live one
+(`registry.row_event_id`): nothing twice, and nothing to an endpoint registered after
+the event."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from vtm.webhooks.signing import new_secret
 ENV = {"VTM_WEBHOOKS_ALLOW_PRIVATE": "1", "VTM_WEBHOOK_RETRY_S": "1,1,1", "VTM_DUPLICATES": "0"}
 
 
-def test_a_job_that_ended_just_before_a_kill_9_is_announced_after_the_restart(tmp_path: Path) -> None:
+def test_a_job_that_ended_or_a_video_added_just_before_a_kill_9_is_announced_after_the_restart(tmp_path: Path) -> None:
     clip = media.clip(tmp_path / "clip.mp4", seconds=1.0)
     receiver = Receiver().start()
     data = tmp_path / "data"
@@ -31,8 +31,11 @@ def test_a_job_that_ended_just_before_a_kill_9_is_announced_after_the_restart(tm
     ended = []
     try:
         with server.client() as c:
-            receiver.secret = c.post("/api/webhooks", json={"url": f"{receiver.url}/ok", "events": ["job.completed"]}).json()["secret"]
+            receiver.secret = c.post("/api/webhooks", json={"url": f"{receiver.url}/ok",
+                                                            "events": ["job.completed", "video.added"]}).json()["secret"]
             video = upload(c, clip)
+        server.stop(sig=signal.SIGKILL)  # as soon as the upload is answered
+        server = LiveServer(data, **ENV).start()
         for n in range(3):  # each round: a job ends, the server is killed as soon as the API says so
             with server.client() as c:
                 job = c.post(f"/api/thumbnails/{video['id']}/{96 + 16 * n}/0").json()["id"]
@@ -41,7 +44,7 @@ def test_a_job_that_ended_just_before_a_kill_9_is_announced_after_the_restart(tm
             ended.append(job)
             server.stop(sig=signal.SIGKILL)
             server = LiveServer(data, **ENV).start()
-        requests = receiver.wait_for_events("/ok", 3, timeout=30)
+        requests = receiver.wait_for_events("/ok", 4, timeout=30)
         with server.client() as c:
             rows = c.get("/api/webhooks/1/deliveries").json()
     finally:
@@ -49,10 +52,12 @@ def test_a_job_that_ended_just_before_a_kill_9_is_announced_after_the_restart(tm
         receiver.stop()
     events = {r.headers["webhook-id"]: json.loads(r.body) for r in requests}
     assert all(r.verified for r in requests)
-    assert sorted(e["data"]["id"] for e in events.values()) == ended, events  # each end once, as one event
-    assert {e["type"] for e in events.values()} == {"job.completed"}
-    assert all(e["data"]["status"] == "COMPLETED" and e["data"]["output_url"] for e in events.values())
-    assert len(rows) == 3 and {d["event_id"] for d in rows} == set(events)  # one row per end, none twice
+    added = [e["data"] for e in events.values() if e["type"] == "video.added"]
+    assert [v["id"] for v in added] == [video["id"]] and added[0]["filename"] == "clip.mp4"
+    completed = [e["data"] for e in events.values() if e["type"] == "job.completed"]
+    assert sorted(j["id"] for j in completed) == ended, events  # each end once, as one event
+    assert all(j["status"] == "COMPLETED" and j["output_url"] for j in completed)
+    assert len(rows) == 4 and {d["event_id"] for d in rows} == set(events)  # one row per event, none twice
 
 
 def test_the_catch_up_writes_nothing_twice_nor_to_a_later_endpoint(rt: Assembly, tmp_path: Path) -> None:
@@ -66,7 +71,7 @@ def test_the_catch_up_writes_nothing_twice_nor_to_a_later_endpoint(rt: Assembly,
     assert job.status is JobStatus.COMPLETED and job.finished_at is not None
     later = rt.store.add_webhook("https://hooks.example.com/later", [EventType.JOB_COMPLETED], new_secret())
     (row,) = rt.store.list_deliveries(before.id)
-    assert row.event_id == registry.job_end_event_id(job.id, job.attempts, "COMPLETED", job.finished_at)
+    assert row.event_id == registry.row_event_id(EventType.JOB_COMPLETED, job.id, job.attempts, job.finished_at.isoformat())
     assert rt.background.announce_missed() == 0  # written under the same id: nothing again
     assert len(rt.store.list_deliveries(before.id)) == 1
     assert rt.store.list_deliveries(later.id) == []  # it did not exist when the job ended

@@ -33,7 +33,7 @@ class Arrivals(Jobs):
 
     def _announce(self, video: Video) -> None:
         if self._background is not None:
-            self._background.publish(EventType.VIDEO_ADDED, video.to_dict())
+            self._background.video_added(video)
             self._background.index(video.id)
 
     def _left(self, video: Video) -> None:

@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from vtm import tasks
 from vtm.duplicates.indexer import Indexer
 from vtm.errors import NotFound
 from vtm.executors.base import CallFailed, Cancelled, Executor, Interrupted
-from vtm.models import Job, JobStatus
+from vtm.models import Job, JobStatus, Video
 from vtm.service.documents import job_json
 from vtm.watch.state import FileState, Known, WatchEvent
 from vtm.watch.watcher import FolderWatcher
@@ -41,7 +41,8 @@ log = logging.getLogger(__name__)
 FINGERPRINT_TIMEOUT_S = 120.0  # plus two seconds per second of video
 IDLE_POLL_S = 0.5
 CATCH_UP_MARGIN = timedelta(minutes=5)  # a job's end is written after it ends: the queue's lag, with room
-CATCH_UP_JOBS = 10_000
+CATCH_UP_ROWS = 10_000
+R = TypeVar("R")
 
 
 class Background:
@@ -125,33 +126,44 @@ class Background:
 
     def job_changed(self, job: Job) -> None:
         """A job changed (in a worker's thread): its end becomes an event, queued only,
-        under the id of that end (`registry.job_end_event_id`)."""
-        ended = _end_event(job)
+        under that end's own id (`registry.row_event_id`)."""
+        ended = _job_end(job)
         if ended is not None:
-            self.outbox.put(Event(ended, job_json(job), _end_id(job)))
+            self.outbox.put(ended)
+
+    def video_added(self, video: Video) -> None:
+        self.outbox.put(_video_added(video) or Event(EventType.VIDEO_ADDED, video.to_dict()))
 
     def announce_missed(self) -> int:
-        """At start: the job ends whose events were queued but never written (the server
-        was killed between a job's end and its delivery rows) are published now, to the
-        endpoints that wanted them and existed when the job ended; an end already written
-        keeps its row (same id). Looked for from a little before the newest job event
-        written (or the oldest endpoint for job events), at most CATCH_UP_JOBS ends."""
-        hooks = [w for w in self._store.list_webhooks() if set(w.events) & {EventType.JOB_COMPLETED, EventType.JOB_FAILED}]
+        """At start: events that were queued in memory but never written (the server was
+        killed between a job's end, or a video's addition, and its delivery rows) are
+        published now, under the same ids as the live ones, to the endpoints that wanted
+        them and existed then; an event already written keeps its row and is not written
+        again. Looked for from a little before the newest such event written (or the
+        oldest endpoint that wants them), at most CATCH_UP_ROWS rows."""
+        return (self._catch_up((EventType.JOB_COMPLETED, EventType.JOB_FAILED), self._store.jobs_ended_since, _job_end)
+                + self._catch_up((EventType.VIDEO_ADDED,), self._store.videos_added_since, _video_added))
+
+    def _catch_up(self, types: tuple[EventType, ...], rows_since: Callable[[datetime, int], Sequence[R]],
+                  event_of: Callable[[R], Event | None]) -> int:
+        hooks = [w for w in self._store.list_webhooks() if set(w.events) & set(types)]
         if not hooks:
             return 0
-        newest = self._store.newest_job_event_at()
+        newest = self._store.newest_event_at(types)
         since = newest - CATCH_UP_MARGIN if newest else min(w.created_at or datetime.min for w in hooks)
-        written = self._store.job_event_ids_since(since - CATCH_UP_MARGIN) if newest else set()
+        written = self._store.event_ids_since(types, since - CATCH_UP_MARGIN) if newest else set()
         published = 0
-        for job in self._store.jobs_ended_since(since, CATCH_UP_JOBS):
-            ended, event_id = _end_event(job), _end_id(job)
-            assert ended is not None and job.finished_at is not None
-            if any(ended in w.events and registry.existed_at(w, job.finished_at) and (w.id, event_id) not in written
+        for row in rows_since(since, CATCH_UP_ROWS):
+            event = event_of(row)
+            if event is None or event.at is None:
+                continue
+            if any(event.type in w.events and registry.existed_at(w, event.at) and (w.id, event.id) not in written
                    for w in hooks):
-                registry.publish(self._store, ended, job_json(job), self.deliverer.wake, event_id=event_id, at=job.finished_at)
+                registry.publish(self._store, event.type, event.data, self.deliverer.wake, event_id=event.id, at=event.at)
                 published += 1
         if published:
-            log.info("webhooks: %d job end(s) not written before the last stop were queued now", published)
+            log.info("webhooks: %d %s event(s) not written before the last stop were queued now", published,
+                     " or ".join(types))
         return published
 
     # -- fingerprints -------------------------------------------------------------------
@@ -197,11 +209,17 @@ class Background:
         return not self._stopping.is_set()
 
 
-def _end_event(job: Job) -> EventType | None:
-    return {JobStatus.COMPLETED: EventType.JOB_COMPLETED, JobStatus.FAILED: EventType.JOB_FAILED}.get(job.status)
-
-
-def _end_id(job: Job) -> str | None:
-    if job.finished_at is None:
+def _job_end(job: Job) -> Event | None:
+    """A job's end as an event, with the end's own id and time (None: the job has not ended)."""
+    event_type = {JobStatus.COMPLETED: EventType.JOB_COMPLETED, JobStatus.FAILED: EventType.JOB_FAILED}.get(job.status)
+    if event_type is None or job.finished_at is None:
         return None
-    return registry.job_end_event_id(job.id, job.attempts, job.status.value, job.finished_at)
+    event_id = registry.row_event_id(event_type, job.id, job.attempts, job.finished_at.isoformat())
+    return Event(event_type, job_json(job), event_id, job.finished_at)
+
+
+def _video_added(video: Video) -> Event | None:
+    if video.created_at is None:
+        return None
+    event_id = registry.row_event_id(EventType.VIDEO_ADDED, video.id, video.created_at.isoformat())
+    return Event(EventType.VIDEO_ADDED, video.to_dict(), event_id, video.created_at)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import duckdb
@@ -85,6 +86,12 @@ class VideoRows(Rows):
             row = conn.execute("SELECT nextval('video_ids')").fetchone()
         assert row is not None
         return int(row[0])
+
+    def videos_added_since(self, since: datetime, limit: int) -> list[Video]:
+        """Videos added at or after `since`, the first `limit` of them."""
+        rows = self._read(f"SELECT {VIDEO_COLUMNS} FROM videos WHERE created_at >= ? ORDER BY created_at, id LIMIT ?",
+                          [since, limit])
+        return [video_from_row(r) for r in rows]
 
     def get_video(self, video_id: int) -> Video:
         rows = self._read(f"SELECT {VIDEO_COLUMNS} FROM videos WHERE id = ?", [video_id])

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from vtm.errors import NotFound
-from vtm.store.rows import Rows, now
+from vtm.store.rows import Rows, marks, now
 from vtm.store.schema import Table
 from vtm.webhooks.model import Delivery, DeliveryState, EventType, Webhook
 
@@ -45,7 +45,6 @@ DELIVERIES = Table(
     checks={"state": DeliveryState},
 )
 WEBHOOK_COLUMNS = "id, url, events, secret, created_at"
-_JOB_ENDS = [str(EventType.JOB_COMPLETED), str(EventType.JOB_FAILED)]
 DELIVERY_COLUMNS = ("id, webhook_id, event_id, type, payload, state, attempts, status_code, error, next_attempt_at, "
                     "delivered_at, created_at")
 
@@ -93,15 +92,18 @@ class WebhookRows(Rows):
             )
         return len(webhook_ids)
 
-    def newest_job_event_at(self) -> datetime | None:
-        """When the newest delivery of a job's end was written (None: never)."""
-        rows = self._read("SELECT max(created_at) FROM webhook_deliveries WHERE type IN (?, ?)", _JOB_ENDS)
+    def newest_event_at(self, types: Iterable[EventType]) -> datetime | None:
+        """When the newest delivery of an event of these types was written (None: never)."""
+        names = [str(e) for e in types]
+        rows = self._read(f"SELECT max(created_at) FROM webhook_deliveries WHERE type IN ({marks(names)})", names)
         return rows[0][0] if rows and rows[0][0] is not None else None
 
-    def job_event_ids_since(self, since: datetime) -> set[tuple[int, str]]:
-        """(endpoint, event id) of the deliveries of job ends written since `since`."""
+    def event_ids_since(self, types: Iterable[EventType], since: datetime) -> set[tuple[int, str]]:
+        """(endpoint, event id) of the deliveries of events of these types written since `since`."""
+        names = [str(e) for e in types]
         return {(int(w), str(e)) for w, e in self._read(
-            "SELECT webhook_id, event_id FROM webhook_deliveries WHERE type IN (?, ?) AND created_at >= ?", [*_JOB_ENDS, since])}
+            f"SELECT webhook_id, event_id FROM webhook_deliveries WHERE type IN ({marks(names)}) AND created_at >= ?",
+            [*names, since])}
 
     def claim_due(self, at: datetime, retry_at: datetime, limit: int) -> list[Delivery]:
         """PENDING deliveries due at `at`: their attempt is counted and their next attempt

@@ -12,6 +12,7 @@ import logging
 import queue
 import threading
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from vtm.webhooks import registry
@@ -25,6 +26,7 @@ class Event(NamedTuple):
     type: EventType
     data: Mapping[str, Any]
     id: str | None = None  # a new one when None
+    at: datetime | None = None  # when it happened (the body's timestamp); now when None
 
 
 class Outbox:
@@ -56,6 +58,6 @@ class Outbox:
 
     def _publish(self, event: Event) -> None:
         try:
-            registry.publish(self._store, event.type, event.data, self._wake, event_id=event.id)
+            registry.publish(self._store, event.type, event.data, self._wake, event_id=event.id, at=event.at)
         except Exception:
             log.exception("webhooks: the %s event could not be queued", event.type)

@@ -67,11 +67,12 @@ def payload(event_type: EventType, data: Mapping[str, Any], at: datetime | None 
     return json.dumps({"type": str(event_type), "timestamp": stamp, "data": dict(data)}, separators=(",", ":"), default=str)
 
 
-def job_end_event_id(job_id: int, attempts: int, status: str, finished_at: datetime) -> str:
-    """The one id of a job's end (its id, attempt, status and end time), whoever publishes
-    it: the worker's event, or the catch-up after a crash (`Background.announce_missed`).
-    A delivery row is unique per endpoint and event id, so the same end is never queued twice."""
-    text = f"{job_id}|{attempts}|{status}|{finished_at.isoformat()}"
+def row_event_id(event_type: EventType, row_id: int, *facts: object) -> str:
+    """The one id of an event a row records (a job's end: its id, attempt, status and end
+    time; a video's addition: its id and time), whoever publishes it: the live event, or
+    the catch-up after a crash (`Background.announce_missed`). A delivery row is unique
+    per endpoint and event id, so the same event is never queued twice."""
+    text = "|".join(str(part) for part in (event_type, row_id, *facts))
     return "msg_" + hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
