@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 FINGERPRINT_TIMEOUT_S = 120.0  # plus two seconds per second of video
 IDLE_POLL_S = 0.5
-CATCH_UP_MARGIN = timedelta(minutes=5)  # a job's end is written after it ends: the queue's lag, with room
+CATCH_UP_MARGIN = timedelta(minutes=5)  # an event is written a moment after it happens: the queue's lag, with room
 CATCH_UP_ROWS = 10_000
 R = TypeVar("R")
 

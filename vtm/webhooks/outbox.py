@@ -4,6 +4,8 @@ A worker that finishes a job only puts the event in a queue; this thread writes 
 delivery rows (`registry.publish`) and wakes the deliverer, so the workers never wait
 for the database or a receiver. Before `start()` (burst mode: tests, the CLI) an event
 is published at once, in the caller's thread. `stop()` publishes what is still queued.
+What a kill -9 leaves in the queue is lost here; a job's end or a video's addition is
+published again at the next start from its row (`Background.announce_missed`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from vtm.webhooks import registry
 from vtm.webhooks.model import EventType
 
 log = logging.getLogger(__name__)
-
 
 
 class Event(NamedTuple):
