@@ -1,8 +1,9 @@
-"""A job's end (or a video's addition) reaches the webhooks that want it even when the
-server is killed right after it: the live event is only queued in memory, so the next
-start publishes the events that were never written, under the same id as the live one
-(`registry.row_event_id`): nothing twice, and nothing to an endpoint registered after
-the event."""
+"""A job's end, a video's addition or its deletion reaches the webhooks that want it even
+when the server is killed right after it. A job's end or an addition is only queued in
+memory, so the next start publishes those never written, under the same id as the live
+one (`registry.row_event_id`): nothing twice, and nothing to an endpoint registered after
+the event. A deletion leaves no row to find it from, so it is written before the delete
+is answered."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from vtm.webhooks.signing import new_secret
 ENV = {"VTM_WEBHOOKS_ALLOW_PRIVATE": "1", "VTM_WEBHOOK_RETRY_S": "1,1,1", "VTM_DUPLICATES": "0"}
 
 
-def test_a_job_that_ended_or_a_video_added_just_before_a_kill_9_is_announced_after_the_restart(tmp_path: Path) -> None:
+def test_a_job_end_an_addition_and_a_deletion_just_before_a_kill_9_are_announced_after_the_restart(tmp_path: Path) -> None:
     clip = media.clip(tmp_path / "clip.mp4", seconds=1.0)
     receiver = Receiver().start()
     data = tmp_path / "data"
@@ -32,7 +33,7 @@ def test_a_job_that_ended_or_a_video_added_just_before_a_kill_9_is_announced_aft
     try:
         with server.client() as c:
             receiver.secret = c.post("/api/webhooks", json={"url": f"{receiver.url}/ok",
-                                                            "events": ["job.completed", "video.added"]}).json()["secret"]
+                                                            "events": ["job.completed", "video.added", "video.deleted"]}).json()["secret"]
             video = upload(c, clip)
         server.stop(sig=signal.SIGKILL)  # as soon as the upload is answered
         server = LiveServer(data, **ENV).start()
@@ -44,7 +45,12 @@ def test_a_job_that_ended_or_a_video_added_just_before_a_kill_9_is_announced_aft
             ended.append(job)
             server.stop(sig=signal.SIGKILL)
             server = LiveServer(data, **ENV).start()
-        requests = receiver.wait_for_events("/ok", 4, timeout=30)
+        with server.client() as c:
+            gone = upload(c, clip, "gone.mp4")
+            assert c.delete(f"/api/videos/{gone['id']}").status_code == 204
+        server.stop(sig=signal.SIGKILL)  # as soon as the delete is answered
+        server = LiveServer(data, **ENV).start()
+        requests = receiver.wait_for_events("/ok", 6, timeout=30)
         with server.client() as c:
             rows = c.get("/api/webhooks/1/deliveries").json()
     finally:
@@ -53,11 +59,13 @@ def test_a_job_that_ended_or_a_video_added_just_before_a_kill_9_is_announced_aft
     events = {r.headers["webhook-id"]: json.loads(r.body) for r in requests}
     assert all(r.verified for r in requests)
     added = [e["data"] for e in events.values() if e["type"] == "video.added"]
-    assert [v["id"] for v in added] == [video["id"]] and added[0]["filename"] == "clip.mp4"
+    assert sorted(v["id"] for v in added) == [video["id"], gone["id"]], events
+    deleted = [e["data"] for e in events.values() if e["type"] == "video.deleted"]
+    assert [(v["id"], v["filename"]) for v in deleted] == [(gone["id"], "gone.mp4")], events
     completed = [e["data"] for e in events.values() if e["type"] == "job.completed"]
     assert sorted(j["id"] for j in completed) == ended, events  # each end once, as one event
     assert all(j["status"] == "COMPLETED" and j["output_url"] for j in completed)
-    assert len(rows) == 4 and {d["event_id"] for d in rows} == set(events)  # one row per event, none twice
+    assert len(rows) == 6 and {d["event_id"] for d in rows} == set(events)  # one row per event, none twice
 
 
 def test_the_catch_up_writes_nothing_twice_nor_to_a_later_endpoint(rt: Assembly, tmp_path: Path) -> None:

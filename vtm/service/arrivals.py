@@ -38,7 +38,7 @@ class Arrivals(Jobs):
 
     def _left(self, video: Video) -> None:
         if self._background is not None:
-            self._background.publish(EventType.VIDEO_DELETED, video.to_dict())
+            self._background.publish_now(EventType.VIDEO_DELETED, video.to_dict())
 
     # -- recipes ------------------------------------------------------------------------
     def recipes(self) -> list[Recipe]:

@@ -121,8 +121,10 @@ class Background:
             log.info("watching %s", ", ".join(str(f) for f in folders))
 
     # -- events -------------------------------------------------------------------------
-    def publish(self, event_type: EventType, data: Mapping[str, Any]) -> None:
-        self.outbox.put(Event(event_type, data))
+    def publish_now(self, event_type: EventType, data: Mapping[str, Any]) -> None:
+        """An event no row records afterwards (a video deleted): written before the caller
+        goes on, as a catch-up after a kill -9 could not find it (`announce_missed`)."""
+        self.outbox.publish_now(Event(event_type, data))
 
     def job_changed(self, job: Job) -> None:
         """A job changed (in a worker's thread): its end becomes an event, queued only,

@@ -85,8 +85,11 @@ class Videos(Posters, Arrivals):
     def delete_video(self, video_id: int) -> Video:
         """Remove a video, its jobs and every file made from it. The rows go first, in one
         transaction: from then on every request for the video is a 404 and no job of it
-        can be added; its running jobs are cancelled (what they write is removed)."""
+        can be added; its running jobs are cancelled (what they write is removed). The
+        `video.deleted` event is written next, before anything else: a kill -9 from then on
+        does not lose it."""
         video, jobs = self._store.delete_video(video_id)
+        self._left(video)
         self._workers.cancel([job.id for job in jobs if job.status is JobStatus.RUNNING])
         for job in jobs:
             kinds.get(job.kind).remove_output(self._data, job.id, job.video_id, job.options)
@@ -96,5 +99,4 @@ class Videos(Posters, Arrivals):
             self._data.poster_path(video.id).unlink(missing_ok=True)
             self._data.poster_choice_path(video.id).unlink(missing_ok=True)
         log.info("video %s: deleted with %d job(s)", video.id, len(jobs))
-        self._left(video)
         return video

@@ -43,6 +43,10 @@ class Outbox:
         else:
             self._queue.put(event)
 
+    def publish_now(self, event: Event) -> None:
+        """Write the event's delivery rows in the caller's thread, before it goes on."""
+        self._publish(event)
+
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="vtm-webhook-outbox", daemon=True)
         self._thread.start()
