@@ -68,7 +68,10 @@ class Background:
     def start(self, folders: Callable[[], list[Path]], handle: Callable[[WatchEvent], None]) -> None:
         self._folders, self._handle = folders, handle
         self.started = True
-        self.announce_missed()
+        try:
+            self.announce_missed()
+        except Exception as exc:  # a full disk, say: the server starts anyway, and says so in the log
+            log.warning("webhooks: events left from the last stop could not be queued: %s", exc)
         self.deliverer.start()
         self.outbox.start()
         if self.indexer is not None:
