@@ -6,6 +6,7 @@ path: /ok 204, /flaky 500 twice then 200, /hang never (until the test ends),
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -72,16 +73,17 @@ class Receiver:
         return self
 
     def wait_for(self, path: str, count: int, timeout: float = 20.0) -> list[Received]:
-        with self.arrived:
-            self.arrived.wait_for(lambda: sum(1 for r in self.requests if r.path == path) >= count, timeout)
-            return [r for r in self.requests if r.path == path]
+        return self._wait(path, lambda got: len(got) >= count, timeout)
 
     def wait_for_events(self, path: str, count: int, timeout: float = 20.0) -> list[Received]:
         """The requests on `path` once `count` different events (webhook-ids) came: a
         delivery may come again (at least once), so requests can outnumber events."""
+        return self._wait(path, lambda got: len({r.headers["webhook-id"] for r in got}) >= count, timeout)
+
+    def _wait(self, path: str, enough: Callable[[list[Received]], bool], timeout: float) -> list[Received]:
+        """The requests on `path`, once `enough` of them came or at `timeout`."""
         with self.arrived:
-            self.arrived.wait_for(lambda: len({r.headers["webhook-id"] for r in self.requests if r.path == path}) >= count,
-                                  timeout)
+            self.arrived.wait_for(lambda: enough([r for r in self.requests if r.path == path]), timeout)
             return [r for r in self.requests if r.path == path]
 
     def stop(self) -> None:

@@ -162,8 +162,7 @@ class Background:
             event = event_of(row)
             if event is None or event.at is None:
                 continue
-            if any(event.type in w.events and registry.existed_at(w, event.at) and (w.id, event.id) not in written
-                   for w in hooks):
+            if any(registry.wants(w, event.type, event.at) and (w.id, event.id) not in written for w in hooks):
                 registry.publish(self._store, event.type, event.data, self.deliverer.wake, event_id=event.id, at=event.at)
                 published += 1
         if published:

@@ -76,16 +76,17 @@ def row_event_id(event_type: EventType, row_id: int, *facts: object) -> str:
     return "msg_" + hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def existed_at(webhook: Webhook, at: datetime) -> bool:
-    """The endpoint was registered by `at` (an event of that time is for it)."""
-    return webhook.created_at is None or webhook.created_at <= at
+def wants(webhook: Webhook, event_type: EventType, at: datetime | None = None) -> bool:
+    """The endpoint chose this type of event and, for an event of time `at`, was
+    registered by then."""
+    return event_type in webhook.events and (at is None or webhook.created_at is None or webhook.created_at <= at)
 
 
 def publish(store: WebhookStore, event_type: EventType, data: Mapping[str, Any], wake: Callable[[], None] | None = None,
             *, event_id: str | None = None, at: datetime | None = None) -> str | None:
     """Queue the event for every endpoint that chose its type (and, for an event of time
     `at`, existed then); returns its id (None when no endpoint wants it)."""
-    wanted = [w.id for w in store.list_webhooks() if event_type in w.events and (at is None or existed_at(w, at))]
+    wanted = [w.id for w in store.list_webhooks() if wants(w, event_type, at)]
     if not wanted:
         return None
     event_id = event_id or new_event_id()
