@@ -37,7 +37,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 LIBRARY_SETTLED = """([text, cards]) => {
     const main = document.querySelector('[data-testid=stMain]');
     if (!main || !main.innerText.includes(text)) return false;
-    const images = [...main.querySelectorAll('[data-testid=stImage] img')];
+    const images = [...main.querySelectorAll('.vtm-card img')];
     return images.length === cards && images.every(i => i.complete && i.naturalWidth > 0);
 }"""
 JOBS_SETTLED = """() => {

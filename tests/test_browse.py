@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests import bulk_rows
 from tests.bulk_rows import name
+from tests.library_cards import library_cards
 from vtm import assembly
 from vtm.assembly import Assembly
 from vtm.config import Settings
@@ -94,11 +95,11 @@ def test_jobs_are_filtered_paged_and_counted_in_the_database(big: Assembly) -> N
 def test_the_library_page_shows_the_cards_of_the_page_in_the_url(big: Assembly) -> None:
     at = page("library", page="13")
     assert not at.exception
-    names = [m.value.split("  \n")[0].strip("*").replace("\\", "") for m in at.markdown if m.value.startswith("**")]
+    names = [card.name for card in library_cards(at)]
     assert names == [name(n) for n in range(12, 0, -1)]  # the last page: 12 cards
     assert "289–300 of 300 videos" in [c.value for c in at.caption]
     at = page("library", q="cat", sort="duration")
-    names = [m.value.split("  \n")[0].strip("*").replace("\\", "") for m in at.markdown if m.value.startswith("**")]
+    names = [card.name for card in library_cards(at)]
     assert names[:3] == ["cat-0300.mp4", "cat-0290.mp4", "cat-0280.mp4"] and len(names) == 24
     assert at.text_input[0].value == "cat" and at.selectbox[0].value == "Longest first"
     at = page("library", page="99")  # past the end: the last page

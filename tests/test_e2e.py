@@ -95,7 +95,7 @@ def test_cold_server_upload_request_and_live_jobs(server: LiveServer, browser: A
     # 3. The Library shows its card; open it (a linkable ?video=ID page) and ask for a thumbnail.
     work.goto(f"{server.url}/library")
     expect(work.get_by_text("holiday.mp4", exact=True)).to_be_visible(timeout=30_000)
-    work.get_by_test_id("stBaseButton-secondary").filter(has_text="Open").click()
+    work.get_by_role("link", name="Open holiday.mp4", exact=True).click()  # the card
     expect(work).to_have_url(re.compile(r"/library\?video=\d+$"))
     expect(work.get_by_role("tab", name="Thumbnails")).to_be_visible()
     work.get_by_role("button", name="Request thumbnail").click()

@@ -9,9 +9,12 @@ import socket
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from tests.library_cards import library_cards
 from vtm import assembly
 from vtm.assembly import Assembly
 from vtm.config import Settings
@@ -123,7 +126,7 @@ def test_empty_library_offers_sample_videos(rt: Assembly) -> None:
     names = {v.filename for v in rt.service.list_videos()}
     assert names == {"sample-test-pattern.mp4", "sample-portrait-phone.mp4", "sample-black-intro.mp4"}
     assert "Added 3 sample videos" in texts(at)
-    assert len([b for b in at.button if b.key and b.key.startswith("open_")]) == 3
+    assert len(library_cards(at)) == 3
     portrait = rt.service.list_videos(search="portrait")[0]
     assert (portrait.width, portrait.height) == (360, 640)
 
@@ -131,12 +134,19 @@ def test_empty_library_offers_sample_videos(rt: Assembly) -> None:
 def test_library_card_opens_the_video_and_requests_a_thumbnail(rt: Assembly, videos: dict[str, Path]) -> None:
     video = add(rt, videos, "landscape")
     at = app("library")
-    assert "**landscape\\.mp4**" in texts(at)
-    at.button(key=f"open_{video.id}").click().run()
-    assert at.query_params["video"] == str(video.id)
+    [card] = library_cards(at)
+    assert (card.name, card.label, card.href) == ("landscape.mp4", "Open landscape.mp4", f"/library?video={video.id}")
+    # The card shows the video's poster: the 4:3 frame fitted into 480x270, padded at the sides.
+    with Image.open(rt.data.poster_path(video.id)) as poster:
+        expected = np.asarray(poster.convert("RGB").resize((360, 270)), dtype=np.int16)
+    shown = np.asarray(card.picture(), dtype=np.int16)
+    assert shown.shape == (270, 480, 3)
+    assert np.abs(shown[:, 62:418] - expected[:, 2:358]).mean() < 8
+    assert np.abs(shown[:, :56] - (236, 239, 244)).max() < 12 and np.abs(shown[:, -56:] - (236, 239, 244)).max() < 12
+    at = app("library", video=str(video.id))  # where the card's link goes
     assert at.header[0].value == "landscape\\.mp4"
     assert len(at.tabs) == 5
-    assert not [b for b in at.button if b.key and b.key.startswith("open_")]  # the grid is not drawn under it
+    assert not library_cards(at)  # the grid is not drawn under it
 
     form = at.get("form")  # the thumbnail form is the first
     assert form
@@ -168,10 +178,9 @@ def test_library_search_and_sort(rt: Assembly, videos: dict[str, Path]) -> None:
     add(rt, videos, "black_intro", "beta.mp4")  # 6 s
     at = app("library")
     at.selectbox(key="library_sort").set_value("Longest first").run()
-    cards = [m.value.split("  \n")[0] for m in at.markdown if m.value.startswith("**")]
-    assert cards == ["**beta\\.mp4**", "**alpha\\.mp4**"]
+    assert [card.name for card in library_cards(at)] == ["beta.mp4", "alpha.mp4"]
     at.text_input(key="library_search").set_value("alp").run()
-    assert [m.value.split("  \n")[0] for m in at.markdown if m.value.startswith("**")] == ["**alpha\\.mp4**"]
+    assert [card.name for card in library_cards(at)] == ["alpha.mp4"]
     at.text_input(key="library_search").set_value("zzz").run()
     assert "No video name contains" in texts(at)
 
@@ -197,7 +206,11 @@ def test_file_names_are_shown_as_typed(rt: Assembly, videos: dict[str, Path], tm
         assert not at.exception
         shown = texts(at) + "\n".join(c for image in at.image for c in image.captions)
         assert "<img" not in shown.replace("\\<img", "")  # only ever escaped: never a tag
-        assert escaped in shown
+        assert escaped in shown or [card.name for card in library_cards(at)] == [name]
+    # The Library's card is HTML: the name is its text, escaped, never markup.
+    [card] = library_cards(app("library"))
+    assert (card.name, card.label, card.alt) == (name, f"Open {name}", f"Poster of {name}")
+    assert card.tags == ["div", "img", "a", "span", "span"]  # the card's own elements, none from the name
     jobs = app("jobs")  # the table is a canvas: the name is plain text in it
     assert list(jobs.dataframe[0].value["video"]) == [f"/library?video={video.id}#{video.filename}"]
     jobs.number_input(key="jobs_pick").set_value(1).run()
@@ -289,12 +302,14 @@ def test_overview_thumbnails_and_posters_link_to_their_video(rt: Assembly, video
     video = add(rt, videos, "landscape", "holiday.mp4")
     rt.service.request_thumbnail(video.id, 160, 0)
     rt.workers.drain()
-    for at in (app(), app("library")):
-        assert not at.exception
-        links = [image.proto.link for image in at.image]
-        assert links == [f"/library?video={video.id}"]
-        alts = [img.alt for image in at.image for img in image.proto.imgs]
-        assert alts and all("holiday.mp4" in alt for alt in alts)
+    at = app()
+    assert not at.exception
+    links = [image.proto.link for image in at.image]
+    assert links == [f"/library?video={video.id}"]
+    alts = [img.alt for image in at.image for img in image.proto.imgs]
+    assert alts and all("holiday.mp4" in alt for alt in alts)
+    [card] = library_cards(app("library"))  # the whole card is the link
+    assert (card.href, card.label, card.alt) == (f"/library?video={video.id}", "Open holiday.mp4", "Poster of holiday.mp4")
     jobs = app("jobs")  # item 8: the job's details in the form's words; item 12: a link to its video
     jobs.number_input(key="jobs_pick").set_value(1).run()
     details = texts(jobs)

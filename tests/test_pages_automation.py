@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests import scene_clips
+from tests.library_cards import library_cards
 from vtm.assembly import Assembly
 from vtm.models import JobKind
 from vtm.watch.state import FileState, WatchEvent, WatchEventKind
@@ -99,6 +100,7 @@ def test_duplicates_page_and_a_missing_video(rt: Assembly, tmp_path: Path) -> No
     rt.service.handle_watch_event(event)
     gone = rt.service.list_videos(search="gone")[0]
     rt.service.handle_watch_event(WatchEvent(WatchEventKind.MISSING, str(path), event.state))
-    assert "file missing" in texts(app("pages/library.py"))
+    [card] = [c for c in library_cards(app("pages/library.py")) if c.name == "gone.mp4"]
+    assert "File missing" in card.texts
     assert "is missing" in texts(app("pages/library.py", video=str(gone.id)))
     assert first.id != gone.id

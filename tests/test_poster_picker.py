@@ -7,10 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import cv2
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.clips import index_frame, read_index
+from tests.library_cards import library_cards
 from vtm.assembly import Assembly
 from vtm.media.samples import write_clip
 
@@ -66,13 +68,18 @@ def test_filmstrip_then_fine_frames_then_the_poster_is_that_frame(rt: Assembly, 
 def test_library_shows_the_thumbhash_while_the_poster_is_missing(rt: Assembly, index_clip: Path) -> None:
     video = rt.service.add_local_file(index_clip)
     rt.service.set_poster(video.id, "1")
+    mean = cv2.imread(str(rt.data.poster_path(video.id)))[:, :, ::-1].reshape(-1, 3).mean(axis=0)  # RGB
     rt.data.poster_path(video.id).unlink()  # as while a poster is being rewritten
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     at.switch_page("pages/library.py")
     at.run()
     assert not at.exception
-    images = [image for image in at.image if any("on its way" in c for c in image.captions)]
-    assert len(images) == 1, "the blurred placeholder stands in for the poster"
+    [card] = library_cards(at)
+    assert "The poster is on its way." in card.texts, "the blurred placeholder stands in for the poster"
+    assert card.alt == f"Poster of {video.filename} (blurred, on its way)"
+    blurred = np.asarray(card.picture(), dtype=np.float64)  # what it shows: the poster, blurred
+    assert max(blurred.shape[:2]) <= 32  # a tiny picture that the browser stretches to the card
+    assert np.abs(blurred.reshape(-1, 3).mean(axis=0) - mean).max() < 20, (blurred.reshape(-1, 3).mean(axis=0), mean)
 
 
 def test_doctor_repair_fills_missing_thumbhashes(rt: Assembly, index_clip: Path) -> None:

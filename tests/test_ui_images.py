@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from tests.library_cards import library_cards
 from tests.test_pages import app
 from vtm import assembly
 from vtm.assembly import Assembly
@@ -30,7 +31,7 @@ def huge_png(path: Path) -> None:
 
 def page_text(at: object) -> str:
     parts = [e.value for kind in ("markdown", "caption", "warning", "error") for e in getattr(at, kind)]
-    return "\n".join(str(p) for p in parts)
+    return "\n".join([str(p) for p in parts] + [t for card in library_cards(at) for t in card.texts])
 
 
 def vm_hwm_mb() -> float:

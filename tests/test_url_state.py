@@ -49,14 +49,14 @@ def page(server: LiveServer) -> Iterator[Any]:
 
 
 def card_names(page: Any) -> list[str]:
-    return page.locator("[data-testid=stMain] [data-testid=stMarkdownContainer] strong").all_inner_texts()
+    return page.locator("[data-testid=stMain] .vtm-card a").all_inner_texts()
 
 
 def shows_cards(page: Any, first: str, caption: str) -> None:
     from playwright.sync_api import expect
 
     expect(page.get_by_text(caption)).to_be_visible(timeout=30_000)
-    expect(page.locator("[data-testid=stMain] [data-testid=stMarkdownContainer] strong").first).to_have_text(first)
+    expect(page.locator("[data-testid=stMain] .vtm-card a").first).to_have_text(first)
 
 
 def test_library_search_sort_and_page_in_the_url(server: LiveServer, page: Any) -> None:
@@ -88,6 +88,13 @@ def test_library_search_sort_and_page_in_the_url(server: LiveServer, page: Any) 
     page.get_by_test_id("stSelectbox").click()
     page.get_by_role("option", name="Longest first").click()
     expect(page).to_have_url(re.compile(r"/library\?sort=duration$"))  # a new order starts at page 1
+    shows_cards(page, "cat-0060.mp4", "1–24 of 60 videos")
+    # a card is a link to its video; Back comes to the same page of the library
+    page.get_by_role("link", name="Open cat-0060.mp4", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/library\?video=[0-9]+$"))
+    expect(page.get_by_role("heading", name="cat-0060.mp4")).to_be_visible(timeout=30_000)
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/library\?sort=duration$"))
     shows_cards(page, "cat-0060.mp4", "1–24 of 60 videos")
 
 

@@ -8,13 +8,12 @@ import streamlit as st
 
 from vtm import urls
 from vtm.errors import NotFound
-from vtm.models import Video, VideoPage
+from vtm.models import VideoPage
 from vtm.service import Service
-from vtm.ui import format, pager, placeholders, url_state
+from vtm.ui import card_grid, pager, url_state
 from vtm.ui.feedback import attempt, show_error
 
 SORTS = {"Newest first": "newest", "Oldest first": "oldest", "Name": "name", "Longest first": "duration"}
-COLUMNS = 4
 PER_PAGE = 24  # six rows of four: what a screen shows, whatever the library's size
 PARAM = "video"
 FLASH = "library_flash"
@@ -34,10 +33,6 @@ def bad_link() -> bool:
     show_error(NotFound(f"{raw!r} is not a video id; pick a video in the library."))
     back_button()
     return True
-
-
-def open_video(video_id: int) -> None:
-    st.query_params[PARAM] = str(video_id)
 
 
 def close_video(message: str | None = None) -> None:
@@ -75,34 +70,13 @@ def video_grid(svc: Service, shown: VideoPage, page: int) -> None:
     first = (page - 1) * PER_PAGE + 1
     last = first + len(shown.videos) - 1
     st.caption(f"{first:,}–{last:,} of {shown.total:,} video{'s' if shown.total != 1 else ''}")
-    videos = shown.videos
-    for start in range(0, len(videos), COLUMNS):
-        for column, video in zip(st.columns(COLUMNS), videos[start : start + COLUMNS], strict=False):
-            # As tall as the row's tallest card, the button at the bottom: cards line up.
-            with column.container(border=True, height="stretch", gap="small"):
-                card(svc, video)
+    card_grid.show(card_grid.Card(video, video_href(video.id), card_grid.card_picture(svc, video)) for video in shown.videos)
     pager.pager("library", page, pager.pages_of(shown.total, PER_PAGE))
 
 
 def video_href(video_id: int) -> str:
     """The link to a video's page (the dashboard's base path included)."""
     return url_state.href(urls.video_page(video_id))
-
-
-def card(svc: Service, video: Video) -> None:
-    """A poster (a link to the video's page; its ThumbHash while the file is not there),
-    its name, facts, and a button named for it. Every card is as tall as the others: the
-    poster is padded to 16:9, the button sits at the bottom (vtm/ui/styles.py)."""
-    placeholders.poster_card(svc, video, alt=f"Poster of {video.filename}", link=video_href(video.id))
-    # One text element (name, facts in the small grey of a caption) and no nested container:
-    # 4 elements a card instead of 6; for a page of 24 cards the browser's main-thread work
-    # went from 1,199 to 1,146 ms (interleaved A/B, median of 10).
-    missing = "  \n:orange[:small[:material/warning: file missing]]" if video.missing else ""
-    st.markdown(f"**{format.md(video.filename)}**{missing}  \n:small[:gray[{format.md(format.video_facts(video))}]]  \n"
-                f":small[:gray[added {format.md(format.ago(video.created_at))}]]")
-    st.space("stretch")  # the button at the card's bottom
-    st.button(f"Open {format.md(video.filename)}", key=f"open_{video.id}", icon=":material/arrow_forward:",
-              on_click=open_video, args=(video.id,), width="stretch")
 
 
 def empty_library(svc: Service, *, searching: bool) -> None:

@@ -32,15 +32,20 @@ def card_image(svc: Service, path: Path) -> Image.Image | None:
 
 def show_card(svc: Service, path: Path, caption: str | None = None, *, alt: str, link: str | None = None) -> None:
     """The card picture with its (escaped) caption, `alt` text and `link`, or a placeholder with the reason."""
-    try:
-        stat = path.stat()
-    except OSError:
-        stat = None
-    card = _card_jpeg(svc, str(path), stat.st_mtime_ns if stat else 0, stat.st_size if stat else 0) if stat else None
+    card = card_jpeg(svc, path)
     if card is None:
         images.placeholder(images.picture(svc, path, WIDTH).reason, caption)
     else:
         st.image(card, caption=caption, width="stretch", alt=alt, link=link)
+
+
+def card_jpeg(svc: Service, path: Path) -> bytes | None:
+    """The padded card as JPEG bytes, or None when its file is missing or cannot be shown."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return _card_jpeg(svc, str(path), stat.st_mtime_ns, stat.st_size)
 
 
 @st.cache_data(max_entries=512, ttl=600, show_spinner=False)

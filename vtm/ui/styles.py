@@ -3,8 +3,9 @@ style sheet that the page shell writes into every HTML page (vtm/web/page_shell.
 wired in app.py): sent once with the page, not drawn again by each script run.
 
 - "Delete for good" in the danger colour, not the blue of harmless buttons;
-- a card's "Open <video name>" on one line (cut with an ellipsis on screen; a screen
-  reader still reads the whole name);
+- the Library's cards (vtm/ui/card_grid.py): four a row where the page is wide, three,
+  two, then one as it narrows (a phone: two); all of a row as tall as its tallest; the whole card a link to
+  its video (the name's link stretched over it), the poster padded to 16:9;
 - numbers that must not wrap ("(3.0 / s)", counts);
 - a number field's placeholder ("keep aspect") not cut off by the step buttons;
 - the Jobs table's error column wide enough to read;
@@ -16,16 +17,35 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from vtm.ui import posters
+
 FAVICON = Path(__file__).with_name("favicon.png")  # shipped: no icon font fetched from a CDN
 DANGER = "#dc2626"
+PRIMARY = "#2563eb"  # the theme's primaryColor (.streamlit/config.toml)
+WARNING = "#c2410c"
+PAD = posters.PAD
 
 CSS = f"""
 .st-key-delete_video button {{ background-color: {DANGER}; border-color: {DANGER}; color: #fff; }}
 .st-key-delete_video button:hover {{ background-color: #b91c1c; border-color: #b91c1c; color: #fff; }}
 [data-testid="stMetricValue"], [data-testid="stMetricDelta"], .vtm-nowrap {{ white-space: nowrap; }}
 [data-testid="stNumberInputContainer"] input::placeholder {{ font-size: .85em; }}
-[class*="st-key-open_"] button {{ min-width: 0; }}
-[class*="st-key-open_"] button div, [class*="st-key-open_"] button p {{ min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }}
+.vtm-cards {{ display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 1rem; }}
+.vtm-card {{ position: relative; display: flex; flex-direction: column; gap: .25rem; padding: .75rem;
+  border: 1px solid rgba(49, 51, 63, .2); border-radius: .5rem; line-height: 1.4; }}
+.vtm-card:hover {{ border-color: {PRIMARY}; }}
+.vtm-card:focus-within {{ outline: 2px solid {PRIMARY}; outline-offset: 2px; }}
+.vtm-card-picture {{ aspect-ratio: 16 / 9; background: rgb{PAD}; border-radius: .25rem; overflow: hidden; margin-bottom: .25rem; }}
+.vtm-card-picture img {{ width: 100%; height: 100%; object-fit: contain; display: block; }}
+.vtm-card-picture img.vtm-blurred {{ object-fit: cover; }}
+a.vtm-card-name {{ font-weight: 600; color: inherit; text-decoration: none; overflow-wrap: anywhere; outline: none; }}
+a.vtm-card-name::after {{ content: ""; position: absolute; inset: 0; border-radius: .5rem; }}
+.vtm-card-facts, .vtm-card-note {{ font-size: .875rem; color: rgba(49, 51, 63, .6); overflow-wrap: anywhere; }}
+.vtm-card-missing {{ font-size: .875rem; color: {WARNING}; font-weight: 600; }}
+.vtm-grid {{ container-type: inline-size; }}
+@container (max-width: 860px) {{ .vtm-cards {{ grid-template-columns: repeat(3, minmax(0, 1fr)); }} }}
+@container (max-width: 560px) {{ .vtm-cards {{ grid-template-columns: repeat(2, minmax(0, 1fr)); }} }}
+@container (max-width: 300px) {{ .vtm-cards {{ grid-template-columns: minmax(0, 1fr); }} }}
 @media (max-width: 640px) {{
   [data-testid="stMetric"] {{ padding: .35rem .6rem; }}
   [data-testid="stMetricValue"] {{ font-size: 1.4rem; }}
