@@ -318,3 +318,18 @@ def test_overview_thumbnails_and_posters_link_to_their_video(rt: Assembly, video
     assert "fast" not in details and "pad=" not in details
     assert [(link.proto.page, dict(link.proto.query_string and [kv.split("=") for kv in link.proto.query_string.split("&")]))
             for link in jobs.get("page_link") if "holiday" in link.proto.label] == [("library", {"video": str(video.id)})]
+
+
+def test_a_library_page_is_answered_from_memory_until_the_library_changes(rt: Assembly, videos: dict[str, Path]) -> None:
+    """A page of the Library opened again reads nothing while no write happened; an added or
+    a deleted video is on the next page read at once (never a card of a deleted video)."""
+    first, second = add(rt, videos, "landscape", "first.mp4"), add(rt, videos, "wide", "second.mp4")
+    shown = rt.service.video_page()
+    assert [v.id for v in shown.videos] == [second.id, first.id] and shown.total == 2
+    assert rt.service.video_page() is shown  # from memory: nothing was written since
+    assert rt.service.video_page(sort="name") is not shown  # another question is read
+    rt.service.delete_video(second.id)
+    assert [(v.id, v.filename) for v in rt.service.video_page().videos] == [(first.id, "first.mp4")]
+    third = add(rt, videos, "portrait", "third.mp4")
+    assert [v.id for v in rt.service.video_page().videos] == [third.id, first.id]
+    assert [card.name for card in library_cards(app("library"))] == ["third.mp4", "first.mp4"]

@@ -14,14 +14,20 @@ from vtm.store.videos import ORDERS, VIDEO_COLUMNS, video_from_row
 
 class BrowseRows(JobRows):
     def video_page(self, *, search: str = "", sort: str = "newest", limit: int = 24, offset: int = 0) -> VideoPage:
-        """`limit` videos from `offset` in `sort` order, whose name contains `search`, and how many match."""
+        """`limit` videos from `offset` in `sort` order, whose name contains `search`, and how many match.
+        The same question asked again before any write is answered from memory: a page of
+        the Library opened again, by anyone, while the library did not change."""
         where, args = "", list[Any]()
         if search:
             where, args = "WHERE filename ILIKE ? ESCAPE '\\'", [like(search)]
         order = ORDERS.get(sort, ORDERS["newest"])
-        rows = self._read(f"SELECT {VIDEO_COLUMNS} FROM videos {where} ORDER BY {order} {page(limit, offset)}", args)
-        total = self._read(f"SELECT count(*) FROM videos {where}", args)[0][0]
-        return VideoPage([video_from_row(r) for r in rows], int(total))
+
+        def read() -> VideoPage:
+            rows = self._read(f"SELECT {VIDEO_COLUMNS} FROM videos {where} ORDER BY {order} {page(limit, offset)}", args)
+            total = self._read(f"SELECT count(*) FROM videos {where}", args)[0][0]
+            return VideoPage([video_from_row(r) for r in rows], int(total))
+
+        return self._remembered(("video_page", search, order, limit, offset), read)
 
     def job_page(self, where: JobFilter, *, limit: int = 50, offset: int = 0) -> JobPage:
         """Newest first; the ids are picked in `jobs` alone, then only that page meets
