@@ -267,8 +267,10 @@ def test_upload_eta_cancel_leave_guard_and_results_kept(server: LiveServer, brow
     page = open_page(browser, f"{server.url}/upload")
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
+    # 3 MB at 48 KB/s: about a minute, so the cancel below comes mid-upload however slow the machine (at 256 KB/s,
+    # 12 s, a CI run under load once clicked after the upload had ended, and the file was refused as not a video).
     cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 20, "downloadThroughput": -1,
-                                                  "uploadThroughput": 256 * 1024})
+                                                  "uploadThroughput": 48 * 1024})
     page.locator("input[type=file]").set_input_files(str(big))
     expect(page.get_by_text(re.compile(r"\d+% of 3\.0 MB · .*left"))).to_be_visible(timeout=45_000)  # the time left
     # Leaving now asks first: the page cancels `beforeunload` (what makes a browser show "Leave site?").
