@@ -43,8 +43,8 @@ LIBRARY_SETTLED = """([text, cards]) => {
 JOBS_SETTLED = """() => {
     const main = document.querySelector('[data-testid=stMain]');
     return !!main && /Jobs 1–50 of [0-9,]+/.test(main.innerText)
-        && main.querySelectorAll('[data-testid=stMetric]').length === 4
-        && main.querySelectorAll('[data-testid=stDataFrame] canvas').length > 0;
+        && main.querySelectorAll('.vtm-count').length === 4
+        && main.querySelectorAll('table.vtm-jobs tbody tr').length > 0;
 }"""
 INSIGHTS_SETTLED = """(charts) => {
     const drawn = [...document.querySelectorAll('[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg.marks')]
@@ -195,7 +195,7 @@ def _fragment_reruns(browser: Any, url: str, count: int, *, busy: bool = False) 
     leaving the browser to the end of its answer (Streamlit's `script_finished`), both
     stamped by Chromium's network layer (the DevTools protocol's WebSocket frame events),
     so the page's own drawing does not count. The table's answer is the one with the four
-    status counts; the sidebar's fragment, also every second, is left out."""
+    status counts (vtm/ui/job_table.py); the sidebar's fragment, also every second, is left out."""
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -235,8 +235,9 @@ def _fragment_reruns(browser: Any, url: str, count: int, *, busy: bool = False) 
         forward = ForwardMsg()
         forward.ParseFromString(payload)
         kind = forward.WhichOneof("type")
-        if kind == "delta" and forward.delta.new_element.WhichOneof("type") == "metric":
-            metrics += 1
+        element = forward.delta.new_element
+        if kind == "delta" and element.WhichOneof("type") == "html" and 'class="vtm-counts"' in element.html.body:
+            metrics += 4
         elif kind == "script_finished" and asked:
             started = asked.pop(0)
             if metrics == 4:

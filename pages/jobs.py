@@ -19,7 +19,7 @@ def live_jobs() -> int:
     """Draws the counts and the table; returns how many jobs match (used on the full run)."""
     shown = svc.job_page(where, page=page, per_page=jobs_view.PER_PAGE)
     jobs_view.status_counts(shown.counts)
-    jobs_view.job_table(shown, page)
+    jobs_view.job_table_view(shown, page)
     return shown.total
 
 

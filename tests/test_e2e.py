@@ -102,12 +102,12 @@ def test_cold_server_upload_request_and_live_jobs(server: LiveServer, browser: A
     expect(work.get_by_text("Job 1 is queued")).to_be_visible(timeout=30_000)
 
     # 4. The /jobs tab, never reloaded, shows the job COMPLETED (live fragment).
-    completed = jobs.locator("[data-testid=stMetric]", has_text="Completed")
+    completed = jobs.get_by_role("group", name="Completed: 1", exact=True)  # the count, named for screen readers
     expect(completed).to_contain_text("1", timeout=60_000)
-    # The table is drawn on a canvas; its accessible grid holds the cell texts.
-    row = jobs.locator("[data-testid=stDataFrame] [role=row]", has_text="holiday.mp4")
+    row = jobs.get_by_role("row").filter(has_text="holiday.mp4")  # the table is a real <table>
     expect(row).to_have_count(1)
     expect(row).to_contain_text("COMPLETED", timeout=10_000)
+    expect(row.get_by_role("link", name="holiday.mp4")).to_have_attribute("href", re.compile(r"/library\?video=\d+$"))
     assert jobs.evaluate("window.__not_reloaded") is True
     # …and the Library tab showed the picture without a reload either.
     expect(work.locator("[data-testid=stImage] img").first).to_be_visible(timeout=30_000)

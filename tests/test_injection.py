@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -85,8 +86,36 @@ def shown(source: str) -> str:
 
 
 def is_card_grid(proto: Message) -> bool:
-    """The Library's cards: one HTML element of VTM's own markup (vtm/ui/card_grid.py)."""
-    return proto.DESCRIPTOR.name == "Html" and 'class="vtm-cards"' in getattr(proto, "body", "")
+    """VTM's own HTML (the Library's cards, vtm/ui/card_grid.py; the Jobs page's counts and
+    table, vtm/ui/job_table.py): checked by what its markup holds, not as Markdown."""
+    return proto.DESCRIPTOR.name == "Html" and any(f'class="{name}"' in getattr(proto, "body", "")
+                                                  for name in ("vtm-cards", "vtm-counts", "vtm-jobs"))
+
+
+class _Markup(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: set[str] = set()
+        self.hrefs: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        self.hrefs += [v or "" for k, v in attrs if k == "href"]
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def job_markup(at: Any) -> str:
+    """The Jobs page's HTML holds only the table's own elements and links (a name is text), and says what it says."""
+    markup = _Markup()
+    for element in at.get("html"):
+        if 'class="vtm-jobs"' in element.proto.body or 'class="vtm-counts"' in element.proto.body:
+            markup.feed(element.proto.body)
+    assert markup.tags <= {"div", "table", "thead", "tbody", "tr", "th", "td", "a", "span"}, markup.tags
+    assert all(h.startswith(("?", "/library?video=")) for h in markup.hrefs), markup.hrefs
+    return " ".join(markup.text)
 
 
 def assert_inert(at: Any) -> str:
@@ -100,7 +129,7 @@ def assert_inert(at: Any) -> str:
     for card in cards:  # the card's own elements only, whatever the name: it is text, never markup
         assert card.tags in (CARD_TAGS, CARD_TAGS[:3] + ["span"] + CARD_TAGS[3:]), card.tags
         assert card.label == f"Open {card.name}" and card.alt == f"Poster of {card.name}"
-    return "\n".join([shown(s) for s in sources] + [card.text for card in cards])
+    return "\n".join([shown(s) for s in sources] + [card.text for card in cards] + [job_markup(at)])
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)

@@ -14,6 +14,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from tests.jobs_shown import job_counts, job_rows
 from tests.library_cards import library_cards
 from vtm import assembly
 from vtm.assembly import Assembly
@@ -67,18 +68,16 @@ def test_jobs_table_shows_a_new_job_then_its_completion(rt: Assembly, videos: di
     video = add(rt, videos, "landscape")
     job = rt.service.request_thumbnail(video.id, 160, 0)
     at = app("jobs")
-    table = at.dataframe[0].value
-    assert list(table["id"]) == [job.id]
-    assert list(table["status"].iloc[0]) == ["QUEUED"]
-    assert table["video"].iloc[0] == f"/library?video={job.video_id}#landscape.mp4"  # a link, showing the name
-    assert [m.value for m in at.metric] == ["1", "0", "0", "0"]  # queued, running, completed, failed
+    [row] = job_rows(at)
+    assert (row["id"], row["id href"], row["status"], row["progress"]) == (str(job.id), f"?job={job.id}", "QUEUED", "0%")
+    assert (row["video"], row["video href"]) == ("landscape.mp4", f"/library?video={job.video_id}")  # a link, named
+    assert job_counts(at) == {"Queued": 1, "Running": 0, "Completed": 0, "Failed": 0}
 
     rt.workers.drain()
     at.run()
-    table = at.dataframe[0].value
-    assert list(table["status"].iloc[0]) == ["COMPLETED"]
-    assert table["progress"].iloc[0] == 1.0
-    assert [m.value for m in at.metric] == ["0", "0", "1", "0"]
+    [row] = job_rows(at)
+    assert (row["status"], row["progress"], row["took"] != "") == ("COMPLETED", "", True)  # no bar once it ended
+    assert job_counts(at) == {"Queued": 0, "Running": 0, "Completed": 1, "Failed": 0}
 
 
 def test_jobs_filter_by_status_and_open_a_completed_job(rt: Assembly, videos: dict[str, Path]) -> None:
@@ -87,9 +86,10 @@ def test_jobs_filter_by_status_and_open_a_completed_job(rt: Assembly, videos: di
     rt.workers.drain()
     at = app("jobs")
     at.segmented_control(key="jobs_status").set_value("FAILED").run()
-    assert not at.dataframe and "No jobs here yet" in texts(at)
+    assert not job_rows(at) and "No jobs here yet" in texts(at)
     at.segmented_control(key="jobs_status").set_value("COMPLETED").run()
-    assert list(at.dataframe[0].value["id"]) == [job.id]
+    assert [row["id"] for row in job_rows(at)] == [str(job.id)]
+    assert job_rows(at)[0]["id href"] == f"?status=completed&job={job.id}"  # opens it, the filter kept
 
     at.number_input(key="jobs_pick").set_value(job.id).run()
     assert not at.exception
@@ -211,8 +211,9 @@ def test_file_names_are_shown_as_typed(rt: Assembly, videos: dict[str, Path], tm
     [card] = library_cards(app("library"))
     assert (card.name, card.label, card.alt) == (name, f"Open {name}", f"Poster of {name}")
     assert card.tags == ["div", "img", "a", "span", "span"]  # the card's own elements, none from the name
-    jobs = app("jobs")  # the table is a canvas: the name is plain text in it
-    assert list(jobs.dataframe[0].value["video"]) == [f"/library?video={video.id}#{video.filename}"]
+    jobs = app("jobs")  # the table is HTML: the name is its text, escaped
+    assert [(row["video"], row["video href"]) for row in job_rows(jobs)] == [(name, f"/library?video={video.id}")]
+    assert "<img src=x" not in "".join(e.proto.body for e in jobs.get("html"))
     jobs.number_input(key="jobs_pick").set_value(1).run()
     assert escaped in texts(jobs)
 
@@ -293,8 +294,8 @@ def test_the_sidebar_says_jobs_wait_while_the_cluster_is_unreachable_and_jobs_sh
         rt.store.set_placement(job.id, JobNode("c0ffee" * 8, "10.0.0.7", "render-2"), 2)
         at = app("jobs")
         assert any("cluster unreachable — jobs wait" in c.value for c in at.sidebar.caption)
-        table = at.dataframe[0].value
-        assert (table["node"].iloc[0], table["attempts"].iloc[0]) == ("render-2 (10.0.0.7)", 2)
+        [row] = job_rows(at)
+        assert (row["node"], row["attempts"]) == ("render-2 (10.0.0.7)", "2")
 
 
 def test_overview_thumbnails_and_posters_link_to_their_video(rt: Assembly, videos: dict[str, Path]) -> None:

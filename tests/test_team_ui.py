@@ -239,7 +239,7 @@ def test_polish_and_a_phone(server: LiveServer, browser: Any, video_page: Any) -
     assert danger.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(220, 38, 38)"
 
     phone = open_page(browser, f"{server.url}/jobs", width=390, height=844)
-    metrics = phone.get_by_test_id("stMetric")
+    metrics = phone.locator(".vtm-count")
     expect(metrics.nth(3)).to_be_visible(timeout=60_000)
     deadline = time.monotonic() + 30  # the page is live (it reruns every second): measure a settled layout
     while True:

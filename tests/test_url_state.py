@@ -123,6 +123,13 @@ def test_jobs_filters_and_the_open_job_in_the_url(server: LiveServer, page: Any)
     page.go_back()
     expect(page.get_by_text("Jobs 1–24 of 24")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("Job 45 · thumbnail")).to_be_visible()
+    # a job's id in the table opens it below, the filters kept
+    first = page.get_by_role("link", name=re.compile(r"^Open job [0-9]+$")).first
+    job_id = first.inner_text()
+    assert job_id != "45"  # the newest failed thumbnail is on top
+    first.click()
+    expect(page).to_have_url(re.compile(rf"/jobs\?status=failed&kind=thumbnail&job={job_id}$"))
+    expect(page.get_by_text(f"Job {job_id} · thumbnail")).to_be_visible(timeout=30_000)
 
 
 def test_the_open_job_panel_is_live(server: LiveServer, page: Any) -> None:

@@ -77,7 +77,14 @@ def ago(when: datetime | None, now: datetime | None = None) -> str:
         return f"{seconds // 60} min ago"
     if seconds < 86400:
         return f"{seconds // 3600} h ago"
-    return when.strftime("%b %-d %H:%M") + " UTC"  # as the Jobs table writes it
+    return utc_time(when) + " UTC"  # as the Jobs table writes it
+
+
+def utc_time(when: datetime) -> str:
+    """`Nov 27 10:20`: a time in UTC, as the Jobs table's "created (UTC)" column shows it."""
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC)
+    return when.strftime("%b %-d %H:%M")
 
 
 def video_facts(video: Video) -> str:

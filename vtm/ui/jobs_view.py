@@ -4,28 +4,17 @@ job's detail (live too). The filters, the page and the open job are in the URL
 
 from __future__ import annotations
 
-import functools
-import zlib
-from typing import Any
-
 import streamlit as st
 
 from vtm import kinds
 from vtm.errors import VtmError
 from vtm.models import Job, JobFilter, JobKind, JobPage, JobStatus
 from vtm.service import Service
-from vtm.ui import format, library_view, options_text, outputs_view, url_state
+from vtm.ui import format, job_table, library_view, options_text, outputs_view, url_state
 from vtm.ui.feedback import attempt, show_error
 
 PER_PAGE = 50
-SHOWN, OPENED = "jobs_shown_ids", "jobs_opened"
 # Text and colour, no emoji: Debian's chromium has no colour emoji font (tofu boxes).
-STATUS_COLORS = {
-    JobStatus.QUEUED: "#94a3b8",
-    JobStatus.RUNNING: "#2563eb",
-    JobStatus.COMPLETED: "#16a34a",
-    JobStatus.FAILED: "#dc2626",
-}
 STATUS_ICONS = {
     JobStatus.QUEUED: ":gray[:material/schedule:]",
     JobStatus.RUNNING: ":blue[:material/progress_activity:]",
@@ -36,13 +25,7 @@ OUTPUT_KINDS = [kind.name for kind in kinds.OUTPUT_KINDS]
 
 
 def status_counts(counts: dict[JobStatus, int]) -> None:
-    with st.container(key="counts"):  # two by two on a phone (vtm/ui/styles.py)
-        _counts(counts)
-
-
-def _counts(counts: dict[JobStatus, int]) -> None:
-    for column, status in zip(st.columns(len(JobStatus)), JobStatus, strict=True):
-        column.metric(f"{STATUS_ICONS[status]} {status.value.title()}", f"{counts.get(status, 0):,}", border=True)
+    job_table.show_counts(counts)  # two by two on a phone (vtm/ui/styles.py)
 
 
 def filters(svc: Service) -> JobFilter:
@@ -74,40 +57,7 @@ def filters(svc: Service) -> JobFilter:
         return JobFilter()
 
 
-def size_text(job: Job) -> str:
-    """The gist of a job's options: `320×180` for a picture, `4×4 grid`, … (its kind says)."""
-    return job.options.summary()
-
-
-def node_text(job: Job) -> str:
-    """Where a job runs or ran on the cluster: the node's name and IP (its name is its IP
-    unless the node was started with --node-name); empty locally or before it runs."""
-    if job.node is None:
-        return ""
-    return job.node.ip if job.node.name in ("", job.node.ip) else f"{job.node.name} ({job.node.ip})"
-
-
-def job_rows(jobs: list[Job]) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": job.id,
-            "kind": options_text.title(job),
-            # A link to the video's page; the name after `#` is what the cell shows.
-            "video": f"{library_view.video_href(job.video_id)}#{job.video_filename or f'video {job.video_id}'}",
-            "size": size_text(job),
-            "status": [job.status.value],
-            "progress": 1.0 if job.status is JobStatus.COMPLETED else round(job.progress, 2),
-            "created": job.created_at,
-            "took": format.clock(job.duration_s) if job.duration_s is not None else "",
-            "attempts": job.attempts,
-            "node": node_text(job),
-            "error": job.error or "",
-        }
-        for job in jobs
-    ]
-
-
-def job_table(shown: JobPage, page: int) -> None:
+def job_table_view(shown: JobPage, page: int) -> None:
     jobs = shown.jobs
     if not jobs:
         if shown.total:
@@ -115,52 +65,9 @@ def job_table(shown: JobPage, page: int) -> None:
         else:
             st.info("No jobs here yet. Open the Library, pick a video and request a thumbnail.", icon=":material/info:")
         return
-    ids = [job.id for job in jobs]
-    st.session_state[SHOWN] = ids
-    if st.session_state.pop(OPENED, False):
-        st.rerun(scope="app")  # draw the picked job's panel, below the live part
-    # A new key whenever the rows change (a new job on top, another filter): a row
-    # selection never slides onto another job; the opened job stays open below.
-    key = f"jobs_table_{zlib.crc32(repr(ids).encode()):08x}"
-    st.dataframe(
-        job_rows(jobs),
-        on_select=functools.partial(_picked, key),
-        selection_mode="single-row",
-        hide_index=True,
-        width="stretch",
-        height=min(36 + 35 * len(jobs), 560),
-        column_config={
-            "id": st.column_config.NumberColumn("id", format="%d", width=75, pinned=True),
-            "kind": st.column_config.TextColumn("kind", width=100),
-            "video": st.column_config.LinkColumn("video", width=170, display_text=r"#(.+)$",
-                                                 help="Opens the video's page"),
-            "size": st.column_config.TextColumn("size", width=90),
-            "status": st.column_config.MultiselectColumn(
-                "status", options=list(STATUS_COLORS), color=list(STATUS_COLORS.values()), width=110
-            ),
-            "progress": st.column_config.ProgressColumn("progress", min_value=0.0, max_value=1.0, format="percent", width=105),
-            "created": st.column_config.DatetimeColumn("created (UTC)", format="MMM D HH:mm", width=100,
-                                                       help="When the job was requested (or retried), in UTC."),
-            "took": st.column_config.TextColumn("took", width=65, help="From start to finish."),
-            "attempts": st.column_config.NumberColumn("attempts", format="%d", width=70,
-                                                      help="Times the job was started (a lost node or a restart adds one)."),
-            "node": st.column_config.TextColumn("node", width=130, help="The cluster node it runs or ran on (VTM_EXECUTOR=ray)."),
-            "error": st.column_config.TextColumn("error", width="large", help="Why it failed (open the job below "
-                                                 "for the whole message)"),
-        },
-        key=key,
-    )
+    job_table.show_table(jobs, lambda job_id: url_state.with_param("job", job_id), library_view.video_href)
     first = (page - 1) * PER_PAGE + 1
-    st.caption(f"Jobs {first:,}–{first + len(jobs) - 1:,} of {shown.total:,}, newest first. Click a row to open it.")
-
-
-def _picked(key: str) -> None:
-    """A click on a row opens that job below (the row's id, from the table as shown)."""
-    rows = st.session_state[key].selection.rows
-    shown = st.session_state.get(SHOWN, [])
-    if rows and rows[0] < len(shown):
-        url_state.put("job", shown[rows[0]])
-        st.session_state[OPENED] = True
+    st.caption(f"Jobs {first:,}–{first + len(jobs) - 1:,} of {shown.total:,}, newest first. Click a job's id to open it below.")
 
 
 def job_actions(svc: Service) -> None:
@@ -169,7 +76,7 @@ def job_actions(svc: Service) -> None:
     st.subheader("Open a job", anchor=False)
     job_id = url_state.get_int("job")
     url_state.bind("jobs_pick", job_id)
-    st.number_input("Job id (or click a row)", min_value=1, step=1, placeholder="e.g. 12", key="jobs_pick",
+    st.number_input("Job id (or click one in the table)", min_value=1, step=1, placeholder="e.g. 12", key="jobs_pick",
                     width=260, on_change=url_state.store("jobs_pick", "job", None))
     if job_id:
         job = attempt(lambda: svc.get_job(job_id))
@@ -202,7 +109,7 @@ def job_detail(svc: Service, job: Job) -> None:
         if job.attempts:
             times.append(f"attempt {job.attempts}")
         if job.node is not None:
-            times.append(f"on {format.md(node_text(job))} (Ray node {job.node.id[:12]}…)")
+            times.append(f"on {format.md(job_table.node_text(job))} (Ray node {job.node.id[:12]}…)")
         st.caption(" · ".join(times))
         if job.status is JobStatus.FAILED:
             st.error(format.md(job.error or "Failed without a message."), icon=":material/error:")

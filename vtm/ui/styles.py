@@ -8,7 +8,9 @@ wired in app.py): sent once with the page, not drawn again by each script run.
   its video (the name's link stretched over it), the poster padded to 16:9;
 - numbers that must not wrap ("(3.0 / s)", counts);
 - a number field's placeholder ("keep aspect") not cut off by the step buttons;
-- the Jobs table's error column wide enough to read;
+- the Jobs page's counts and table (vtm/ui/job_table.py): a status in its colour, the
+  header row and the id column kept in view while the table scrolls, the error column
+  wide enough to read (it wraps);
 - on a phone (≤ 640 px), the four count cards two by two in little height, and the
   filters full width instead of clipped.
 """
@@ -17,13 +19,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from vtm.ui import posters
+from vtm.ui import job_table, posters
 
 FAVICON = Path(__file__).with_name("favicon.png")  # shipped: no icon font fetched from a CDN
 DANGER = "#dc2626"
 PRIMARY = "#2563eb"  # the theme's primaryColor (.streamlit/config.toml)
 WARNING = "#c2410c"
 PAD = posters.PAD
+LINE = "rgba(49, 51, 63, .2)"  # Streamlit's border of a bordered container
+STATUSES = "\n".join(f".vtm-dot.{job_table.status_class(status)} {{ color: {color}; }}\n"
+                     f".vtm-pill.{job_table.status_class(status)} {{ background: {color}; }}"
+                     for status, color in job_table.STATUS_COLORS.items())
 
 CSS = f"""
 .st-key-delete_video button {{ background-color: {DANGER}; border-color: {DANGER}; color: #fff; }}
@@ -46,11 +52,31 @@ a.vtm-card-name::after {{ content: ""; position: absolute; inset: 0; border-radi
 @container (max-width: 860px) {{ .vtm-cards {{ grid-template-columns: repeat(3, minmax(0, 1fr)); }} }}
 @container (max-width: 560px) {{ .vtm-cards {{ grid-template-columns: repeat(2, minmax(0, 1fr)); }} }}
 @container (max-width: 300px) {{ .vtm-cards {{ grid-template-columns: minmax(0, 1fr); }} }}
+.vtm-counts {{ display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 1rem; }}
+.vtm-count {{ display: flex; flex-direction: column; gap: .25rem; padding: .75rem 1rem; border: 1px solid {LINE}; border-radius: .5rem; }}
+.vtm-count-label {{ font-size: .875rem; }}
+.vtm-dot {{ margin-right: .4rem; }}
+.vtm-count-value {{ font-size: 2.25rem; line-height: 1.2; white-space: nowrap; }}
+.vtm-pill {{ display: inline-block; padding: 0 .55rem; border-radius: 1rem; font-size: .75rem; font-weight: 600; color: #fff; }}
+{STATUSES}
+.vtm-jobs-scroll {{ max-height: 560px; overflow: auto; border: 1px solid {LINE}; border-radius: .5rem; }}
+table.vtm-jobs {{ border-collapse: separate; border-spacing: 0; width: 100%; font-size: .875rem; }}
+.vtm-jobs th, .vtm-jobs td {{ padding: .35rem .6rem; text-align: left; vertical-align: top; white-space: nowrap;
+  border-bottom: 1px solid rgba(49, 51, 63, .1); background: #fff; }}
+.vtm-jobs th {{ position: sticky; top: 0; z-index: 1; background: #f3f5f9; font-weight: 600; }}
+.vtm-jobs td:first-child, .vtm-jobs th:first-child {{ position: sticky; left: 0; }}
+.vtm-jobs th:first-child {{ z-index: 2; }}
+.vtm-jobs td:last-child {{ white-space: normal; min-width: 12rem; overflow-wrap: anywhere; }}
+.vtm-jobs tbody tr:hover td {{ background: #f8fafc; }}
+.vtm-bar {{ display: inline-block; width: 3.5rem; height: .5rem; margin-right: .3rem; border-radius: .25rem; overflow: hidden;
+  vertical-align: middle; background: #e5e7eb; }}
+.vtm-bar > span {{ display: block; height: 100%; background: {PRIMARY}; }}
 @media (max-width: 640px) {{
   [data-testid="stMetric"] {{ padding: .35rem .6rem; }}
   [data-testid="stMetricValue"] {{ font-size: 1.4rem; }}
-  .st-key-counts [data-testid="stHorizontalBlock"] {{ flex-wrap: wrap; gap: .5rem; }}
-  .st-key-counts [data-testid="stColumn"] {{ flex: 1 1 calc(50% - .5rem) !important; min-width: calc(50% - .5rem) !important; }}
+  .vtm-counts {{ grid-template-columns: repeat(2, minmax(0, 1fr)); gap: .5rem; }}
+  .vtm-count {{ padding: .35rem .6rem; }}
+  .vtm-count-value {{ font-size: 1.4rem; }}
   [data-testid="stSegmentedControl"], [data-testid="stButtonGroup"] {{ max-width: 100%; overflow-x: auto; }}
   [data-testid="stButtonGroup"] > div {{ flex-wrap: wrap; }}
 }}

@@ -69,3 +69,12 @@ def href(path: str) -> str:
     (`server.baseUrlPath`) put in front."""
     base = str(st.get_option("server.baseUrlPath") or "").strip("/")
     return (f"/{base}" if base else "") + "/" + path.lstrip("/")
+
+
+def with_param(name: str, value: object) -> str:
+    """A link to this page with its parameters and `name` set to `value` (`?status=failed&job=12`)."""
+    from urllib.parse import urlencode
+
+    params = {key: st.query_params.get_all(key) for key in st.query_params if key != name}
+    params[name] = [str(value)]
+    return "?" + urlencode(params, doseq=True)
