@@ -3,9 +3,9 @@
 
 One element, not ~7 Streamlit elements a card (columns, a bordered container, an image,
 the text, a spacer, a button): a page of 24 cards was 172 WebSocket messages and as many
-React elements for the browser to build. As one element, the Library at 2,000 videos
-settled in 0.86 s instead of 1.09–1.18 s (median of 8, interleaved, headless Chromium,
-bench/scale_cases.py's measure), under the issue's 1.0 s.
+React elements for the browser to build. As one element (23 messages), the Library at
+2,000 videos settled in 0.92 s instead of 1.18 s (medians of 12, the old code and the new
+side by side in one headless Chromium, bench/scale_cases.py's measure).
 
 A card opens its video by a link, as a video site's cards do: the address is the video's
 own (`/library?video=12`), so it opens in a new tab with a middle click, and Back returns

@@ -9,8 +9,9 @@ is what a screen reader reads best.
 
 A job's id is a link that opens the job under the table (`?job=12`, the page's filters
 kept); its video's name is a link to the video's page. A bar shows the progress of a job
-that waits or runs; the node column is there when a job of the page ran on a cluster. Every text is HTML-escaped. The
-look, the status colours included, is in vtm/ui/styles.py.
+that waits or runs; the node column is there when a job of the page ran on a cluster.
+Every text is HTML-escaped. The look, the status colours included, is in
+vtm/ui/styles.py.
 """
 
 from __future__ import annotations
