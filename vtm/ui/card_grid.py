@@ -20,7 +20,6 @@ name is shown as typed, never as markup. The look is in vtm/ui/styles.py.
 
 from __future__ import annotations
 
-import base64
 import html
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -48,11 +47,6 @@ class Card:
     picture: CardPicture
 
 
-def data_uri(data: bytes) -> str:
-    kind = "png" if data.startswith(b"\x89PNG") else "jpeg"
-    return f"data:image/{kind};base64," + base64.b64encode(data).decode("ascii")
-
-
 def card_picture(svc: Service, video: Video) -> CardPicture:
     """The poster fitted to the card; while its file is not there, its ThumbHash
     placeholder (blurred); a poster that cannot be shown says why."""
@@ -60,11 +54,11 @@ def card_picture(svc: Service, video: Video) -> CardPicture:
     if path is not None:
         jpeg = posters.card_jpeg(svc, path)
         if jpeg is not None:
-            return CardPicture(data_uri(jpeg))
+            return CardPicture(images.data_uri(jpeg))
         return CardPicture(None, images.picture(svc, path, posters.WIDTH).reason)
     blurred = placeholders.placeholder_png(svc, video)
     if blurred is not None:
-        return CardPicture(data_uri(blurred), ON_ITS_WAY, blurred=True)
+        return CardPicture(images.data_uri(blurred), ON_ITS_WAY, blurred=True)
     return CardPicture(None)
 
 

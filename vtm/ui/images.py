@@ -13,6 +13,7 @@ Copies are cached per file, modification time and box, for 10 minutes.
 
 from __future__ import annotations
 
+import base64
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +62,12 @@ def show(svc: Service, path: Path, *, caption: str | None = None, width: int | L
         placeholder(shown.reason, caption)
     else:
         st.image(shown.data, caption=caption, width=width, alt=alt, link=link)
+
+
+def data_uri(data: bytes) -> str:
+    """A picture's bytes (JPEG or PNG) as a `data:` URI, for a page that carries its pictures inside it."""
+    kind = "png" if data.startswith(b"\x89PNG") else "jpeg"
+    return f"data:image/{kind};base64," + base64.b64encode(data).decode("ascii")
 
 
 def placeholder(reason: str, caption: str | None = None) -> None:

@@ -10,8 +10,6 @@ its poster and a line saying so instead of a player that stays black.
 
 from __future__ import annotations
 
-import base64
-
 import streamlit as st
 
 from vtm import urls
@@ -75,7 +73,7 @@ def render(svc: Service, video: Video) -> None:
     if playable(video):
         poster_url = ""
         if shown is not None and shown.data is not None:
-            poster_url = "data:image/jpeg;base64," + base64.b64encode(shown.data).decode()
+            poster_url = images.data_uri(shown.data)
         _component(key=f"player_{video.id}", data={"src": source_url(svc, video), "poster": poster_url,
                                                   "label": f"Play {video.filename}"})
     else:
