@@ -38,7 +38,7 @@ CSS = f"""
 [data-testid="stNumberInputContainer"] input::placeholder {{ font-size: .85em; }}
 .vtm-cards {{ display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 1rem; }}
 .vtm-card {{ position: relative; display: flex; flex-direction: column; gap: .25rem; padding: .75rem;
-  border: 1px solid rgba(49, 51, 63, .2); border-radius: .5rem; line-height: 1.4; }}
+  border: 1px solid {LINE}; border-radius: .5rem; line-height: 1.4; }}
 .vtm-card:hover {{ border-color: {PRIMARY}; }}
 .vtm-card:focus-within {{ outline: 2px solid {PRIMARY}; outline-offset: 2px; }}
 .vtm-card-picture {{ aspect-ratio: 16 / 9; background: rgb{PAD}; border-radius: .25rem; overflow: hidden; margin-bottom: .25rem; }}

@@ -34,7 +34,7 @@ def change(values: Mapping[str, tuple[object, object]], reset: Iterable[str] = (
     """Set (or, at its default, remove) each parameter `name: (value, default)` and drop
     those in `reset`, in one change of the URL (one history entry: each change of
     `st.query_params` makes one, so a change of two parameters is made here at once)."""
-    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    params = _params()
     for other in reset:
         params.pop(other, None)
     for name, (value, default) in values.items():
@@ -42,9 +42,13 @@ def change(values: Mapping[str, tuple[object, object]], reset: Iterable[str] = (
             params.pop(name, None)
         else:
             params[name] = [str(value)]
-    current = {key: st.query_params.get_all(key) for key in st.query_params}
-    if params != current:
+    if params != _params():
         st.query_params.from_dict(params)
+
+
+def _params() -> dict[str, list[str]]:
+    """The URL's query parameters, each with all its values."""
+    return {key: st.query_params.get_all(key) for key in st.query_params}
 
 
 def bind(key: str, value: object) -> None:
@@ -75,6 +79,7 @@ def with_param(name: str, value: object) -> str:
     """A link to this page with its parameters and `name` set to `value` (`?status=failed&job=12`)."""
     from urllib.parse import urlencode
 
-    params = {key: st.query_params.get_all(key) for key in st.query_params if key != name}
+    params = _params()
+    params.pop(name, None)  # last, as the link's own part
     params[name] = [str(value)]
     return "?" + urlencode(params, doseq=True)
