@@ -1,7 +1,7 @@
 """Insights: what the library holds and how the queue has worked, as charts, each with
-its numbers as CSV or Parquet. Three tabs, and only the open one is computed and drawn
-(the open tab is in the URL: `?section=Jobs`); the job tabs are filtered by date range
-and kind (in the URL too)."""
+its numbers as CSV or Parquet in the tab's Download menu. Three tabs, and only the open
+one is computed and drawn (the open tab is in the URL: `?section=Jobs`); the job tabs are
+filtered by date range and kind (in the URL too)."""
 
 import streamlit as st
 
@@ -17,18 +17,14 @@ if library.open:
         insights_view.library(svc)
 if jobs.open:
     with jobs:
-        where, unit = insights_view.filters(svc, by_unit=True)
+        where, unit, corner = insights_view.filters(svc, by_unit=True)
+        with corner:
+            insights_view.downloads(svc, insights_view.JOB_CHARTS, where, unit)
         insights_view.jobs_over_time(svc, where, unit)
         insights_view.failures(svc, where)
 if times.open:
     with times:
-        where, _ = insights_view.filters(svc, by_unit=False)
-        left, right = st.columns(2)
-        with left:
-            insights_view.percentiles(svc, "durations_by_kind", where, "Run time per kind", "kind",
-                                      "Seconds from start to finish of completed jobs (last attempt): median, 90th, 99th percentile.")
-        with right:
-            insights_view.percentiles(svc, "durations_by_size", where, "Run time per video size", "video_size",
-                                      "The same, by the size of the video's file.")
-        insights_view.percentiles(svc, "queue_waits", where, "Queue wait per kind", "kind",
-                                  "Seconds from request (or retry) to start.")
+        where, _, corner = insights_view.filters(svc, by_unit=False)
+        with corner:
+            insights_view.downloads(svc, [chart[:2] for chart in insights_view.TIME_CHARTS], where, "hour")
+        insights_view.run_times(svc, where)

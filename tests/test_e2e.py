@@ -180,7 +180,15 @@ def test_insights_tabs_draw_their_charts_with_their_numbers(tmp_path: Path, brow
         drawn(5)  # the Library tab: codecs, containers, resolutions, durations, sizes
         assert pixels_near(0, blue) > 500  # Codecs: two blue bars of 3 videos each
         assert pixels_near(0, red) == 0
-        expect(page.get_by_role("button", name="CSV")).to_have_count(6)  # each chart's numbers, and the library
+        # the tab's downloads are in its menu, drawn only when opened: each chart's numbers, and the library
+        expect(page.locator("[data-testid=stDownloadButton]")).to_have_count(0)
+        page.get_by_role("button", name="Download data", exact=True).click()
+        expect(page.get_by_role("button", name=re.compile(r" · CSV$"))).to_have_count(6)
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Codecs · CSV").click()
+        assert download.value.suggested_filename == "vtm-codecs.csv"
+        assert Path(download.value.path()).read_text().splitlines() == ["codec,videos,bytes", "h264,3,9437184", "hevc,3,12582912"]
+        page.keyboard.press("Escape")
 
         page.get_by_role("tab", name="Jobs").click()
         page.wait_for_url(re.compile(r"section=Jobs"))

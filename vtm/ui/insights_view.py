@@ -1,6 +1,7 @@
 """The Insights page: charts of what the library holds and how the queue worked, drawn
-with Vega-Lite (specs written with Altair, drawn by `st.vega_lite_chart`), each with its numbers downloadable as
-CSV or Parquet (written by DuckDB when the button is clicked), and the whole library.
+with Vega-Lite (specs in vtm/ui/chart_specs.py, drawn by `st.vega_lite_chart`); each tab's
+Download menu has each chart's numbers as CSV or Parquet (written by DuckDB when a button
+is clicked), and the Library tab's the whole library.
 
 The open tab, the date range, the kinds and the throughput's unit are in the URL
 (`?section=Jobs&from=2026-11-01&to=2026-11-30&kinds=thumbnail,sheet&unit=day`).
@@ -13,33 +14,34 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-import altair as alt
 import streamlit as st
 
 from vtm import kinds
-from vtm.models import Figures, InsightFilter, JobKind
+from vtm.models import Figures, InsightFilter, JobKind, JobStatus
 from vtm.service import Service
-from vtm.ui import format, url_state
+from vtm.ui import chart_specs, format, job_table, styles, url_state
 
 KIND_NAMES = [kind.name.value for kind in kinds.OUTPUT_KINDS]
 SECTIONS = ("Library", "Jobs", "Run times")  # the tabs, in the URL as `section`
 UNITS = {"Per minute": "minute", "Per hour": "hour", "Per day": "day"}
-STATUS_COLORS = alt.Scale(domain=["COMPLETED", "FAILED"], range=["#16a34a", "#dc2626"])
+STATUS_COLORS = {s.value: job_table.STATUS_COLORS[s] for s in (JobStatus.COMPLETED, JobStatus.FAILED)}  # as on the Jobs page
+PERCENTILE_COLORS = ("#93c5fd", styles.PRIMARY, "#1e3a8a")  # median, 90th, 99th
 MIME = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet"}
+FORMAT_NAMES = {"csv": "CSV", "parquet": "Parquet"}
+# each tab's charts: the name of their numbers (vtm/store/insights.py), their title
+LIBRARY_CHARTS = (("codecs", "Codecs"), ("containers", "Containers"), ("resolutions", "Resolutions"),
+                  ("durations", "Durations"), ("sizes", "File sizes"))
+JOB_CHARTS = (("throughput", "Jobs over time"), ("failures", "Failures by reason"))
+TIME_CHARTS = (  # and the column they group by, their subtitle
+    ("durations_by_kind", "Run time per kind", "kind",
+     "Seconds from start to finish of completed jobs (last attempt): median, 90th, 99th."),
+    ("durations_by_size", "Run time per video size", "video_size", "The same, by the size of the video's file."),
+    ("queue_waits", "Queue wait per kind", "kind", "Seconds from request (or retry) to start."),
+)
 
 
-def _data(records: list[dict[str, Any]]) -> Any:
-    """Inline Vega-Lite data (no pandas frame needed for a few hundred rows)."""
-    return alt.InlineData(values=records)
-
-
-def draw(chart: alt.Chart) -> None:
-    """The chart's Vega-Lite spec, drawn full width. `st.altair_chart` checks every spec
-    against the Vega-Lite schema on every draw: a fifth of this page's server time at
-    1,000,000 jobs. The specs are the same on every draw but for their numbers, so
-    they are checked by the tests (tests/test_insights.py), not at each page load."""
-    spec = chart.to_dict(validate=False)
-    spec.pop("config", None)  # Altair's default theme (its 300 px views): Streamlit's own applies
+def draw(spec: chart_specs.Spec) -> None:
+    """A chart, full width (Streamlit's theme styles it)."""
     st.vega_lite_chart(spec, width="stretch")
 
 
@@ -60,10 +62,11 @@ def _day(name: str) -> date | None:
         return None
 
 
-def filters(svc: Service, *, by_unit: bool) -> tuple[InsightFilter, str]:
+def filters(svc: Service, *, by_unit: bool) -> tuple[InsightFilter, str, Any]:
     """The date range (UTC days, both included), the kinds and, with `by_unit`, the
     throughput's unit: by default the one that suits the range (minutes for a day,
-    hours up to two weeks, days beyond), or the one chosen (`?unit=day`)."""
+    hours up to two weeks, days beyond), or the one chosen (`?unit=day`). With them, the
+    row's last cell, for the tab's download menu."""
     first, last = svc.jobs_time_span()
     today = datetime.now().date()
     low = first.date() if isinstance(first, datetime) else today
@@ -74,7 +77,7 @@ def filters(svc: Service, *, by_unit: bool) -> tuple[InsightFilter, str]:
     url_state.bind("insights_kinds", named)
     # In a popover named by what it picks: the date picker and the kinds' list cost a job
     # tab ~0.2 s of the browser's work on each load when drawn open on the page.
-    shown, right = st.columns([5, 2], vertical_alignment="bottom")
+    shown, right, corner = st.columns([3.5, 2, 1.5], vertical_alignment="bottom")
     with shown.popover(f"Jobs requested {_days(start, end)} · {', '.join(named) or 'all kinds'}",
                        icon=":material/filter_list:", help="Pick the date range and the kinds"):
         picked: Any = st.date_input("Jobs requested between (UTC)", key="insights_range", on_change=_range_changed)
@@ -84,14 +87,14 @@ def filters(svc: Service, *, by_unit: bool) -> tuple[InsightFilter, str]:
     where = InsightFilter(datetime.combine(days[0], time()), datetime.combine(days[1] + timedelta(days=1), time()),
                           tuple(JobKind(k) for k in chosen))
     if not by_unit:
-        return where, "hour"
+        return where, "hour", corner
     span = (days[1] - days[0]).days + 1
     suited = "minute" if span <= 1 else "hour" if span <= 14 else "day"
     asked = url_state.get("unit")
     unit = asked if asked in UNITS.values() else suited
     url_state.bind("insights_unit", _label(unit))
     right.segmented_control("Jobs over time", list(UNITS), key="insights_unit", on_change=_unit_changed, args=(suited,))
-    return where, unit
+    return where, unit, corner
 
 
 def _days(start: date, end: date) -> str:
@@ -116,91 +119,81 @@ def _range_changed() -> None:
         url_state.change({"from": (picked[0].isoformat(), ""), "to": (picked[1].isoformat(), "")})
 
 
-def downloads(svc: Service, name: str, where: InsightFilter, unit: str, *, label: str = "numbers") -> None:
-    """CSV and Parquet of one chart's numbers, made by DuckDB when clicked."""
-    left, right = st.columns(2)
-    for column, fmt in ((left, "csv"), (right, "parquet")):
+def downloads(svc: Service, charts: Sequence[tuple[str, str]], where: InsightFilter, unit: str, *,
+              whole_library: bool = False) -> None:
+    """One menu of the tab's downloads: each chart's numbers (`charts`: name, title) as CSV
+    and Parquet, made by DuckDB when clicked, and with `whole_library` every video's facts.
+    Closed, the menu's buttons are not drawn: 12 buttons under the charts cost the Library
+    tab ~0.1 s of the browser's work on each load."""
+    with st.popover("Download data", icon=":material/download:", help="The numbers of each chart as CSV or Parquet", width="content"):
+        if whole_library:
+            st.caption("Every video with all its facts (size, codec, duration, frame rate, rotation, HDR, …):")
+            _two_formats("library", "The whole library", lambda fmt: functools.partial(svc.library_file, fmt))
+            st.caption("The numbers of each chart:")
+        for name, title in charts:
+            _two_formats(name, title, lambda fmt, name=name: functools.partial(svc.figures_file, name, where, unit, fmt))
+
+
+def _two_formats(name: str, title: str, data: Any) -> None:
+    """CSV and Parquet download buttons side by side, each named by `title` and its format
+    (`data(fmt)`: the file's bytes, made when clicked)."""
+    for column, fmt in zip(st.columns(2), ("csv", "parquet"), strict=True):
         column.download_button(
-            f"{fmt.upper()}", functools.partial(svc.figures_file, name, where, unit, fmt),
-            file_name=f"vtm-{name}.{fmt}", mime=MIME[fmt], key=f"insights_{name}_{fmt}", icon=":material/download:",
-            help=f"The {label} of this chart as {fmt.upper()}", on_click="ignore", width="stretch", type="tertiary",
+            f"{title} · {FORMAT_NAMES[fmt]}", data(fmt), file_name=f"vtm-{name}.{fmt}", mime=MIME[fmt], key=f"insights_{name}_{fmt}",
+            icon=":material/download:", on_click="ignore", width="stretch",
         )
 
 
 def library(svc: Service) -> None:
     """What the library holds (all of it: the job filters do not apply)."""
     everything = InsightFilter()
+    with st.container(horizontal=True, horizontal_alignment="right"):
+        downloads(svc, LIBRARY_CHARTS, everything, "hour", whole_library=True)
     cells = st.columns(3) + st.columns(3)
-    for cell, (name, title) in zip(cells, (("codecs", "Codecs"), ("containers", "Containers"), ("resolutions", "Resolutions"),
-                                           ("durations", "Durations"), ("sizes", "File sizes")), strict=False):
-        with cell.container(border=True):
+    for cell, (name, title) in zip(cells, LIBRARY_CHARTS, strict=False):
+        with cell:
             figures = svc.figures(name, everything)
             field = figures.columns[0]
-            bar(figures, title, field, "videos", tooltip=[f"{field}:N", "videos:Q", "bytes:Q"])
-            downloads(svc, name, everything, "hour")
-    with cells[5].container(border=True):
-        st.markdown("**The whole library**")
-        st.caption("Every video with all its facts (size, codec, duration, frame rate, rotation, HDR, …).")
-        left, right = st.columns(2)
-        for column, fmt in ((left, "csv"), (right, "parquet")):
-            column.download_button(f"{fmt.upper()}", functools.partial(svc.library_file, fmt), file_name=f"vtm-library.{fmt}",
-                                   mime=MIME[fmt], key=f"insights_library_{fmt}", icon=":material/download:",
-                                   on_click="ignore", width="stretch")
+            chart(figures, title, "Nothing yet.", lambda records, field=field, title=title: chart_specs.bars(
+                records, field, "videos", title=title, color=styles.PRIMARY, tooltip=[f"{field}:N", "videos:Q", "bytes:Q"],
+                longest_label=140))
 
 
-def bar(figures: Figures, title: str, x: str, y: str, *, tooltip: list[str]) -> None:
-    st.markdown(f"**{title}**")
+def chart(figures: Figures, title: str, empty: str, spec: Any) -> None:
+    """`spec(records)` drawn, its title in the chart; without rows, the title and `empty`."""
     if not figures.rows:
-        st.caption("Nothing yet.")
-        return
-    chart = alt.Chart(_data(figures.records())).mark_bar(color="#2563eb").encode(
-        y=alt.Y(f"{x}:N", sort=None, title=None, axis=alt.Axis(labelLimit=140, labelOverlap=False)),
-        x=alt.X(f"{y}:Q", title=y),
-        tooltip=tooltip,
-    )
-    draw(chart.properties(height=alt.Step(26)))
+        st.markdown(f"**{title}**")
+        st.caption(empty)
+    else:
+        draw(spec(figures.records()))
 
 
 def jobs_over_time(svc: Service, where: InsightFilter, unit: str) -> None:
-    st.subheader("Jobs over time", anchor=False)
     figures = svc.figures("throughput", where, unit)
-    st.caption(f"Jobs finished per {unit}, by outcome.")
-    if not figures.rows:
-        st.caption("No job finished in this range.")
-    else:
-        data = [{**r, "finished": r["finished"].isoformat()} for r in figures.records()]
-        chart = alt.Chart(_data(data)).mark_area(interpolate="step-after", opacity=0.85).encode(
-            x=alt.X("finished:T", title=f"finished ({unit}, UTC)"),
-            y=alt.Y("jobs:Q", stack=True, title=f"jobs per {unit}"),
-            color=alt.Color("status:N", scale=STATUS_COLORS, title=None),
-            tooltip=["finished:T", "status:N", "jobs:Q"],
-        )
-        draw(chart.properties(height=260))
-    downloads(svc, "throughput", where, unit)
+    chart(figures, JOB_CHARTS[0][1], "No job finished in this range.", lambda records: chart_specs.steps(
+        [{**r, "finished": r["finished"].isoformat()} for r in records], unit, STATUS_COLORS,
+        title=JOB_CHARTS[0][1], subtitle=f"Jobs finished per {unit}, by outcome."))
+
+
+def run_times(svc: Service, where: InsightFilter) -> None:
+    """The run times per kind and per video size side by side, the queue waits below."""
+    cells = [*st.columns(2), st.container()]
+    for cell, (name, title, group, caption) in zip(cells, TIME_CHARTS, strict=True):
+        with cell:
+            percentiles(svc, name, where, title, group, caption)
 
 
 def percentiles(svc: Service, name: str, where: InsightFilter, title: str, group: str, caption: str) -> None:
-    with st.container(border=True):
-        st.markdown(f"**{title}**")
-        st.caption(caption)
-        figures = svc.figures(name, where)
-        if not figures.rows:
-            st.caption("No job here yet.")
-        else:
-            rows: list[dict[str, Any]] = []
-            for record in figures.records():
-                rows += [{group: record[group], "percentile": p, "seconds": record[f"{p}_s"], "jobs": record["jobs"]}
-                         for p in ("p50", "p90", "p99")]
-            chart = alt.Chart(_data(rows)).mark_bar().encode(
-                x=alt.X(f"{group}:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
-                xOffset=alt.XOffset("percentile:N"),
-                y=alt.Y("seconds:Q", title="seconds"),
-                color=alt.Color("percentile:N", scale=alt.Scale(range=["#93c5fd", "#2563eb", "#1e3a8a"]), title=None),
-                tooltip=[f"{group}:N", "percentile:N", "seconds:Q", "jobs:Q"],
-            )
-            draw(chart.properties(height=240))
-            st.markdown(percentile_table(figures, group))
-        downloads(svc, name, where, "hour")
+    figures = svc.figures(name, where)
+
+    def spec(records: list[dict[str, Any]]) -> chart_specs.Spec:
+        rows = [{group: r[group], "percentile": p, "seconds": r[f"{p}_s"], "jobs": r["jobs"]}
+                for r in records for p in ("p50", "p90", "p99")]
+        return chart_specs.grouped_bars(rows, group, PERCENTILE_COLORS, title=title, subtitle=caption)
+
+    chart(figures, title, "No job here yet.", spec)
+    if figures.rows:
+        st.markdown(percentile_table(figures, group))
 
 
 def percentile_table(figures: Figures, group: str) -> str:
@@ -214,16 +207,8 @@ def percentile_table(figures: Figures, group: str) -> str:
 
 
 def failures(svc: Service, where: InsightFilter) -> None:
-    st.subheader("Failures by reason", anchor=False)
     figures = svc.figures("failures", where)
-    if not figures.rows:
-        st.caption("No job failed in this range.")
-    else:
-        st.caption("The error's first line, numbers written as N; the 20 most frequent.")
-        chart = alt.Chart(_data(figures.records())).mark_bar(color="#dc2626").encode(
-            y=alt.Y("reason:N", sort="-x", title=None, axis=alt.Axis(labelLimit=420, labelOverlap=False)),
-            x=alt.X("jobs:Q", title="failed jobs"),
-            tooltip=["reason:N", "jobs:Q", "example:N"],
-        )
-        draw(chart.properties(height=alt.Step(26)))
-    downloads(svc, "failures", where, "hour")
+    chart(figures, JOB_CHARTS[1][1], "No job failed in this range.", lambda records: chart_specs.bars(
+        records, "reason", "jobs", title=JOB_CHARTS[1][1], amount_title="failed jobs", color=styles.DANGER,
+        tooltip=["reason:N", "jobs:Q", "example:N"], longest_label=420, largest_first=True,
+        subtitle="The error's first line, numbers written as N; the 20 most frequent."))
