@@ -26,5 +26,5 @@ if times.open:
     with times:
         where, _, corner = insights_view.filters(svc, by_unit=False)
         with corner:
-            insights_view.downloads(svc, [chart[:2] for chart in insights_view.TIME_CHARTS], where, "hour")
+            insights_view.downloads(svc, list(insights_view.TIME_CHARTS), where, "hour")
         insights_view.run_times(svc, where)

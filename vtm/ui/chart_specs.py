@@ -20,19 +20,22 @@ def field(shorthand: str, **more: Any) -> dict[str, Any]:
     return {"field": name, "type": TYPES[kind], **more}
 
 
-def _spec(values: list[dict[str, Any]], mark: dict[str, Any], encoding: dict[str, Any], height: int | dict[str, int],
-          title: str, subtitle: str) -> Spec:
-    """The chart's title and subtitle are drawn by Vega in the chart: as Streamlit text
+def titled(spec: Spec, title: str, subtitle: str = "") -> Spec:
+    """`spec` with its title and subtitle, drawn by Vega in the chart: as Streamlit text
     elements above it, each cost the page's load a few ms of the browser's work."""
     heading: dict[str, Any] = {"text": title, "anchor": "start", "fontSize": 15, "offset": 10,
                              "subtitleColor": SUBTLE, "subtitleFontSize": 12, "subtitlePadding": 4}
     if subtitle:
         heading["subtitle"] = subtitle
-    return {"data": {"values": values}, "title": heading, "mark": mark, "encoding": encoding, "height": height}
+    return {**spec, "title": heading}
 
 
-def bars(values: list[dict[str, Any]], category: str, amount: str, *, title: str, color: str, tooltip: list[str],
-         longest_label: int, largest_first: bool = False, subtitle: str = "", amount_title: str = "") -> Spec:
+def _spec(values: list[dict[str, Any]], mark: dict[str, Any], encoding: dict[str, Any], height: int | dict[str, int]) -> Spec:
+    return {"data": {"values": values}, "mark": mark, "encoding": encoding, "height": height}
+
+
+def bars(values: list[dict[str, Any]], category: str, amount: str, *, color: str, tooltip: list[str],
+         longest_label: int, largest_first: bool = False, amount_title: str = "") -> Spec:
     """Horizontal bars, one row (26 px) per `category`: in the rows' order, or the
     largest `amount` first; the amount's axis is titled `amount_title` (else its name)."""
     return _spec(values, {"type": "bar", "color": color}, {
@@ -40,20 +43,20 @@ def bars(values: list[dict[str, Any]], category: str, amount: str, *, title: str
                    axis={"labelLimit": longest_label, "labelOverlap": False}),
         "x": field(f"{amount}:Q", title=amount_title or amount),
         "tooltip": [field(t) for t in tooltip],
-    }, {"step": 26}, title, subtitle)
+    }, {"step": 26})
 
 
-def steps(values: list[dict[str, Any]], unit: str, colors: dict[str, str], *, title: str, subtitle: str = "") -> Spec:
+def steps(values: list[dict[str, Any]], unit: str, colors: dict[str, str]) -> Spec:
     """Jobs finished per `unit` as stacked steps, one colour per status."""
     return _spec(values, {"type": "area", "interpolate": "step-after", "opacity": 0.85}, {
         "x": field("finished:T", title=f"finished ({unit}, UTC)"),
         "y": field("jobs:Q", stack=True, title=f"jobs per {unit}"),
         "color": field("status:N", title=None, scale={"domain": list(colors), "range": list(colors.values())}),
         "tooltip": [field("finished:T"), field("status:N"), field("jobs:Q")],
-    }, 260, title, subtitle)
+    }, 260)
 
 
-def grouped_bars(values: list[dict[str, Any]], group: str, colors: tuple[str, ...], *, title: str, subtitle: str = "") -> Spec:
+def grouped_bars(values: list[dict[str, Any]], group: str, colors: tuple[str, ...]) -> Spec:
     """Seconds per `group`, one bar per percentile side by side."""
     return _spec(values, {"type": "bar"}, {
         "x": field(f"{group}:N", sort=None, title=None, axis={"labelAngle": 0}),
@@ -61,4 +64,4 @@ def grouped_bars(values: list[dict[str, Any]], group: str, colors: tuple[str, ..
         "y": field("seconds:Q", title="seconds"),
         "color": field("percentile:N", title=None, scale={"range": list(colors)}),
         "tooltip": [field(f"{group}:N"), field("percentile:N"), field("seconds:Q"), field("jobs:Q")],
-    }, 240, title, subtitle)
+    }, 240)

@@ -10,7 +10,7 @@ The open tab, the date range, the kinds and the throughput's unit are in the URL
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -28,16 +28,18 @@ STATUS_COLORS = {s.value: job_table.STATUS_COLORS[s] for s in (JobStatus.COMPLET
 PERCENTILE_COLORS = ("#93c5fd", styles.PRIMARY, "#1e3a8a")  # median, 90th, 99th
 MIME = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet"}
 FORMAT_NAMES = {"csv": "CSV", "parquet": "Parquet"}
-# each tab's charts: the name of their numbers (vtm/store/insights.py), their title
-LIBRARY_CHARTS = (("codecs", "Codecs"), ("containers", "Containers"), ("resolutions", "Resolutions"),
-                  ("durations", "Durations"), ("sizes", "File sizes"))
-JOB_CHARTS = (("throughput", "Jobs over time"), ("failures", "Failures by reason"))
-TIME_CHARTS = (  # and the column they group by, their subtitle
-    ("durations_by_kind", "Run time per kind", "kind",
-     "Seconds from start to finish of completed jobs (last attempt): median, 90th, 99th."),
-    ("durations_by_size", "Run time per video size", "video_size", "The same, by the size of the video's file."),
-    ("queue_waits", "Queue wait per kind", "kind", "Seconds from request (or retry) to start."),
-)
+# each chart by the name of its numbers (vtm/store/insights.py): its title
+TITLES = {"codecs": "Codecs", "containers": "Containers", "resolutions": "Resolutions", "durations": "Durations",
+          "sizes": "File sizes", "throughput": "Jobs over time", "failures": "Failures by reason",
+          "durations_by_kind": "Run time per kind", "durations_by_size": "Run time per video size",
+          "queue_waits": "Queue wait per kind"}
+LIBRARY_CHARTS = ("codecs", "containers", "resolutions", "durations", "sizes")
+JOB_CHARTS = ("throughput", "failures")
+TIME_CHARTS = {  # and the column they group by, their subtitle
+    "durations_by_kind": ("kind", "Seconds from start to finish of completed jobs (last attempt): median, 90th, 99th."),
+    "durations_by_size": ("video_size", "The same, by the size of the video's file."),
+    "queue_waits": ("kind", "Seconds from request (or retry) to start."),
+}
 
 
 def draw(spec: chart_specs.Spec) -> None:
@@ -119,28 +121,27 @@ def _range_changed() -> None:
         url_state.change({"from": (picked[0].isoformat(), ""), "to": (picked[1].isoformat(), "")})
 
 
-def downloads(svc: Service, charts: Sequence[tuple[str, str]], where: InsightFilter, unit: str, *,
-              whole_library: bool = False) -> None:
-    """One menu of the tab's downloads: each chart's numbers (`charts`: name, title) as CSV
+def downloads(svc: Service, charts: Sequence[str], where: InsightFilter, unit: str, *, whole_library: bool = False) -> None:
+    """One menu of the tab's downloads: the numbers of each chart named in `charts` as CSV
     and Parquet, made by DuckDB when clicked, and with `whole_library` every video's facts.
     Closed, the menu's buttons are not drawn: 12 buttons under the charts cost the Library
     tab ~0.1 s of the browser's work on each load."""
     with st.popover("Download data", icon=":material/download:", help="The numbers of each chart as CSV or Parquet", width="content"):
         if whole_library:
             st.caption("Every video with all its facts (size, codec, duration, frame rate, rotation, HDR, …):")
-            _two_formats("library", "The whole library", lambda fmt: functools.partial(svc.library_file, fmt))
+            _two_formats("library", "The whole library", svc.library_file)
             st.caption("The numbers of each chart:")
-        for name, title in charts:
-            _two_formats(name, title, lambda fmt, name=name: functools.partial(svc.figures_file, name, where, unit, fmt))
+        for name in charts:
+            _two_formats(name, TITLES[name], functools.partial(svc.figures_file, name, where, unit))
 
 
-def _two_formats(name: str, title: str, data: Any) -> None:
+def _two_formats(name: str, title: str, made: Callable[[str], bytes]) -> None:
     """CSV and Parquet download buttons side by side, each named by `title` and its format
-    (`data(fmt)`: the file's bytes, made when clicked)."""
+    (`made(fmt)`: the file's bytes, called when clicked)."""
     for column, fmt in zip(st.columns(2), ("csv", "parquet"), strict=True):
         column.download_button(
-            f"{title} · {FORMAT_NAMES[fmt]}", data(fmt), file_name=f"vtm-{name}.{fmt}", mime=MIME[fmt], key=f"insights_{name}_{fmt}",
-            icon=":material/download:", on_click="ignore", width="stretch",
+            f"{title} · {FORMAT_NAMES[fmt]}", functools.partial(made, fmt), file_name=f"vtm-{name}.{fmt}", mime=MIME[fmt],
+            key=f"insights_{name}_{fmt}", icon=":material/download:", on_click="ignore", width="stretch",
         )
 
 
@@ -150,48 +151,49 @@ def library(svc: Service) -> None:
     with st.container(horizontal=True, horizontal_alignment="right"):
         downloads(svc, LIBRARY_CHARTS, everything, "hour", whole_library=True)
     cells = st.columns(3) + st.columns(3)
-    for cell, (name, title) in zip(cells, LIBRARY_CHARTS, strict=False):
+    for cell, name in zip(cells, LIBRARY_CHARTS, strict=False):
         with cell:
             figures = svc.figures(name, everything)
             field = figures.columns[0]
-            chart(figures, title, "Nothing yet.", lambda records, field=field, title=title: chart_specs.bars(
-                records, field, "videos", title=title, color=styles.PRIMARY, tooltip=[f"{field}:N", "videos:Q", "bytes:Q"],
-                longest_label=140))
+            chart(name, figures, "Nothing yet.", functools.partial(
+                chart_specs.bars, category=field, amount="videos", color=styles.PRIMARY,
+                tooltip=[f"{field}:N", "videos:Q", "bytes:Q"], longest_label=140))
 
 
-def chart(figures: Figures, title: str, empty: str, spec: Any) -> None:
-    """`spec(records)` drawn, its title in the chart; without rows, the title and `empty`."""
+def chart(name: str, figures: Figures, empty: str, spec: Callable[[list[dict[str, Any]]], chart_specs.Spec],
+          subtitle: str = "") -> None:
+    """`spec(records)` drawn with the chart's title (and `subtitle`) in it; without rows,
+    the title and `empty`."""
     if not figures.rows:
-        st.markdown(f"**{title}**")
+        st.markdown(f"**{TITLES[name]}**")
         st.caption(empty)
     else:
-        draw(spec(figures.records()))
+        draw(chart_specs.titled(spec(figures.records()), TITLES[name], subtitle))
 
 
 def jobs_over_time(svc: Service, where: InsightFilter, unit: str) -> None:
-    figures = svc.figures("throughput", where, unit)
-    chart(figures, JOB_CHARTS[0][1], "No job finished in this range.", lambda records: chart_specs.steps(
-        [{**r, "finished": r["finished"].isoformat()} for r in records], unit, STATUS_COLORS,
-        title=JOB_CHARTS[0][1], subtitle=f"Jobs finished per {unit}, by outcome."))
+    chart("throughput", svc.figures("throughput", where, unit), "No job finished in this range.", lambda records: chart_specs.steps(
+        [{**r, "finished": r["finished"].isoformat()} for r in records], unit, STATUS_COLORS),
+        subtitle=f"Jobs finished per {unit}, by outcome.")
 
 
 def run_times(svc: Service, where: InsightFilter) -> None:
     """The run times per kind and per video size side by side, the queue waits below."""
     cells = [*st.columns(2), st.container()]
-    for cell, (name, title, group, caption) in zip(cells, TIME_CHARTS, strict=True):
+    for cell, (name, (group, subtitle)) in zip(cells, TIME_CHARTS.items(), strict=True):
         with cell:
-            percentiles(svc, name, where, title, group, caption)
+            percentiles(svc, name, where, group, subtitle)
 
 
-def percentiles(svc: Service, name: str, where: InsightFilter, title: str, group: str, caption: str) -> None:
+def percentiles(svc: Service, name: str, where: InsightFilter, group: str, subtitle: str) -> None:
     figures = svc.figures(name, where)
 
     def spec(records: list[dict[str, Any]]) -> chart_specs.Spec:
         rows = [{group: r[group], "percentile": p, "seconds": r[f"{p}_s"], "jobs": r["jobs"]}
                 for r in records for p in ("p50", "p90", "p99")]
-        return chart_specs.grouped_bars(rows, group, PERCENTILE_COLORS, title=title, subtitle=caption)
+        return chart_specs.grouped_bars(rows, group, PERCENTILE_COLORS)
 
-    chart(figures, title, "No job here yet.", spec)
+    chart(name, figures, "No job here yet.", spec, subtitle)
     if figures.rows:
         st.markdown(percentile_table(figures, group))
 
@@ -207,8 +209,6 @@ def percentile_table(figures: Figures, group: str) -> str:
 
 
 def failures(svc: Service, where: InsightFilter) -> None:
-    figures = svc.figures("failures", where)
-    chart(figures, JOB_CHARTS[1][1], "No job failed in this range.", lambda records: chart_specs.bars(
-        records, "reason", "jobs", title=JOB_CHARTS[1][1], amount_title="failed jobs", color=styles.DANGER,
-        tooltip=["reason:N", "jobs:Q", "example:N"], longest_label=420, largest_first=True,
-        subtitle="The error's first line, numbers written as N; the 20 most frequent."))
+    chart("failures", svc.figures("failures", where), "No job failed in this range.", lambda records: chart_specs.bars(
+        records, "reason", "jobs", amount_title="failed jobs", color=styles.DANGER, tooltip=["reason:N", "jobs:Q", "example:N"],
+        longest_label=420, largest_first=True), subtitle="The error's first line, numbers written as N; the 20 most frequent.")
