@@ -238,6 +238,13 @@ def test_insights_tabs_draw_their_charts_with_their_numbers(tmp_path: Path, brow
         page.reload()
         drawn(2)
         expect(page.get_by_role("radio", name="Per day")).to_be_checked()
+
+        page.set_viewport_size({"width": 390, "height": 844})  # a phone: every title and subtitle whole, none cut with "…"
+        for section, count, whole in (("Jobs", 2, "20 most frequent."), ("Run+times", 3, "of completed jobs.")):
+            page.goto(f"{live.url}/insights?section={section}")
+            drawn(count)
+            texts = page.locator("[data-testid=stVegaLiteChart] svg text").all_text_contents()
+            assert not [t for t in texts if t.endswith("…")] and any(t.endswith(whole) for t in texts), texts
     finally:
         live.stop()
     assert live.errors() == []

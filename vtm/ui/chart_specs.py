@@ -7,10 +7,12 @@ the page draws against the Vega-Lite schema (tests/test_insights.py)."""
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 Spec = dict[str, Any]
 SUBTLE = "#6b7280"  # a caption's grey
+SUBTITLE_LINE = 50
 TYPES = {"N": "nominal", "Q": "quantitative", "T": "temporal"}
 
 
@@ -22,11 +24,13 @@ def field(shorthand: str, **more: Any) -> dict[str, Any]:
 
 def titled(spec: Spec, title: str, subtitle: str = "") -> Spec:
     """`spec` with its title and subtitle, drawn by Vega in the chart: as Streamlit text
-    elements above it, each cost the page's load a few ms of the browser's work."""
+    elements above it, each cost the page's load a few ms of the browser's work. Vega does
+    not wrap a title: it cuts one wider than the chart with "…", so the subtitle goes in
+    lines of at most SUBTITLE_LINE characters (a phone's chart holds ~60)."""
     heading: dict[str, Any] = {"text": title, "anchor": "start", "fontSize": 15, "offset": 10,
                              "subtitleColor": SUBTLE, "subtitleFontSize": 12, "subtitlePadding": 4}
     if subtitle:
-        heading["subtitle"] = subtitle
+        heading["subtitle"] = textwrap.wrap(subtitle, SUBTITLE_LINE)
     return {**spec, "title": heading}
 
 

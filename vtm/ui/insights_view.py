@@ -36,7 +36,7 @@ TITLES = {"codecs": "Codecs", "containers": "Containers", "resolutions": "Resolu
 LIBRARY_CHARTS = ("codecs", "containers", "resolutions", "durations", "sizes")
 JOB_CHARTS = ("throughput", "failures")
 TIME_CHARTS = {  # and the column they group by, their subtitle
-    "durations_by_kind": ("kind", "Seconds from start to finish of completed jobs (last attempt): median, 90th, 99th."),
+    "durations_by_kind": ("kind", "Seconds from start to finish of completed jobs."),  # side by side: one line each
     "durations_by_size": ("video_size", "The same, by the size of the video's file."),
     "queue_waits": ("kind", "Seconds from request (or retry) to start."),
 }
