@@ -71,10 +71,11 @@ FLOOR_SETTLED = """() => {
     const charts = [...main.querySelectorAll('[data-testid=stVegaLiteChart]')];
     return charts.every(c => c.querySelector('canvas, svg.marks'));
 }"""
+SIZES = {False: (100_000, 1_000_000), True: (2_000, 20_000)}  # videos, jobs; by `quick`
 VIEWPORT: Any = {"width": 1400, "height": 1000}  # Playwright's ViewportSize
 INSIGHTS_TABS = {"Library": ("", 5), "Jobs": ("?section=Jobs", 2), "Run times": ("?section=Run+times", 3)}  # query, charts
 def measures(work: Path, clip: Path, repeats: int, quick: bool, shots: Path | None) -> list[Measure]:
-    videos, jobs = (2_000, 20_000) if quick else (100_000, 1_000_000)
+    videos, jobs = SIZES[quick]
     small, big = work / "scale-10", work / "scale-big"
     made = big_library.make(small, 10, 0, clip)
     made_big = big_library.make(big, videos, jobs, clip)
