@@ -6,8 +6,8 @@ server, headless Chromium. Measured:
   shows all it will show, as a team member who opened VTM before sees them: in a browser
   profile on disk (Chromium's usual way, `--user-data-dir`), where Streamlit's scripts come
   from the browser's cache with their compiled code; and, for reference, the same in a
-  private window, which keeps files but not compiled code (every load parses Streamlit's
-  scripts anew, ~0.3 s here). What a page shows when settled: the Library's cards with their posters
+  private window, which keeps files but not compiled code (every load parses more of
+  Streamlit's scripts again: ~0.25-0.35 s more a load here). What a page shows when settled: the Library's cards with their posters
   decoded, the Jobs table with its counts, every chart of the Insights tab opened by the
   address (each of its three tabs measured: only the open one is drawn);
 - server time of search and sort in the library (in-process calls), and of the Jobs
@@ -74,6 +74,8 @@ FLOOR_SETTLED = """() => {
 SIZES = {False: (100_000, 1_000_000), True: (2_000, 20_000)}  # videos, jobs; by `quick`
 VIEWPORT: Any = {"width": 1400, "height": 1000}  # Playwright's ViewportSize
 INSIGHTS_TABS = {"Library": ("", 5), "Jobs": ("?section=Jobs", 2), "Run times": ("?section=Run+times", 3)}  # query, charts
+
+
 def measures(work: Path, clip: Path, repeats: int, quick: bool, shots: Path | None) -> list[Measure]:
     videos, jobs = SIZES[quick]
     small, big = work / "scale-10", work / "scale-big"
