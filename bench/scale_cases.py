@@ -288,8 +288,12 @@ def _screenshots(browser: Any, url: str, folder: Path) -> None:
         ("/insights?section=Jobs", INSIGHTS_SETTLED, INSIGHTS_TABS["Jobs"][1], "insights-jobs.png", True),
         ("/insights?section=Run+times", INSIGHTS_SETTLED, INSIGHTS_TABS["Run times"][1], "insights-run-times.png", True),
     ):
+        page.set_viewport_size(VIEWPORT)
         page.goto(url + path)
         page.wait_for_function(predicate, arg=arg, polling=50, timeout=120_000)
+        if full:  # Streamlit scrolls inside its main area, which a full-page shot does not unroll: a window as tall as the page
+            height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
+            page.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], height)})
         page.wait_for_timeout(1500)
-        page.screenshot(path=str(folder / name), full_page=full)
+        page.screenshot(path=str(folder / name))
     context.close()

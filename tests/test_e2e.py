@@ -145,6 +145,47 @@ def test_a_deep_link_finds_the_server_at_the_first_try(server: LiveServer, brows
     assert "ArrowVegaLiteChart" not in shell.text
 
 
+AXIS_LABELS_OUTSIDE = """() => [...document.querySelectorAll('[data-testid=stVegaLiteChart] svg.marks')].flatMap(svg => {
+    const box = svg.getBoundingClientRect();  // an SVG cuts what it draws outside itself
+    const shown = [...svg.querySelectorAll('.role-axis-label text')].filter(t => getComputedStyle(t).opacity !== '0');  // Vega hides overlapping ones
+    return shown.map(t => [t.textContent, t.getBoundingClientRect()])
+        .filter(([, r]) => r.width > 0 && (r.right > box.right + 1 || r.left < box.left - 1))
+        .map(([text, r]) => `${text}: ${Math.max(r.right - box.right, box.left - r.left).toFixed(1)} px out`);
+})"""
+
+
+def test_insights_labels_are_drawn_whole(tmp_path: Path, browser: Any, videos: dict[str, Path]) -> None:
+    """Counts with thousands (25,000 videos, 5,000 jobs) at a desktop, a small laptop and a
+    phone width: no axis label is cut by the edge of its chart (Vega centres a label on its
+    tick, so the last one stuck out: "25,000" drawn as "25,00"), and no name in the Run
+    times tables is broken over two lines."""
+    from tests import bulk_rows
+
+    data = tmp_path / "data"
+    bulk_rows.fill(data, 25_000, 5_000, videos["landscape"])
+    live = LiveServer(data, VTM_DUPLICATES="0").start()  # not 25,000 videos to fingerprint behind the test
+    try:
+        page = browser.new_page()
+        for width in (1400, 1000, 390):
+            page.set_viewport_size({"width": width, "height": 1000})
+            for query, count in (("", 5), ("?section=Jobs", 2), ("?section=Run+times", 3)):
+                page.goto(f"{live.url}/insights{query}")
+                page.wait_for_function("""(count) => { const svgs = document.querySelectorAll('[data-testid=stVegaLiteChart] svg.marks');
+                    return svgs.length === count && [...svgs].every(s => s.querySelector('.role-axis-label text')); }""",
+                                       arg=count, timeout=60_000)
+                page.wait_for_timeout(500)
+                assert page.evaluate(AXIS_LABELS_OUTSIDE) == [], (width, query)
+            # each name in the Run times tables on one line ("100 MB – 1 GB" wrapped in its cell)
+            lines = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stMarkdownContainer] td:first-child')]
+                .map(td => { const range = document.createRange(); range.selectNodeContents(td);
+                             const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                             return [td.textContent, tops.size]; })""")
+            assert len(lines) == 6 and all(n == 1 for _, n in lines), (width, lines)
+    finally:
+        live.stop()
+    assert live.errors() == []
+
+
 def test_insights_tabs_draw_their_charts_with_their_numbers(tmp_path: Path, browser: Any, videos: dict[str, Path]) -> None:
     """The Insights page in the browser, tab by tab (only the open one is drawn): what the
     charts show (the codecs' bars in blue, the failures' bar in red, the completed jobs'

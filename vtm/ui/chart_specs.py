@@ -14,6 +14,14 @@ Spec = dict[str, Any]
 SUBTLE = "#6b7280"  # a caption's grey
 SUBTITLE_LINE = 50
 TYPES = {"N": "nominal", "Q": "quantitative", "T": "temporal"}
+# A continuous x axis: its first and last labels end at the axis's ends, not centred on
+# their ticks. Vega's "fit" sizing (Streamlit's) leaves a bottom axis's labels out of the
+# width it fits, so a label centred near the end ran past the chart's edge and was cut
+# ("25,000" drawn as "25,00", at 1,000 px wide "15,0"): the right padding makes room for
+# half of the widest label the axis can show.
+FLUSH = {"labelFlush": True}
+LABEL_CHAR_PX = 6.5  # an axis label's digit or comma, at Vega's 10-11 px
+TIME_LABEL_CHARS = 6  # "Nov 29", "12:00", "Sun 30"
 
 
 def field(shorthand: str, **more: Any) -> dict[str, Any]:
@@ -34,8 +42,19 @@ def titled(spec: Spec, title: str, subtitle: str = "") -> Spec:
     return {**spec, "title": heading}
 
 
-def _spec(values: list[dict[str, Any]], mark: dict[str, Any], encoding: dict[str, Any], height: int | dict[str, int]) -> Spec:
-    return {"data": {"values": values}, "mark": mark, "encoding": encoding, "height": height}
+def _spec(values: list[dict[str, Any]], mark: dict[str, Any], encoding: dict[str, Any], height: int | dict[str, int],
+          last_label_chars: int = 0) -> Spec:
+    spec = {"data": {"values": values}, "mark": mark, "encoding": encoding, "height": height}
+    if last_label_chars:
+        spec["padding"] = {"left": 5, "top": 5, "bottom": 5, "right": round(last_label_chars * LABEL_CHAR_PX / 2) + 3}
+    return spec
+
+
+def _label_chars(values: list[dict[str, Any]], amount: str) -> int:
+    """The characters of the longest label a count axis can show: the largest count, and a
+    digit more for the round number the axis may end on (18,000 for 16,300)."""
+    largest = max((float(v[amount]) for v in values if v.get(amount) is not None), default=0)
+    return len(f"{largest:,.0f}") + 1
 
 
 def bars(values: list[dict[str, Any]], category: str, amount: str, *, color: str, tooltip: list[str],
@@ -45,19 +64,19 @@ def bars(values: list[dict[str, Any]], category: str, amount: str, *, color: str
     return _spec(values, {"type": "bar", "color": color}, {
         "y": field(f"{category}:N", sort="-x" if largest_first else None, title=None,
                    axis={"labelLimit": longest_label, "labelOverlap": False}),
-        "x": field(f"{amount}:Q", title=amount_title or amount),
+        "x": field(f"{amount}:Q", title=amount_title or amount, axis=FLUSH),
         "tooltip": [field(t) for t in tooltip],
-    }, {"step": 26})
+    }, {"step": 26}, _label_chars(values, amount))
 
 
 def steps(values: list[dict[str, Any]], unit: str, colors: dict[str, str]) -> Spec:
     """Jobs finished per `unit` as stacked steps, one colour per status."""
     return _spec(values, {"type": "area", "interpolate": "step-after", "opacity": 0.85}, {
-        "x": field("finished:T", title=f"finished ({unit}, UTC)"),
+        "x": field("finished:T", title=f"finished ({unit}, UTC)", axis=FLUSH),
         "y": field("jobs:Q", stack=True, title=f"jobs per {unit}"),
         "color": field("status:N", title=None, scale={"domain": list(colors), "range": list(colors.values())}),
         "tooltip": [field("finished:T"), field("status:N"), field("jobs:Q")],
-    }, 260)
+    }, 260, TIME_LABEL_CHARS)
 
 
 def grouped_bars(values: list[dict[str, Any]], group: str, colors: tuple[str, ...]) -> Spec:

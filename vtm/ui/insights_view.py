@@ -150,8 +150,8 @@ def library(svc: Service) -> None:
     everything = InsightFilter()
     with st.container(horizontal=True, horizontal_alignment="right"):
         downloads(svc, LIBRARY_CHARTS, everything, "hour", whole_library=True)
-    cells = st.columns(3) + st.columns(3)
-    for cell, name in zip(cells, LIBRARY_CHARTS, strict=False):
+    cells = st.columns(3) + st.columns(2)  # the second row's two charts share its width: no empty cell
+    for cell, name in zip(cells, LIBRARY_CHARTS, strict=True):
         with cell:
             figures = svc.figures(name, everything)
             field = figures.columns[0]

@@ -8,6 +8,7 @@ wired in app.py): sent once with the page, not drawn again by each script run.
   its video (the name's link stretched over it), the poster padded to 16:9;
 - numbers that must not wrap ("(3.0 / s)", counts);
 - a number field's placeholder ("keep aspect") not cut off by the step buttons;
+- the names in the Insights page's Markdown tables ("100 MB – 1 GB") on one line;
 - the Jobs page's counts and table (vtm/ui/job_table.py): a status in its colour, the
   header row and the id column kept in view while the table scrolls, the error column
   wide enough to read (it wraps);
@@ -68,6 +69,7 @@ table.vtm-jobs {{ border-collapse: separate; border-spacing: 0; width: 100%; fon
 .vtm-jobs th:first-child {{ z-index: 2; }}
 .vtm-jobs td:last-child {{ white-space: normal; min-width: 12rem; overflow-wrap: anywhere; }}
 .vtm-jobs tbody tr:hover td {{ background: #f8fafc; }}
+[data-testid="stMarkdownContainer"] td:first-child {{ white-space: nowrap; }}
 .vtm-bar {{ display: inline-block; width: 3.5rem; height: .5rem; margin-right: .3rem; border-radius: .25rem; overflow: hidden;
   vertical-align: middle; background: #e5e7eb; }}
 .vtm-bar > span {{ display: block; height: 100%; background: {PRIMARY}; }}
