@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from vtm.store import Store
 
 log = logging.getLogger(__name__)
+EXECUTOR_WAIT_S = 3.0  # how long a stop waits for the fingerprints' decoder process to finish starting
 FINGERPRINT_TIMEOUT_S = 120.0  # plus two seconds per second of video
 IDLE_POLL_S = 0.5
 CATCH_UP_MARGIN = timedelta(minutes=5)  # an event is written a moment after it happens: the queue's lag, with room
@@ -93,8 +94,18 @@ class Background:
         """After the workers: a fingerprint being made ends at once, queued events are
         written, deliveries being sent finish (within their time limit)."""
         self.stop_taking()
-        with self._executor_lock:
-            executor, self._executor = self._executor, None
+        executor = None
+        # The lock is held while the fingerprints' decoder process starts. That start was seen
+        # (twice in ~50 runs of a test module) blocked for good in `subprocess.Popen`, waiting
+        # for the child's exec although the child ran: a stop must not wait on it for ever.
+        if self._executor_lock.acquire(timeout=EXECUTOR_WAIT_S):
+            try:
+                executor, self._executor = self._executor, None
+            finally:
+                self._executor_lock.release()
+        else:
+            log.warning("the fingerprints' decoder process is still starting after %.0f s; stopping without it "
+                        "(it ends with the server)", EXECUTOR_WAIT_S)
         if executor is not None:
             executor.close()
         if self.indexer is not None:
