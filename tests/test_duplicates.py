@@ -9,6 +9,7 @@ import itertools
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -142,3 +143,54 @@ def test_fingerprints_kept_in_duckdb_find_a_copy_in_the_library(rt, tmp_path: Pa
     assert (pair.video_a, pair.video_b, pair.mirrored) == (original.id, copy.id, False) and pair.similarity > 0.9
     rt.service.delete_video(copy.id)
     assert list(store.load_fingerprints()) == [original.id]  # a deleted video's fingerprint no longer counts
+
+
+def test_a_stop_does_not_wait_for_a_decoder_process_that_never_starts(tmp_path: Path, videos: dict[str, Path],
+                                                                        caplog: pytest.LogCaptureFixture) -> None:
+    """The indexer holds the executor lock while the fingerprints' decoder process starts;
+    that start was seen blocked for good (subprocess.Popen waiting on its exec-error pipe).
+    Here the start never returns: the server's stop goes on after EXECUTOR_WAIT_S and says
+    why, instead of waiting with it for ever."""
+    import threading
+
+    from tests import bulk_rows
+    from vtm import assembly
+    from vtm.config import Settings
+    from vtm.executors.base import Cancelled
+    from vtm.service.background import EXECUTOR_WAIT_S, Background
+
+    data = tmp_path / "data"
+    bulk_rows.fill(data, 1, 0, videos["landscape"])  # one video, not fingerprinted yet
+    rt = assembly.build(Settings(data_dir=data, isolation="thread"), start_workers=False)
+    released = threading.Event()
+
+    class Stopped:  # what the start gives once the test is over: a decoder that refuses, as a stopped one does
+        def call(self, *args: Any, **kwargs: Any) -> Any:
+            raise Cancelled("stopped")
+
+        def close(self) -> None:
+            pass
+
+    def start_that_never_returns() -> Any:
+        released.wait()
+        return Stopped()
+
+    background = Background(rt.settings, rt.data, rt.store, start_that_never_returns)
+    try:
+        assert background.indexer is not None
+        background.indexer.start()  # its thread takes video 1, and the lock to make the executor
+        deadline = time.monotonic() + 10
+        while not background._executor_lock.locked() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert background._executor_lock.locked()
+        started = time.monotonic()
+        background.stop()
+        took = time.monotonic() - started
+        # the lock's wait, then the indexer's own join (its thread is stuck too)
+        assert EXECUTOR_WAIT_S <= took < EXECUTOR_WAIT_S + 12, took
+        assert "still starting" in caplog.text
+    finally:
+        released.set()
+        if background.indexer is not None and background.indexer._thread is not None:
+            background.indexer._thread.join(60)
+        rt.close()
