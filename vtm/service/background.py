@@ -96,7 +96,7 @@ class Background:
         self.stop_taking()
         executor = None
         # The lock is held while the fingerprints' decoder process starts. That start was seen
-        # (twice in ~50 runs of a test module) blocked for good in `subprocess.Popen`, waiting
+        # (4 times in 34 runs of a test module) blocked for good in `subprocess.Popen`, waiting
         # for the child's exec although the child ran: a stop must not wait on it for ever.
         if self._executor_lock.acquire(timeout=EXECUTOR_WAIT_S):
             try:
