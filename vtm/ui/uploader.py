@@ -3,7 +3,9 @@ that sends each chosen file to `POST /api/videos` straight from the browser, str
 several at once, with a progress bar per file. Nothing goes through Streamlit's
 websocket or `st.file_uploader` (which holds files in memory), so any size the API
 accepts works. Each file's answer goes back to Python as it arrives (the `results`
-state: the answers so far of the latest batch); the page renders them.
+state: the answers so far of the latest batch); the page renders them. Answers that
+arrive while the person is on another page wait until the Upload page is back: handed
+over from there, they would rerun that other page under the person's next click.
 
 File names are only ever set as `textContent` here, never as HTML. Each file has a
 Cancel button (and the batch a Cancel all), its progress says the time left, and the
@@ -151,7 +153,10 @@ function send(cfg, item) {
 }
 
 function report() {
-  if (store.push) store.push(store.items.filter((i) => i.done).map((i) => i.result));
+  // Only while the uploader is on screen. Handed to Python from another page (the person left while it
+  // sent), an answer reruns *that* page, and a click made at that moment (a page link) is lost to the
+  // rerun; the answers wait, and the uploader hands them over when the Upload page is back.
+  if (store.push && store.root && store.root.isConnected) store.push(store.items.filter((i) => i.done).map((i) => i.result));
 }
 
 export default function (component) {
