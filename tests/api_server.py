@@ -110,6 +110,20 @@ class LiveServer:
             self._log.close()
         return time.monotonic() - started
 
+    def diagnose(self, lines: int = 160) -> str:
+        """What a failed test prints about this server: every thread's stack (SIGUSR1, which
+        the server hands to faulthandler), its decoder processes and the end of its log. A
+        click the page never answered is told apart this way from a server that was stuck."""
+        if self.process is None:
+            return "the server was not started"
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGUSR1)
+            time.sleep(1.0)
+        children = subprocess.run(["ps", "-o", "pid,etimes,stat,args", "--ppid", str(self.process.pid)],
+                                  capture_output=True, text=True, check=False).stdout
+        tail = "\n".join(self.log().splitlines()[-lines:])
+        return f"exit code: {self.process.poll()}\nits processes:\n{children}\nthe end of its log:\n{tail}"
+
     def errors(self) -> list[str]:
         return [line for line in self.log().splitlines() if " ERROR " in line or "Traceback" in line]
 

@@ -26,6 +26,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.get_closest_marker("xdist_group").args != (RAY_GROUP,))  # type: ignore[union-attr]
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A failed test that used a live server prints that server's thread stacks, decoder
+    processes and log tail (LiveServer.diagnose): a browser test that fails only in CI
+    shows whether the page lost a click or the server was stuck, and where."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.when != "call" or not report.failed:
+        return
+    from tests.api_server import LiveServer
+
+    servers = {id(value): value for value in getattr(item, "funcargs", {}).values() if isinstance(value, LiveServer)}
+    for server in servers.values():
+        report.sections.append((f"server {server.url}", server.diagnose()))
+
+
 SCHEDULING = os.sched_getscheduler(0), os.sched_getparam(0)  # as the run began
 
 
