@@ -311,3 +311,51 @@ def test_a_misbehaving_job_fails_alone(process_rt: Assembly, videos: dict[str, P
         assert done.status is JobStatus.COMPLETED, done.error
         assert rt.service.output_file(done).read_bytes()[:3] == b"\xff\xd8\xff"
     assert len(set(rt.jobs_executor.pids) - before) == 1  # type: ignore[union-attr]
+
+
+# -- a start that never returns ------------------------------------------------------------------
+def test_a_start_that_never_returns_is_given_up_and_the_next_one_gets_a_new_thread(caplog: pytest.LogCaptureFixture) -> None:
+    """`subprocess.Popen` once blocked for good on its exec-error pipe (the spawner's
+    docstring). Here the first start blocks the same way until the test lets it go: its
+    caller gets SpawnTimeout within the limit, the next start is made by a new thread at
+    once, and the late process, when the stuck start finally returns, is stopped."""
+    import socket
+
+    from vtm.executors.spawner import Spawner, SpawnTimeout
+
+    release = threading.Event()
+    made: dict[str, subprocess.Popen[bytes]] = {}
+
+    def launch(argv: list[str], **options: object) -> subprocess.Popen[bytes]:
+        name = argv[-1]
+        if name == "stuck":
+            release.wait(60)  # as Popen waiting on a pipe whose write end never closes
+        made[name] = subprocess.Popen(argv, **options)  # type: ignore[call-overload]
+        return made[name]
+
+    sleeper = [sys.executable, "-c", "import time; time.sleep(60)"]
+    spawner = Spawner(launch, wait_s=2.0)
+    ours, theirs = socket.socketpair()
+    try:
+        started = time.monotonic()
+        with pytest.raises(SpawnTimeout):
+            spawner.spawn([*sleeper, "stuck"], theirs.fileno())
+        assert 1.9 < time.monotonic() - started < 5
+        assert "did not start in 2 s" in caplog.text and "pipes:" in caplog.text
+        started = time.monotonic()
+        second = spawner.spawn([*sleeper, "next"], theirs.fileno())
+        assert time.monotonic() - started < 2 and second.poll() is None  # not queued behind the stuck one
+        release.set()
+        deadline = time.monotonic() + 20
+        while ("stuck" not in made or made["stuck"].poll() is None) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert made["stuck"].returncode == -signal.SIGKILL  # started after its caller gave up: stopped
+        assert second.poll() is None
+    finally:
+        release.set()
+        for process in made.values():
+            process.kill()
+            process.wait()
+        spawner.close()
+        ours.close()
+        theirs.close()

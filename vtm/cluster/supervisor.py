@@ -103,7 +103,13 @@ class Supervisor:
     def _supervise(self) -> None:
         delay = self.backoff.first_s
         while not self._closed.is_set():
-            process = self._start()
+            try:
+                process = self._start()
+            except OSError as exc:  # not started (SpawnTimeout, or the system refused): tried again
+                log.warning("the Ray driver process could not be started (%s); trying again in %.1f s", exc, delay)
+                self._closed.wait(delay)
+                delay = min(delay * 2, self.backoff.most_s)
+                continue
             was_up = self._serve(process)
             code = _stop(process, graceful=self._closed.is_set())
             with self._lock:
