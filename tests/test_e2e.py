@@ -193,6 +193,17 @@ def test_insights_labels_are_drawn_whole(tmp_path: Path, browser: Any, videos: d
                              const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
                              return [td.textContent, tops.size]; })""")
             assert len(lines) == 6 and all(n == 1 for _, n in lines), (width, lines)
+            # and no table wider than the page: one too wide for a phone scrolls inside itself
+            overflow = page.evaluate("""() => { const main = document.querySelector('[data-testid=stMain]');
+                const right = main.getBoundingClientRect().right;
+                return [main.scrollWidth - main.clientWidth, ...[...document.querySelectorAll('[data-testid=stMarkdownContainer] table')]
+                        .map(t => Math.max(0, Math.round(t.getBoundingClientRect().right - right)))]; }""")
+            assert max(overflow) <= 1, (width, overflow)
+            # every kind and size named in the tables is named on its chart too (across, on a phone
+            # Vega hid two of the four sizes' names, which overlapped)
+            shown = set(page.evaluate("""() => [...document.querySelectorAll('[data-testid=stVegaLiteChart] .role-axis-label text')]
+                .filter(t => getComputedStyle(t).opacity !== '0').map(t => t.textContent)"""))
+            assert {name for name, _ in lines} <= shown, (width, sorted(shown))
     finally:
         live.stop()
     assert live.errors() == []

@@ -80,11 +80,13 @@ def steps(values: list[dict[str, Any]], unit: str, colors: dict[str, str]) -> Sp
 
 
 def grouped_bars(values: list[dict[str, Any]], group: str, colors: tuple[str, ...]) -> Spec:
-    """Seconds per `group`, one bar per percentile side by side."""
+    """Seconds per `group`, one bar per percentile, the groups down the side: a name keeps
+    its room at any width (across, on a phone Vega hid two of the four sizes' names, which
+    overlapped). The seconds' labels are at least 4 characters ("0.25")."""
     return _spec(values, {"type": "bar"}, {
-        "x": field(f"{group}:N", sort=None, title=None, axis={"labelAngle": 0}),
-        "xOffset": field("percentile:N"),
-        "y": field("seconds:Q", title="seconds"),
+        "y": field(f"{group}:N", sort=None, title=None, axis={"labelOverlap": False}),
+        "yOffset": field("percentile:N"),
+        "x": field("seconds:Q", title="seconds", axis=FLUSH),
         "color": field("percentile:N", title=None, scale={"range": list(colors)}),
         "tooltip": [field(f"{group}:N"), field("percentile:N"), field("seconds:Q"), field("jobs:Q")],
-    }, 240)
+    }, {"step": 12}, max(4, _label_chars(values, "seconds")))  # a bar 12 px tall, its group 36

@@ -70,6 +70,7 @@ table.vtm-jobs {{ border-collapse: separate; border-spacing: 0; width: 100%; fon
 .vtm-jobs td:last-child {{ white-space: normal; min-width: 12rem; overflow-wrap: anywhere; }}
 .vtm-jobs tbody tr:hover td {{ background: #f8fafc; }}
 [data-testid="stMarkdownContainer"] td:first-child {{ white-space: nowrap; }}
+[data-testid="stMarkdownContainer"] table {{ display: block; max-width: 100%; overflow-x: auto; }}
 .vtm-bar {{ display: inline-block; width: 3.5rem; height: .5rem; margin-right: .3rem; border-radius: .25rem; overflow: hidden;
   vertical-align: middle; background: #e5e7eb; }}
 .vtm-bar > span {{ display: block; height: 100%; background: {PRIMARY}; }}
