@@ -194,3 +194,41 @@ def test_a_stop_does_not_wait_for_a_decoder_process_that_never_starts(tmp_path: 
         if background.indexer is not None and background.indexer._thread is not None:
             background.indexer._thread.join(60)
         rt.close()
+
+
+def test_a_decoder_process_that_did_not_start_skips_one_video_and_the_next_tries_again(
+        tmp_path: Path, videos: dict[str, Path], caplog: pytest.LogCaptureFixture) -> None:
+    """A start given up (SpawnTimeout, vtm/executors/spawner.py) leaves that video for the next
+    start of VTM with a warning, not an error with a traceback, and the next video makes the
+    decoder again and is fingerprinted."""
+    from tests import bulk_rows
+    from vtm import assembly
+    from vtm.config import Settings
+    from vtm.executors.spawner import SpawnTimeout
+    from vtm.service.background import Background
+
+    data = tmp_path / "data"
+    bulk_rows.fill(data, 2, 0, videos["landscape"])  # two videos, not fingerprinted yet
+    rt = assembly.build(Settings(data_dir=data, isolation="thread"), start_workers=False)
+    starts: list[str] = []
+
+    def first_start_fails() -> Any:
+        starts.append("start")
+        if len(starts) == 1:
+            raise SpawnTimeout("the process did not start in 30 s")
+        return assembly.fingerprint_executor(rt.settings)
+
+    background = Background(rt.settings, rt.data, rt.store, first_start_fails)
+    try:
+        assert background.indexer is not None
+        background.indexer.start()
+        deadline = time.monotonic() + 60
+        while not rt.store.load_fingerprints() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        fingerprinted = set(rt.store.load_fingerprints())
+    finally:
+        background.stop()
+        rt.close()
+    assert len(starts) == 2 and len(fingerprinted) == 1, (starts, fingerprinted)
+    assert "not fingerprinted now, the fingerprints' decoder process did not start" in caplog.text
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]

@@ -200,7 +200,12 @@ class Background:
             if self._stopping.is_set():  # closed: no new decoder process
                 return None
             if self._executor is None:
-                self._executor = self._make_executor()
+                try:
+                    self._executor = self._make_executor()
+                except OSError as exc:  # its decoder process did not start (SpawnTimeout): the next video tries again
+                    log.warning("video %s: not fingerprinted now, the fingerprints' decoder process did not start (%s); "
+                                "it is tried again when VTM next starts", video_id, exc)
+                    return None
             executor = self._executor
         try:
             every_s, hashes, flat = executor.call(tasks.fingerprint, str(self._data.absolute(video.path)), video.duration,
