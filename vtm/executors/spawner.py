@@ -5,7 +5,7 @@ started a child ends, so a child started from a short-lived request thread would
 killed when that thread retires. Children get `CHILD_ENV` and the project on their path.
 
 A start is given SPAWN_WAIT_S. `subprocess.Popen` waits for the child's exec to close the
-write end of its exec-error pipe, and in test runs (5 of about 95 runs of a module whose
+write end of its exec-error pipe, and in test runs (7 of about 150 runs of a module whose
 server starts three decoder processes at once and replaces a crashed one) that wait never
 ended although the child ran: another copy of the write end was open in the server. The
 caller of a start that overruns gets `SpawnTimeout` (a replacement is tried by the next

@@ -96,8 +96,9 @@ class Background:
         self.stop_taking()
         executor = None
         # The lock is held while the fingerprints' decoder process starts. That start was seen
-        # (4 times in 34 runs of a test module) blocked for good in `subprocess.Popen`, waiting
-        # for the child's exec although the child ran: a stop must not wait on it for ever.
+        # (7 times in ~150 runs of a test module) blocked in `subprocess.Popen`, waiting for the
+        # child's exec although the child ran; the spawner gives up after SPAWN_WAIT_S (30 s),
+        # which is too long for a stop to wait.
         if self._executor_lock.acquire(timeout=EXECUTOR_WAIT_S):
             try:
                 executor, self._executor = self._executor, None
