@@ -26,6 +26,7 @@ from bench import (  # noqa: E402
     scale,
     scenes_accuracy,
     service_cases,
+    wire,
 )
 from bench.media_cases import ENGINE, FFMPEG_NOKEY, FFMPEG_SS, KEYFRAMES, VCSI, Measure  # noqa: E402
 from bench.report import Target  # noqa: E402
@@ -40,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="folder for RESULTS.md and results.png (default bench/, quick: bench/cache/quick/)")
     parser.add_argument("--no-server", action="store_true", help="skip the upload and API measures")
     parser.add_argument("--scenedetect-python", help="a python with PySceneDetect, to compare scene boundaries with it")
-    parser.add_argument("--self-check", action="store_true", help="check the timing and target logic, measure nothing")
+    parser.add_argument("--self-check", action="store_true", help="check the timing and target logic and the wire relay, measure nothing")
     parser.add_argument("--scale", action="store_true",
                         help="only the dashboard at scale (100,000 videos, 1,000,000 jobs, headless Chromium; minutes): "
                              "writes its section of RESULTS.md")
@@ -48,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.self_check:
         self_check()
+        wire.self_check()
         _say("self-check: ok")
         return 0
     quick = args.quick

@@ -12,7 +12,8 @@ server, headless Chromium. Measured:
   address (each of its three tabs measured: only the open one is drawn);
 - server time of search and sort in the library (in-process calls), and of the Jobs
   page's live fragment: from its rerun request on the WebSocket to the end of its
-  answer, both stamped by Chromium's network layer.
+  answer, both stamped on the wire by a relay between the page and the server
+  (bench/wire.py; Chromium's own stamps, kept for reference, wait for the page's drawing).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from bench import big_library
 from bench.media_cases import Measure
 from bench.server import STREAMLIT, Server, answering, free_port, interrupt
 from bench.timing import Stats
+from bench.wire import Relay
 from vtm import assembly
 from vtm.config import Settings
 
@@ -100,21 +102,19 @@ def measures(work: Path, clip: Path, repeats: int, quick: bool, shots: Path | No
                 at_big = windows.settled(f"{server.url}/library", LIBRARY_SETTLED, [f"1–24 of {videos:,} videos", 24],
                                          f"Library first page, {videos:,} videos")
                 jobs_page = windows.settled(f"{server.url}/jobs", JOBS_SETTLED, None, f"Jobs page, {jobs:,} jobs")
-                fragment = _fragment_reruns(browser, f"{server.url}/jobs", 12 if not quick else 4)
+                fragment = _fragment_reruns(browser, server, work, 12 if not quick else 4)
                 insights = {k: v for tab, (query, charts) in INSIGHTS_TABS.items() for k, v in windows.settled(
                     f"{server.url}/insights{query}", INSIGHTS_SETTLED, charts, f"Insights page, {tab} tab, {jobs:,} jobs").items()}
                 if shots is not None:
                     _screenshots(browser, server.url, shots)
                 # last: the jobs it adds would make the pages above read anew
-                busy = _fragment_reruns(browser, f"{server.url}/jobs", 12 if not quick else 4, busy=True)
+                busy = _fragment_reruns(browser, server, work, 12 if not quick else 4, busy=True)
         finally:
             profile.close()
             browser.close()
     pages = Measure("dashboard at scale", f"{videos:,} videos, {jobs:,} jobs; settled in headless Chromium", {
-        **floor, **at_10, **at_big, **jobs_page, **insights,
-        "Jobs live fragment rerun (server)": fragment,
-        "Jobs live fragment rerun, jobs running (server)": busy,
-    }, {"fragment reruns seen": len(fragment.seconds) > 0})
+        **floor, **at_10, **at_big, **jobs_page, **insights, **fragment, **busy,
+    }, {"fragment reruns seen on the wire": len(fragment["Jobs live fragment rerun (server)"].seconds) > 0})
     return [pages, server_side]
 
 
@@ -218,42 +218,58 @@ def _busy(url: str, stop: threading.Event) -> None:
             stop.wait(0.03)
 
 
-def _fragment_reruns(browser: Any, url: str, count: int, *, busy: bool = False) -> Stats:
+def _fragment_reruns(browser: Any, server: Server, work: Path, count: int, *, busy: bool = False) -> dict[str, Stats]:
     """Server time of the Jobs table's reruns (every second): from the rerun request
-    leaving the browser to the end of its answer (Streamlit's `script_finished`), both
-    stamped by Chromium's network layer (the DevTools protocol's WebSocket frame events),
-    so the page's own drawing does not count. The table's answer is the one with the four
-    status counts (vtm/ui/job_table.py); the sidebar's fragment, also every second, is left out."""
+    reaching the server to the last byte of its answer (Streamlit's `script_finished`)
+    leaving it, both stamped on the wire by a relay between the page and the server
+    (bench/wire.py). For reference, the same pairs as Chromium's DevTools events stamp them
+    (`Network.webSocketFrame*`), which the page's renderer sends as it handles each frame:
+    they add the way through the browser and any drawing the page was busy with. The
+    table's answer is the one with the four status counts (vtm/ui/job_table.py); the
+    sidebar's fragment, also every second, is left out."""
+    name = "Jobs live fragment rerun" + (", jobs running" if busy else "")
+    context = browser.new_context(viewport=VIEWPORT)
+    with Relay(server.port, work / f"wire{'-busy' if busy else ''}.jsonl") as relay:
+        page = context.new_page()
+        seen: list[tuple[str, float, bytes]] = []
+        cdp = context.new_cdp_session(page)
+        for event, way in (("Network.webSocketFrameSent", "sent"), ("Network.webSocketFrameReceived", "received")):
+            cdp.on(event, lambda e, way=way: seen.append((way, e["timestamp"], _payload(e["response"]))))
+        cdp.send("Network.enable")
+        page.goto(f"{relay.url}/jobs")
+        page.wait_for_function(JOBS_SETTLED, polling=50, timeout=120_000)
+        stop = threading.Event()
+        feeder = threading.Thread(target=_busy, args=(server.url, stop), daemon=True) if busy else None
+        if feeder is not None:
+            feeder.start()
+        page.wait_for_timeout(1500)
+        began, seen_from = time.monotonic(), len(seen)
+        page.wait_for_timeout(1000 * (count + 1))
+        ended, browser_seen = time.monotonic(), seen[seen_from:]
+        stop.set()
+        if feeder is not None:
+            feeder.join()
+        context.close()
+        on_wire = [(m.way, m.t, m.data) for m in relay.messages() if began <= m.t <= ended]
+    return {f"{name} (server)": _stats(f"{name} (server)", _rerun_times(on_wire)),
+            f"{name}, browser-stamped": _stats(f"{name}, browser-stamped", _rerun_times(browser_seen))}
+
+
+def _payload(response: dict[str, Any]) -> bytes:
+    return base64.b64decode(response["payloadData"]) if response["opcode"] == 2 else response["payloadData"].encode()
+
+
+def _rerun_times(messages: list[tuple[str, float, bytes]]) -> list[float]:
+    """Seconds from each fragment rerun request ("sent") to the `script_finished` that
+    ends the table's answer. Streamlit answers rerun requests in the order they came: the
+    sidebar's and the table's are often both asked before the first is answered."""
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-    context = browser.new_context(viewport=VIEWPORT)
-    page = context.new_page()
-    frames: list[tuple[str, float, dict[str, Any]]] = []
-    cdp = context.new_cdp_session(page)
-    cdp.on("Network.webSocketFrameSent", lambda e: frames.append(("sent", e["timestamp"], e["response"])))
-    cdp.on("Network.webSocketFrameReceived", lambda e: frames.append(("received", e["timestamp"], e["response"])))
-    cdp.send("Network.enable")
-    page.goto(url)
-    page.wait_for_function(JOBS_SETTLED, polling=50, timeout=120_000)
-    stop = threading.Event()
-    feeder = threading.Thread(target=_busy, args=(url.removesuffix("/jobs"), stop), daemon=True) if busy else None
-    if feeder is not None:
-        feeder.start()
-    page.wait_for_timeout(1500)
-    frames.clear()
-    page.wait_for_timeout(1000 * (count + 1))
-    stop.set()
-    if feeder is not None:
-        feeder.join()
-    context.close()
-    # Streamlit answers rerun requests in the order they came: the sidebar's and the
-    # table's are often both asked before the first is answered.
     seconds: list[float] = []
     asked: list[float] = []
     counted = False  # the answer so far holds the four status counts (the table's, not the sidebar's)
-    for way, stamp, frame in list(frames):
-        payload = base64.b64decode(frame["payloadData"]) if frame["opcode"] == 2 else frame["payloadData"].encode()
+    for way, stamp, payload in messages:
         if way == "sent":
             back = BackMsg()
             back.ParseFromString(payload)
@@ -271,7 +287,11 @@ def _fragment_reruns(browser: Any, url: str, count: int, *, busy: bool = False) 
             if counted:
                 seconds.append(stamp - started)
             counted = False
-    stats = Stats("Jobs live fragment rerun" + (", jobs running" if busy else "") + " (server)", seconds)
+    return seconds
+
+
+def _stats(name: str, seconds: list[float]) -> Stats:
+    stats = Stats(name, seconds)
     if seconds:
         stats.note = f"{len(seconds)} reruns, p50 {statistics.median(seconds) * 1000:.0f} ms"
     return stats
