@@ -105,8 +105,8 @@ class _Relay:
     def __init__(self, target: int, log: IO[str]) -> None:
         self.target, self.log = target, log
 
-    def record(self, way: str, data: bytes) -> None:
-        self.log.write(json.dumps({"way": way, "t": time.monotonic(), "data": base64.b64encode(data).decode()}) + "\n")
+    def record(self, way: str, arrived: float, data: bytes) -> None:
+        self.log.write(json.dumps({"way": way, "t": arrived, "data": base64.b64encode(data).decode()}) + "\n")
         self.log.flush()
 
     async def connection(self, client_in: asyncio.StreamReader, client_out: asyncio.StreamWriter) -> None:
@@ -131,7 +131,9 @@ class _Relay:
         head = bytearray()
         try:
             while chunk := await source.read(65536):
+                arrived = time.monotonic()
                 sink.write(chunk)
+                await sink.drain()
                 if frames is not None:
                     if skip_head:
                         head += chunk
@@ -139,9 +141,12 @@ class _Relay:
                         if end < 0:
                             continue
                         chunk, skip_head = bytes(head[end + len(HEAD_END) :]), False
-                    for message in frames.feed(chunk):
-                        self.record(way, message)
-                await sink.drain()
+                    try:
+                        for message in frames.feed(chunk):
+                            self.record(way, arrived, message)
+                    except ValueError as exc:  # not WebSocket as expected: keep relaying, stop reading
+                        print(f"bench.wire: {exc}; no more messages logged on this connection", file=sys.stderr, flush=True)
+                        frames = None
         except ConnectionError:
             pass
         finally:
