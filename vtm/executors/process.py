@@ -44,17 +44,15 @@ class ProcessExecutor:
         (`module:function`) once before its first call."""
         self._spawner = Spawner()
         self._idle: queue.Queue[_Child] = queue.Queue()
+        self._closed = threading.Event()
         call_ids = itertools.count(1)  # unique across this executor's children
         self._all: list[_Child] = []
         try:
             for _ in range(max(1, size)):
                 self._all.append(_Child(memory_mb, self._spawner, call_ids, warm_up))
         except BaseException:  # a child did not start (SpawnTimeout): nothing of this executor is left running
-            for child in self._all:
-                child.close()
-            self._spawner.close()
+            self.close()
             raise
-        self._closed = threading.Event()
         for child in self._all:
             self._idle.put(child)
 
