@@ -29,6 +29,10 @@ class Backoff:
     first_s: float = 0.5
     most_s: float = 10.0
 
+    def after(self, delay: float) -> float:
+        """The wait after one of `delay`: twice as long, up to `most_s`."""
+        return min(delay * 2, self.most_s)
+
 
 @dataclass
 class PendingCall:
@@ -108,7 +112,7 @@ class Supervisor:
             except OSError as exc:  # not started (SpawnTimeout, or the system refused): tried again
                 log.warning("the Ray driver process could not be started (%s); trying again in %.1f s", exc, delay)
                 self._closed.wait(delay)
-                delay = min(delay * 2, self.backoff.most_s)
+                delay = self.backoff.after(delay)
                 continue
             was_up = self._serve(process)
             code = _stop(process, graceful=self._closed.is_set())
@@ -124,7 +128,7 @@ class Supervisor:
                 if self._status.state != "unreachable":
                     self._status = p.ClusterStatus("unreachable", self.address,
                                                    reason=f"the Ray driver process ended (exit code {code})")
-            delay = self.backoff.first_s if was_up else min(delay * 2, self.backoff.most_s)
+            delay = self.backoff.first_s if was_up else self.backoff.after(delay)
             log.warning("Ray cluster at %s unreachable (%s); %d call(s) wait; driver restarts in %.1f s",
                         self.address, self._status.reason, len(self._calls), delay)
             self._closed.wait(delay)
