@@ -7,7 +7,7 @@ import streamlit as st
 
 from vtm.service import current
 from vtm.ui import library_view, pager, video_view
-from vtm.ui.feedback import attempt
+from vtm.ui.feedback import attempt, flash
 
 svc = current()
 video_id = library_view.selected_id()
@@ -19,7 +19,7 @@ if video_id is not None:
         video_view.render(svc, video)
 elif not library_view.bad_link():
     st.title("Library", anchor=False)
-    library_view.flash()
+    flash(library_view.FLASH)
     search, sort = library_view.toolbar()
     page = pager.page_number()
     shown = svc.video_page(search=search, sort=sort, page=page, per_page=library_view.PER_PAGE)

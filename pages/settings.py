@@ -3,11 +3,11 @@
 import streamlit as st
 
 from vtm.service import current
-from vtm.ui import settings_view
+from vtm.ui import feedback, settings_view
 
 svc = current()
 st.title("Settings", anchor=False)
-settings_view.flash()
+feedback.flash(settings_view.FLASH)
 folders, recipes, webhooks = st.tabs([":material/folder_eye: Watched folders", ":material/menu_book: Recipes",
                                       ":material/webhook: Webhooks"])
 with folders:

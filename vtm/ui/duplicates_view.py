@@ -20,11 +20,14 @@ def controls() -> float:
 
 
 def backlog(svc: Service) -> None:
+    """A line while videos wait for their fingerprints, in a slot that stays when the wait
+    ends: the controls and pairs below keep their place (feedback.flash says why)."""
     waiting = svc.fingerprint_backlog()
+    slot = st.empty()
     if not svc.settings.duplicates:
-        st.info("The duplicate finder is off (VTM_DUPLICATES=0).", icon=":material/info:")
+        slot.info("The duplicate finder is off (VTM_DUPLICATES=0).", icon=":material/info:")
     elif waiting:
-        st.caption(f"{waiting} video{'s' if waiting != 1 else ''} still being fingerprinted; their pairs appear when done.")
+        slot.caption(f"{waiting} video{'s' if waiting != 1 else ''} still being fingerprinted; their pairs appear when done.")
 
 
 def pairs(svc: Service, found: list[dict[str, Any]]) -> None:

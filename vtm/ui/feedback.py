@@ -42,6 +42,17 @@ def attempt(action: Callable[[], T]) -> T | None:
         return None
 
 
+def flash(key: str) -> None:
+    """The message an action left in the session under `key`, shown once, in a slot that is
+    on the page without a message too. So the run after it draws everything below where it
+    was: one place up, each element's copy from the run before stayed beside it, faded,
+    until the run ended (the toolbar and the cards, or the tabs, twice for a moment)."""
+    message = st.session_state.pop(key, None)
+    slot = st.empty()
+    if message:
+        slot.success(message, icon=":material/check_circle:")
+
+
 def service_ready() -> bool:
     """False, with one line on the page, when the dashboard runs without VTM's lifespan
     (`streamlit run dashboard.py` instead of `streamlit run app.py`)."""

@@ -45,12 +45,6 @@ def back_button() -> None:
     st.button("Back to the library", icon=":material/arrow_back:", key="library_back", on_click=close_video, type="tertiary")
 
 
-def flash() -> None:
-    message = st.session_state.pop(FLASH, None)
-    if message:
-        st.success(message, icon=":material/check_circle:")
-
-
 def toolbar() -> tuple[str, str]:
     """The search box and the sort, from and to the URL (`q`, `sort`); a change goes back to page 1."""
     names = {value: label for label, value in SORTS.items()}

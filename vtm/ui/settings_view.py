@@ -21,12 +21,6 @@ SIMPLE = (("thumbnail", "Poster thumbnail", "width", 640), ("storyboard", "Story
           ("sheet", "Contact sheet", None, None), ("scenes", "Scenes", None, None), ("preview", "Animated preview", None, None))
 
 
-def flash() -> None:
-    message = st.session_state.pop(FLASH, None)
-    if message:
-        st.success(message, icon=":material/check_circle:")
-
-
 def _done(message: str) -> None:
     st.session_state[FLASH] = message
     st.rerun()

@@ -20,9 +20,10 @@ def render(svc: Service, video: Video) -> None:
     head, actions = st.columns([5, 1], vertical_alignment="bottom")
     head.header(format.md(video.filename), anchor=False)
     head.caption(f"{format.video_facts(video)} · added {format.ago(video.created_at)}")
+    notice = st.empty()  # there with no warning too: the player and tabs keep their place when the file comes back
     if video.missing:
-        st.warning(f"The file {format.md(video.path)} is missing: it was moved out of its watched folder or deleted. "
-                   "Its pictures are kept; new ones can be made once it is back.", icon=":material/warning:")
+        notice.warning(f"The file {format.md(video.path)} is missing: it was moved out of its watched folder or deleted. "
+                       "Its pictures are kept; new ones can be made once it is back.", icon=":material/warning:")
     with actions.popover("Delete", icon=":material/delete:", width="stretch"):
         delete_form(svc, video)
     player, side = st.columns([3, 2], gap="large")
