@@ -23,11 +23,6 @@ def live_jobs() -> int:
     return shown.total
 
 
-# The table and its pager (drawn only when there is more than one page) in one container:
-# the "Open a job" panel below keeps its place on the page whether a pager is drawn or not,
-# so a run that adds or drops the pager redraws the panel where it was; at a new place, the
-# last run's panel stayed beside it until the run ended (seen as the job's panel twice).
-with st.container():
-    total = live_jobs()  # the page's counts, not a second count of every job
-    pager.pager("jobs", page, pager.pages_of(total, jobs_view.PER_PAGE))
+total = live_jobs()  # the page's counts, not a second count of every job
+pager.pager("jobs", page, pager.pages_of(total, jobs_view.PER_PAGE))
 jobs_view.job_actions(svc)

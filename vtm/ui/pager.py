@@ -18,8 +18,13 @@ def pages_of(total: int, per_page: int) -> int:
 
 
 def pager(prefix: str, page: int, pages: int) -> None:
+    """The page numbers, in a slot that is on the page with one page too (empty, it takes no
+    room): what follows the list keeps its place when a run adds or drops the numbers (one
+    place away, the last run's copy stayed beside it until the run ended: the Jobs page's
+    open job was drawn twice)."""
+    slot = st.empty()
     if pages <= 1:
         return
     key = f"{prefix}_page"
     url_state.bind(key, min(page, pages))
-    st.pagination(pages, key=key, on_change=url_state.store(key, "page", 1), max_visible_pages=9)
+    slot.pagination(pages, key=key, on_change=url_state.store(key, "page", 1), max_visible_pages=9)
